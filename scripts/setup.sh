@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Makes this checkout ready to run: Debian's nix-bin and squashfs-tools when
+# nix-store or mksquashfs are missing, the npm packages (whose install step
+# compiles the grammar binding in grammar/), and the compiled TypeScript.
+# Safe to run again: each step is skipped when its result is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v nix-store >/dev/null 2>&1 || missing+=(nix-bin)
+command -v mksquashfs >/dev/null 2>&1 || missing+=(squashfs-tools)
+if ((${#missing[@]})); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "tsportable: installing ${missing[*]} with apt-get" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "tsportable needs ${missing[*]}: install them first, e.g. 'sudo apt-get install ${missing[*]}' on Debian" >&2
+    exit 1
+  fi
+fi
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json \
+      || ! -f grammar/build/Release/tree_sitter_nix_napi.node ]]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
