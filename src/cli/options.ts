@@ -1,0 +1,136 @@
+/**
+ * Command-line options in the conventions of nix-build and nix-instantiate:
+ * long options with a fixed number of values (`--arg NAME EXPR` takes two,
+ * `-A ATTRPATH` one), `--opt=value` for one-value options, `--` to end the
+ * options, repeatable options collected in order. Each command declares its
+ * options once, as data; parsing and `--help` both come from that declaration,
+ * so the help text cannot drift from what is accepted.
+ */
+import { NixError } from '../eval/errors.js';
+
+export interface OptionSpec {
+  /** `--attr` */
+  readonly long: string;
+  /** `-A` */
+  readonly short?: string;
+  /** Names of the values the option takes, for help: `['NAME', 'EXPR']`. Empty for a flag. */
+  readonly values?: readonly string[];
+  /** Collect every occurrence (in order) instead of keeping the last. */
+  readonly repeatable?: boolean;
+  readonly description: string;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** Positional arguments as shown in the usage line: `[FILE]`, `IMAGE`. */
+  readonly positional: string;
+  readonly maxPositional: number;
+  /** Paragraphs after the usage line. */
+  readonly description: string;
+  readonly options: readonly OptionSpec[];
+}
+
+/** Parsed options: flags are `true`, one-value options a string, several values a string array. */
+export interface ParsedArgs {
+  readonly positional: string[];
+  /** Keyed by long name without dashes: `arg`, `attr`, `show-trace`. */
+  readonly options: Map<string, OptionValue[]>;
+}
+
+export type OptionValue = true | string | string[];
+
+/** The options every command takes. */
+export const helpOption: OptionSpec = { long: '--help', short: '-h', description: 'Show this help and exit.' };
+
+export function usageError(message: string): NixError {
+  return new NixError('usage', message);
+}
+
+export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
+  const all = [...spec.options, helpOption];
+  const byName = new Map<string, OptionSpec>();
+  for (const o of all) {
+    byName.set(o.long, o);
+    if (o.short) byName.set(o.short, o);
+  }
+  const positional: string[] = [];
+  const options = new Map<string, OptionValue[]>();
+  let i = 0;
+  while (i < argv.length) {
+    const word = argv[i++]!;
+    if (word === '--') {
+      positional.push(...argv.slice(i));
+      break;
+    }
+    if (!word.startsWith('-') || word === '-') {
+      positional.push(word);
+      continue;
+    }
+    const eq = word.startsWith('--') ? word.indexOf('=') : -1;
+    const name = eq >= 0 ? word.slice(0, eq) : word;
+    const opt = byName.get(name);
+    if (!opt) throw usageError(`unrecognised flag '${name}'`);
+    const arity = opt.values?.length ?? 0;
+    let value: OptionValue;
+    if (eq >= 0) {
+      if (arity !== 1) throw usageError(`flag '${name}' does not take a value with '='`);
+      value = word.slice(eq + 1);
+    } else if (arity === 0) {
+      value = true;
+    } else {
+      if (i + arity > argv.length) {
+        throw usageError(`flag '${name}' requires ${arity === 1 ? 'an argument' : `${arity} arguments`} (${opt.values!.join(' ')})`);
+      }
+      const got = argv.slice(i, i + arity);
+      i += arity;
+      value = arity === 1 ? got[0]! : got;
+    }
+    const key = opt.long.slice(2);
+    const list = options.get(key);
+    if (list && opt.repeatable) list.push(value);
+    else options.set(key, [value]);
+  }
+  if (positional.length > spec.maxPositional) {
+    throw usageError(`${spec.name}: unexpected argument '${positional[spec.maxPositional]}'`);
+  }
+  return { positional, options };
+}
+
+/** The last value of a one-value option, or undefined. */
+export function optString(args: ParsedArgs, key: string): string | undefined {
+  const v = args.options.get(key)?.at(-1);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function optFlag(args: ParsedArgs, key: string): boolean {
+  return args.options.has(key);
+}
+
+/** Every value of a repeatable one-value option, in order. */
+export function optStrings(args: ParsedArgs, key: string): string[] {
+  return (args.options.get(key) ?? []).filter((v): v is string => typeof v === 'string');
+}
+
+/** Every value of a repeatable several-value option, in order. */
+export function optTuples(args: ParsedArgs, key: string): string[][] {
+  return (args.options.get(key) ?? []).filter((v): v is string[] => Array.isArray(v));
+}
+
+export function renderHelp(spec: CommandSpec): string {
+  const lines = [`Usage: tsportable ${spec.name} [options] ${spec.positional}`.trimEnd(), '', spec.summary, ''];
+  if (spec.description) lines.push(spec.description, '');
+  lines.push('Options:');
+  const all = [...spec.options, helpOption];
+  const heads = all.map((o) => {
+    const names = o.short ? `${o.short}, ${o.long}` : `    ${o.long}`;
+    return `  ${names}${o.values?.length ? ' ' + o.values.join(' ') : ''}`;
+  });
+  const width = Math.max(...heads.map((h) => h.length)) + 2;
+  all.forEach((o, k) => {
+    const head = heads[k]!;
+    lines.push(head.length + 2 > width ? head + '\n' + ' '.repeat(width) + o.description : head.padEnd(width) + o.description);
+  });
+  return lines.join('\n') + '\n';
+}
