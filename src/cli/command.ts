@@ -1,0 +1,14 @@
+/** What a tsportable command is: its declared options and the function that runs it. */
+import type { CommandSpec, ParsedArgs } from './options.js';
+
+export interface Command {
+  readonly spec: CommandSpec;
+  /** Returns the exit code. Throws NixError for the user's mistakes. */
+  run(args: ParsedArgs): Promise<number>;
+}
+
+/** Where commands write; tests may replace these. */
+export const io = {
+  stdout: (text: string) => void process.stdout.write(text),
+  stderr: (text: string) => void process.stderr.write(text),
+};
