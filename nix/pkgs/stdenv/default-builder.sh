@@ -1,0 +1,3 @@
+# The builder of every stand-in mkDerivation without its own `builder`.
+source "$stdenv/setup"
+genericBuild
