@@ -1,0 +1,48 @@
+/**
+ * The text form of a plan, for people: the image's name, os-release, each
+ * unit with its text (or where it comes from), symlinks, contents, the
+ * mksquashfs options, the closure when asked for, and the warnings last,
+ * each at its place in the Nix file. `showPlanToJSON` is the form for editors
+ * and scripts (shape: docs/show.schema.json).
+ */
+import { chalkFor, formatBytes, formatProblem, indentBlock, type TextOptions } from '../inspect/format.js';
+import type { PlanWarning, ShowPlan } from './plan.js';
+
+function where(w: PlanWarning): string | undefined {
+  const parts: string[] = [];
+  if (w.span) parts.push(`${w.span.file}:${w.span.line}:${w.span.column}`);
+  if (w.unit !== undefined) parts.push(w.line !== undefined ? `${w.unit}:${w.line}` : w.unit);
+  return parts.length > 0 ? parts.join(': ') : undefined;
+}
+
+export function renderShow(plan: ShowPlan, options: TextOptions = {}): string {
+  const c = chalkFor(options);
+  const head = (s: string) => c.bold(s);
+  const out: string[] = [`${head('Image')} ${plan.imageFileName}`, ''];
+  out.push(head('os-release (/etc/os-release)'), ...indentBlock(plan.osRelease, '  '), '');
+  out.push(head(`Units (${plan.units.length})`));
+  for (const u of plan.units) {
+    out.push(`  /etc/systemd/system/${u.name} ${c.dim(`(${u.source})`)}`);
+    if (u.text !== undefined) out.push(...indentBlock(u.text, '    '));
+  }
+  out.push('', head(`Symlinks (${plan.symlinks.length})`));
+  for (const s of plan.symlinks) out.push(`  ${s.symlink} -> ${s.object}`);
+  out.push('', head(`Contents (${plan.contents.length})`));
+  for (const item of plan.contents) out.push(`  ${item.description}`);
+  out.push('', `${head('mksquashfs')} ${plan.mksquashfs.options.join(' ')}`);
+  if (plan.closure) {
+    const total = plan.closure.reduce((n, p) => n + p.size, 0);
+    const width = Math.max(0, ...plan.closure.map((p) => formatBytes(p.size).length));
+    out.push('', head(`Closure (${plan.closure.length}, ${formatBytes(total)})`));
+    for (const p of plan.closure) out.push(`  ${formatBytes(p.size).padStart(width)}  ${p.path}`);
+  }
+  if (plan.warnings.length > 0) {
+    out.push('', head(`Warnings (${plan.warnings.length})`));
+    for (const w of plan.warnings) out.push(`  ${formatProblem(w, where(w), c)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function showPlanToJSON(plan: ShowPlan): string {
+  return JSON.stringify(plan, null, 2) + '\n';
+}
