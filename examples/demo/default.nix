@@ -1,22 +1,20 @@
 # The demo from the nixpkgs manual's "pkgs.portableService" section, in its
-# usual shape: a small shell program, a socket-activated service running it,
-# and the image that bundles both.
+# usual shape: a small shell program, a service running it, a socket that
+# starts the service, and the image that bundles them.
 { pkgs ? import <nixpkgs> { } }:
 
 let
   demo-program = pkgs.writeShellScriptBin "demo-greeter" ''
-    # Answers every connection with a greeting and the time.
-    echo "Hello from a portable service. It is $(date -u)."
+    # Greets every few seconds, so `journalctl -u demo` shows it is alive.
+    while sleep 3; do echo "Hello from a portable service"; done
   '';
 
-  demo-service = pkgs.writeText "demo@.service" ''
+  demo-service = pkgs.writeText "demo.service" ''
     [Unit]
-    Description=Greets whoever connects to the demo socket
+    Description=Greets from inside a portable service image
 
     [Service]
     ExecStart=${demo-program}/bin/demo-greeter
-    StandardInput=socket
-    StandardOutput=socket
     DynamicUser=yes
   '';
 

@@ -9,11 +9,14 @@ import { join } from 'node:path';
 import { isNixError, NixError } from '../eval/errors.js';
 import { packageRoot } from '../paths.js';
 import { io, type Command } from './command.js';
+import { buildCommand } from './commands/build.js';
+import { evalCommand } from './commands/eval.js';
 import { inspectCommand } from './commands/inspect.js';
+import { showCommand } from './commands/show.js';
 import { parseArgs, renderHelp, type ParsedArgs } from './options.js';
 import { errorToJSON, exitCodeFor, renderError } from './render.js';
 
-const commands: readonly Command[] = [inspectCommand];
+const commands: readonly Command[] = [buildCommand, showCommand, inspectCommand, evalCommand];
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,0 +1,72 @@
+/**
+ * `tsportable build`: the image nix-build would give for a portableService
+ * file. Evaluation, then realisation of the units, symlink objects and
+ * contents through real Nix (one batch), then the image (src/image), moved
+ * into place atomically and linked as `result`. stdout carries only the
+ * result path (or the --json object); progress goes to stderr on a terminal.
+ */
+import { resolve } from 'node:path';
+import { realisePortableService } from '../../builders/index.js';
+import { buildImage, type BuildResult } from '../../image/index.js';
+import { io, type Command } from '../command.js';
+import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
+import { optFlag, optString, usageError } from '../options.js';
+import { openSession, selectImages } from '../session.js';
+
+export const buildCommand: Command = {
+  spec: {
+    name: 'build',
+    summary: 'Build the portable-service image of a Nix file, as nix-build does with nixpkgs.',
+    positional: '[FILE]',
+    maxPositional: 1,
+    description: [
+      'FILE defaults to ./default.nix and is evaluated like nix-build: a top-level function is called',
+      'with its defaults (and --arg/--argstr); -A picks an image from a set of several. The result is',
+      'a symlink `result` to a directory holding <pname>_<version>.raw; its path is printed on stdout.',
+      'Without <nixpkgs> on the search path, tsportable\'s own package set stands in (a notice says so).',
+      'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build.',
+    ].join('\n'),
+    options: [
+      { long: '--expr', short: '-E', values: ['EXPR'], description: 'Build the image EXPR evaluates to instead of a file.' },
+      ...evalInputOptions,
+      { long: '--out-link', short: '-o', values: ['LINK'], description: "Name of the result link (default 'result'); more images get LINK-2, LINK-3..." },
+      { long: '--no-out-link', description: 'Do not create a result link; only print the path.' },
+      jsonOption,
+    ],
+  },
+  async run(args) {
+    const input = readEvalInput(args, { defaultFile: true });
+    const json = optFlag(args, 'json');
+    const noLink = optFlag(args, 'no-out-link');
+    const link = optString(args, 'out-link');
+    if (noLink && link !== undefined) throw usageError("'--out-link' and '--no-out-link' exclude each other");
+    const tty = Boolean(process.stderr.isTTY) && !json;
+    const session = openSession(input, { progress: tty });
+    const images = selectImages(session, input);
+    const results: { attrPath: string; result: BuildResult }[] = [];
+    for (const [k, image] of images.entries()) {
+      const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
+      if (tty) io.stderr(`realising the inputs of ${image.spec.pname}_${image.spec.version}.raw...\n`);
+      const imageInput = await realisePortableService(image.spec, session.bridge);
+      const result = await buildImage(imageInput, {
+        outLink,
+        onProgress: tty ? (p) => io.stderr(`${p.message}\n`) : undefined,
+      });
+      results.push({ attrPath: image.attrPath, result });
+      if (!json) io.stdout(`${result.resultDir}\n`);
+    }
+    if (json) {
+      io.stdout(JSON.stringify(results.map(({ attrPath, result }) => ({
+        attrPath,
+        image: result.imagePath,
+        resultDir: result.resultDir,
+        outLink: result.outLink,
+        cached: result.cached,
+        closure: result.closure,
+        references: result.references,
+        key: result.key,
+      })), null, 2) + '\n');
+    }
+    return 0;
+  },
+};

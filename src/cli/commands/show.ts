@@ -1,0 +1,65 @@
+/**
+ * `tsportable show`: the plan of the image without building it: file name,
+ * os-release, units (with their text where a builder plugin knows it), symlinks,
+ * contents, mksquashfs options and the warnings of the checks that can run
+ * before a build. Runs no Nix process unless --closure asks for the closure.
+ */
+import { execa } from 'execa';
+import { planPortableService } from '../../builders/index.js';
+import { imageClosure } from '../../image/imageClosure.js';
+import { realisePortableService } from '../../builders/index.js';
+import { renderShow, showPlanToJSON, withChecks, type ClosureEntry } from '../../show/index.js';
+import { io, type Command } from '../command.js';
+import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
+import { optFlag } from '../options.js';
+import { openSession, selectImages } from '../session.js';
+
+async function sizes(paths: readonly string[]): Promise<number[]> {
+  if (paths.length === 0) return [];
+  const { stdout } = await execa('nix-store', ['--query', '--size', ...paths]);
+  return stdout.split('\n').map(Number);
+}
+
+export const showCommand: Command = {
+  spec: {
+    name: 'show',
+    summary: 'Preview the image a Nix file describes, without building it.',
+    positional: '[FILE]',
+    maxPositional: 1,
+    description: [
+      'Prints the image file name, the os-release text, each unit (its text when tsportable knows it,',
+      'otherwise what builds it), the symlinks, contents, mksquashfs options and warnings with their',
+      'file:line:column. No Nix process runs unless --closure is given. The --json form is described',
+      'by docs/show.schema.json.',
+    ].join('\n'),
+    options: [
+      { long: '--expr', short: '-E', values: ['EXPR'], description: 'Show the image EXPR evaluates to instead of a file.' },
+      ...evalInputOptions,
+      { long: '--closure', description: 'Realise the inputs through Nix and list the closure with sizes.' },
+      jsonOption,
+    ],
+  },
+  async run(args) {
+    const input = readEvalInput(args, { defaultFile: true });
+    const json = optFlag(args, 'json');
+    const session = openSession(input, { progress: Boolean(process.stderr.isTTY) && !json });
+    const plans = [];
+    for (const image of selectImages(session, input)) {
+      let plan = withChecks(planPortableService(image.spec, session.bridge));
+      if (optFlag(args, 'closure')) {
+        const realised = await realisePortableService(image.spec, session.bridge);
+        const closure = await closureOf(realised);
+        plan = { ...plan, closure };
+      }
+      plans.push(plan);
+    }
+    io.stdout(json ? plans.map(showPlanToJSON).join('\n') + '\n' : plans.map((p) => renderShow(p, {})).join('\n'));
+    return 0;
+  },
+};
+
+async function closureOf(input: Parameters<typeof imageClosure>[0]): Promise<ClosureEntry[]> {
+  const { closure } = await imageClosure(input);
+  const bytes = await sizes(closure);
+  return closure.map((path, k) => ({ path, size: bytes[k]! }));
+}
