@@ -4,6 +4,7 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/dist/test'],
   testMatch: ['**/*.test.js'],
+  setupFiles: ['<rootDir>/dist/test/setupEnv.js'],
   testTimeout: 180000,
   maxWorkers: 2,
 };
