@@ -17,6 +17,7 @@ type Bench = () => Promise<BenchRow[]>;
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   parse: () => import('./parse.js'),
   eval: () => import('./eval.js'),
+  lib: () => import('./lib.js'),
   show: () => import('./show.js'),
   image: () => import('./image.js'),
 };

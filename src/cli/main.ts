@@ -8,21 +8,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNixError, NixError } from '../eval/errors.js';
 import { packageRoot } from '../paths.js';
-import { io, type Command } from './command.js';
-import { buildCommand } from './commands/build.js';
-import { evalCommand } from './commands/eval.js';
-import { inspectCommand } from './commands/inspect.js';
-import { showCommand } from './commands/show.js';
+import { io } from './command.js';
+import { commands } from './commands/index.js';
 import { parseArgs, renderHelp, type ParsedArgs } from './options.js';
 import { errorToJSON, exitCodeFor, renderError } from './render.js';
-
-const commands: readonly Command[] = [buildCommand, showCommand, inspectCommand, evalCommand];
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function mainHelp(): string {
+/** The top-level `--help`; also the head of docs/cli.md. */
+export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.spec.name.length)) + 2;
   return [
     'Usage: tsportable <command> [options]',
@@ -32,9 +28,11 @@ function mainHelp(): string {
     'Commands:',
     ...commands.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
     '',
-    "Run 'tsportable <command> --help' for a command's options.",
+    'Options:',
     '  -h, --help     Show this help and exit.',
     '  --version      Print the version and exit.',
+    '',
+    "Run 'tsportable <command> --help' for a command's options.",
     '',
   ].join('\n');
 }
@@ -70,4 +68,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     io.stderr(`tsportable: internal error (a bug in tsportable, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
     return 2;
   }
+}
+
+/** docs/cli.md: every command's --help, so the docs are the help. */
+export function cliReference(): string {
+  const parts = ['# tsportable command reference', '', 'Generated from the commands\' own `--help` (test/cli/docs.test.ts keeps it current).', '', '```', mainHelp().trimEnd(), '```'];
+  for (const c of commands) parts.push('', `## tsportable ${c.spec.name}`, '', '```', renderHelp(c.spec).trimEnd(), '```');
+  return parts.join('\n') + '\n';
 }
