@@ -1,0 +1,10 @@
+/** The image builder's public face: realised inputs in, a portable service image out. */
+export { buildImage, type BuildOptions, type BuildProgress, type BuildPhase, type BuildResult } from './build.js';
+export {
+  checkUnitName, compressionWords, inStore, symlinkComponents, validateImageInput, storeDir,
+  type ImageField, type ImageInput, type ImageProblem, type ImageSymlink, type ImageUnit, type StorePath,
+} from './input.js';
+export { osReleaseText, type OsReleaseFields } from './osRelease.js';
+export { requisites, scaffoldReferences, storePathOf, hashPart } from './closure.js';
+export { imageClosure, type ImageClosure } from './imageClosure.js';
+export { cacheRoot } from './cache.js';
