@@ -12,3 +12,9 @@ export const io = {
   stdout: (text: string) => void process.stdout.write(text),
   stderr: (text: string) => void process.stderr.write(text),
 };
+
+/**
+ * Aborted when the user interrupts (SIGINT/SIGTERM, forwarded by launch.ts):
+ * long-running steps (realisation, image builds) stop and clean up.
+ */
+export const interrupt = new AbortController();

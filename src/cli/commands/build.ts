@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
-import { io, type Command } from '../command.js';
+import { interrupt, io, type Command } from '../command.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { openSession, selectImages } from '../session.js';
@@ -50,6 +50,8 @@ export const buildCommand: Command = {
       const imageInput = await realisePortableService(image.spec, session.bridge);
       const result = await buildImage(imageInput, {
         outLink,
+        signal: interrupt.signal,
+        handleSignals: false,
         onProgress: tty ? (p) => io.stderr(`${p.message}\n`) : undefined,
       });
       results.push({ attrPath: image.attrPath, result });

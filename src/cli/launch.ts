@@ -1,0 +1,59 @@
+/**
+ * Runs the CLI in a worker thread with a large stack. The evaluator recurses
+ * as Nix does, and the main thread's stack (about 1 MB) holds far fewer
+ * nested Nix calls than Nix allows; a worker gets the stack it asks for
+ * (reserved, not committed). The main thread only forwards signals: workers
+ * receive none, and an interrupted build must clean up after itself, so the
+ * first SIGINT/SIGTERM asks the worker to stop (the build aborts and removes
+ * its temporary files); if it has not finished after a grace period, or on a
+ * second signal, the worker is stopped and the exit code is 130.
+ */
+import { Worker } from 'node:worker_threads';
+
+const enum Limits {
+  /** MB of stack for the evaluator: deeper than Nix's default max-call-depth of 10,000 needs. */
+  StackMb = 512,
+  /** MB of young generation: big lists and sets allocate fast; fewer scavenges. */
+  YoungGenerationMb = 64,
+  /** ms an interrupted command gets to clean up before it is stopped. */
+  GraceMs = 10_000,
+}
+
+export interface WorkerMessage {
+  readonly exitCode: number;
+}
+
+export function launch(argv: readonly string[]): Promise<number> {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), {
+    workerData: { argv },
+    resourceLimits: { stackSizeMb: Limits.StackMb, maxYoungGenerationSizeMb: Limits.YoungGenerationMb },
+  });
+  return new Promise((resolve) => {
+    let exitCode: number | undefined;
+    let interrupted = false;
+    const stop = () => {
+      exitCode = 130;
+      void worker.terminate();
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (interrupted) return stop();
+      interrupted = true;
+      worker.postMessage({ interrupt: signal });
+      setTimeout(stop, Limits.GraceMs).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    worker.on('message', (m: WorkerMessage) => {
+      exitCode = interrupted ? 130 : m.exitCode;
+    });
+    worker.on('error', (e) => {
+      process.stderr.write(`tsportable: internal error (a bug in tsportable, please report it):\n${e.stack ?? String(e)}\n`);
+      exitCode = 2;
+    });
+    worker.on('exit', (code) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(exitCode ?? (code === 0 ? 1 : code));
+    });
+  });
+}
