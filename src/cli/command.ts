@@ -1,4 +1,5 @@
 /** What a tsportable command is: its declared options and the function that runs it. */
+import { isatty } from 'node:tty';
 import type { CommandSpec, ParsedArgs } from './options.js';
 
 export interface Command {
@@ -18,3 +19,8 @@ export const io = {
  * long-running steps (realisation, image builds) stop and clean up.
  */
 export const interrupt = new AbortController();
+
+/** Whether stderr is a terminal (asked of the file descriptor: commands run in a worker thread). */
+export function stderrIsTerminal(): boolean {
+  return isatty(2);
+}

@@ -6,7 +6,7 @@
  * left out. Colour follows chalk's detection (NO_COLOR, FORCE_COLOR, a TTY).
  * `errorToJSON` is the same information as data, for --json and editors.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
 import type { NixError, TraceFrame } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 
@@ -48,7 +48,7 @@ function frame(f: TraceFrame, c: ChalkInstance): string[] {
 }
 
 export function renderError(err: NixError, options: RenderOptions): string {
-  const c = new Chalk(options.color === undefined ? {} : { level: options.color ? 1 : 0 });
+  const c = options.color === undefined ? chalkStderr : new Chalk({ level: options.color ? 1 : 0 });
   const out: string[] = [];
   const errorWord = c.red.bold('error:');
   const messageLines = err.message.split('\n');

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
-import { interrupt, io, type Command } from '../command.js';
+import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { openSession, selectImages } from '../session.js';
@@ -40,7 +40,7 @@ export const buildCommand: Command = {
     const noLink = optFlag(args, 'no-out-link');
     const link = optString(args, 'out-link');
     if (noLink && link !== undefined) throw usageError("'--out-link' and '--no-out-link' exclude each other");
-    const tty = Boolean(process.stderr.isTTY) && !json;
+    const tty = stderrIsTerminal() && !json;
     const session = openSession(input, { progress: tty });
     const images = selectImages(session, input);
     const results: { attrPath: string; result: BuildResult }[] = [];

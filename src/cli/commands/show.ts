@@ -9,7 +9,7 @@ import { planPortableService } from '../../builders/index.js';
 import { imageClosure } from '../../image/imageClosure.js';
 import { realisePortableService } from '../../builders/index.js';
 import { renderShow, showPlanToJSON, withChecks, type ClosureEntry } from '../../show/index.js';
-import { io, type Command } from '../command.js';
+import { io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag } from '../options.js';
 import { openSession, selectImages } from '../session.js';
@@ -42,7 +42,7 @@ export const showCommand: Command = {
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
     const json = optFlag(args, 'json');
-    const session = openSession(input, { progress: Boolean(process.stderr.isTTY) && !json });
+    const session = openSession(input, { progress: stderrIsTerminal() && !json });
     const plans = [];
     for (const image of selectImages(session, input)) {
       let plan = withChecks(planPortableService(image.spec, session.bridge));
