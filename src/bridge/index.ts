@@ -1,0 +1,211 @@
+/**
+ * The nixpkgs bridge: what tsportable's evaluator does not compute natively,
+ * real Nix does. `createBridge` wires it together: the package set value for
+ * `import <nixpkgs> {...}` (tsportable's own nix/pkgs when no nixpkgs is on
+ * the search path), the evaluator's store hooks, and realisation of whatever
+ * a build needs in a constant number of Nix processes.
+ */
+import { join } from 'node:path';
+import type { Span } from '../eval/span.js';
+import { type Lazy, type Value, type Context, NixAttrs, NixString, PrimOp } from '../eval/value/index.js';
+import { setHooks, type EvalHooks } from '../eval/value/hooks.js';
+import { force, lazy } from '../eval/value/force.js';
+import type { BuilderPlugin, NixText } from '../builders/types.js';
+import { getBuilder as registryGetBuilder } from '../builders/registry.js';
+import { nixDir } from '../paths.js';
+import { ForeignHandle, placeholdersIn, setForeignOracle } from './foreign.js';
+import { createOracle } from './oracle.js';
+import { makePackageSet, type PackageSetEnv } from './packageSet.js';
+import { PendingStore } from './pendingStore.js';
+import { Resolver, type ResolvableString, type Resolved, type ResolveItem } from './resolve.js';
+import { createNixRunner, type NixRunner } from './runner.js';
+import { pathLiteral } from './nixLiterals.js';
+import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
+import * as natives from './natives.js';
+import { findNixpkgs } from './findNixpkgs.js';
+import { lookupCaptured } from '../eval/interp/captured.js';
+import { currentState } from '../eval/interp/state.js';
+
+export interface BridgeOptions {
+  /** `-I` entries then NIX_PATH entries, as given to the evaluator. */
+  readonly searchPath: readonly string[];
+  readonly cwd?: string;
+  /** Evaluates a Nix file natively (the evaluator's `import`): used for the package set's `lib`. */
+  importNative(path: string): Value;
+  /** The evaluator's environment introspection, to write functions back (default: the native evaluator's, interp/captured.ts). */
+  readonly lookupCaptured?: LookupCaptured;
+  readonly getBuilder?: (attrPath: string) => BuilderPlugin<unknown> | undefined;
+  /** Where notices go (default: stderr). */
+  readonly notice?: (message: string) => void;
+  /** Show build progress (default: stderr is a terminal). */
+  readonly progress?: boolean;
+  readonly runner?: NixRunner;
+}
+
+export interface Bridge {
+  /** The search path to give the evaluator: with `nixpkgs=<tsportable>/nix/pkgs` added when none was found. */
+  readonly searchPath: readonly string[];
+  readonly nixpkgsDir: string;
+  /** True when tsportable's own package set stands in for nixpkgs. */
+  readonly usingDefault: boolean;
+  readonly runner: NixRunner;
+  /** Fills the evaluator's hooks (value/hooks.ts) with this bridge's. */
+  install(): void;
+  /** `import <nixpkgs> args` (args default `{}`). */
+  packageSet(args?: Lazy, span?: Span): Value;
+  /**
+   * A value standing for a flake's `nixpkgs` input: `outPath` (so `import nixpkgs { ... }` works),
+   * `legacyPackages.<system>` (the package set for that system) and `lib` (native).
+   */
+  flakeInput(span?: Span): Value;
+  /** The hooks, also callable directly. */
+  readonly hooks: EvalHooks & BridgeExtraHooks;
+  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise). */
+  resolveStrings(strings: readonly ResolvableString[], span?: Span): Promise<string[]>;
+  /** The same, synchronously, with the realised store paths of the contexts. */
+  resolve(items: readonly ResolveItem[], span?: Span): Resolved;
+  /** The closure of store paths (one nix-store --query --requisites). */
+  requisites(paths: readonly string[], span?: Span): Promise<string[]>;
+  /** A write-back program with this bridge's knowledge (pending store paths, plugin functions). */
+  program(): NixProgram;
+  /** For previews: placeholders become `${pkgs.hello}`. */
+  renderText(t: NixText | string | NixString): string;
+}
+
+/** The hooks the builtins call beyond H2's EvalHooks (h3-notes.md). */
+export interface BridgeExtraHooks {
+  toFile(name: Lazy, contents: Lazy, span: Span | undefined): Value;
+  storePath(path: Lazy, span: Span | undefined): Value;
+  addPath(args: NixAttrs, span: Span | undefined): Value;
+  filterSource(filter: Lazy, path: Lazy, span: Span | undefined): Value;
+  fetch(kind: 'fetchurl' | 'fetchTarball' | 'fetchGit' | 'fetchMercurial' | 'fetchTree', arg: Lazy, span: Span | undefined): Value;
+  realisePath(text: string, context: Context, span: Span | undefined): string;
+}
+
+/** The systems a flake's `legacyPackages` offers (nixpkgs' flake exposes these and more). */
+const flakeSystems = ['x86_64-linux', 'aarch64-linux', 'i686-linux', 'armv7l-linux', 'riscv64-linux', 'x86_64-darwin', 'aarch64-darwin'];
+
+export function createBridge(options: BridgeOptions): Bridge {
+  const cwd = options.cwd ?? process.cwd();
+  const found = findNixpkgs(options.searchPath, cwd);
+  const usingDefault = found === undefined;
+  const nixpkgsDir = found ?? join(nixDir, 'pkgs');
+  const searchPath = usingDefault ? [...options.searchPath, `nixpkgs=${nixpkgsDir}`] : [...options.searchPath];
+  const runner = options.runner ?? createNixRunner();
+  const notice = options.notice ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const store = new PendingStore();
+  const functions = new WeakMap<PrimOp, ForeignHandle>();
+  let noticed = false;
+
+  // Native values evaluated from a file, written back as `import <file>` (nixpkgs' lib is large).
+  const origins = new WeakMap<object, string>();
+  const importNative = (path: string): Value => {
+    const v = options.importNative(path);
+    if (typeof v === 'object' && v !== null) origins.set(v, `import ${pathLiteral(path)}`);
+    return v;
+  };
+  const writeBack: WriteBackOptions = {
+    originOf: (v) => origins.get(v),
+    lookupCaptured: options.lookupCaptured ?? ((fn, name) => lookupCaptured(fn, name, currentState().globals)),
+    pending: store,
+    foreignOfPrimOp: (op) => functions.get(op),
+  };
+  const resolver = new Resolver({
+    runner,
+    searchPath,
+    progress: options.progress ?? Boolean(process.stderr.isTTY),
+    writeBack,
+  });
+
+  const oracle = createOracle(resolver, () => new NixProgram(writeBack));
+
+  const env: PackageSetEnv = {
+    nixpkgsDir,
+    fallbackLibDir: join(nixDir, 'lib'),
+    importNative,
+    getBuilder: options.getBuilder ?? registryGetBuilder,
+    registerFunction: (op, h) => functions.set(op, h),
+    onCreate() {
+      if (usingDefault && !noticed) {
+        noticed = true;
+        notice(`tsportable: <nixpkgs> is not on the search path; using tsportable's own package set (${nixpkgsDir}). Use -I nixpkgs=PATH for nixpkgs.`);
+      }
+    },
+  };
+
+  const importNixpkgs = new PrimOp('import <nixpkgs>', 1, ([args], span) => makePackageSet(env, [args], span),
+    'nixpkgs: a package set evaluated by real Nix');
+  // Handed to Nix as a function (`map (import <nixpkgs>) [...]`), it is nixpkgs' own.
+  functions.set(importNixpkgs, new ForeignHandle({ kind: 'call', source: `import ${pathLiteral(nixpkgsDir)}`, args: [] },
+    undefined, 'import <nixpkgs>'));
+
+  const hooks: EvalHooks & BridgeExtraHooks = {
+    copyPathToStore: (path, span) => store.addSource(path, span),
+    derivationStrict: (attrs, span) => natives.derivationStrict(attrs, span),
+    derivation: (attrs, span) => natives.derivation(attrs, span),
+    importHook(path, span) {
+      const p = path.replace(/\/default\.nix$/, '');
+      if (p === nixpkgsDir) return importNixpkgs;
+      // nixpkgs' lib is evaluated natively; every other file of nixpkgs is Nix's.
+      if (p === `${nixpkgsDir}/lib` || p.startsWith(`${nixpkgsDir}/lib/`)) return importNative(path);
+      if (p.startsWith(`${nixpkgsDir}/`)) {
+        return new ForeignHandle({ kind: 'call', source: `import ${pathLiteral(path)}`, args: [] }, span,
+          `import ${path}`);
+      }
+      return undefined;
+    },
+    toFile: (name, contents, span) => natives.toFile(store, name, contents, span),
+    storePath: (path, span) => natives.storePath(path, span),
+    addPath: (args, span) => natives.addPath(store, args, span),
+    filterSource: (filter, path, span) => natives.filterSource(filter, path, span),
+    fetch: (kind, arg, span) => natives.fetch(kind, arg, span),
+    realisePath: (text, context, span) => resolver.resolve([{ value: new NixString(text, context), span }], span).texts[0],
+  };
+
+  return {
+    searchPath,
+    nixpkgsDir,
+    usingDefault,
+    runner,
+    hooks,
+    install() {
+      const all: Partial<EvalHooks> = hooks;
+      setHooks(all);
+      setForeignOracle(oracle);
+    },
+    packageSet: (args = NixAttrs.empty, span) => makePackageSet(env, [args], span),
+    flakeInput(span) {
+      const legacy = new Map<string, Lazy>();
+      for (const system of flakeSystems) {
+        legacy.set(system, lazy(() => makePackageSet(env, [new NixAttrs(new Map([['system', system]]))], span)));
+      }
+      return new NixAttrs(new Map<string, Lazy>([
+        ['outPath', nixpkgsDir],
+        ['legacyPackages', new NixAttrs(legacy)],
+        ['lib', lazy(() => force(makePackageSet(env, [NixAttrs.empty], span).select('lib', span)!))],
+        ['_type', 'flake'],
+      ]));
+    },
+    resolveStrings: async (strings, span) => resolver.resolve(strings.map((value) => ({ value })), span).texts,
+    resolve: (items, span) => resolver.resolve(items, span),
+    program: () => new NixProgram(writeBack),
+    requisites: async (paths, span) => resolver.requisites(paths, span),
+    renderText(t) {
+      const text = typeof t === 'string' ? t : t instanceof NixString ? t.s : t.text;
+      let out = '';
+      let at = 0;
+      for (const p of placeholdersIn(text)) {
+        out += text.slice(at, p.offset) + `\${${p.handle.describe()}}`;
+        at = p.offset + p.length;
+      }
+      return out + text.slice(at);
+    },
+  };
+}
+
+export { ForeignHandle, findHandle, placeholdersIn } from './foreign.js';
+export { findNixpkgs } from './findNixpkgs.js';
+export { NixProgram };
+export type { LookupCaptured, Captured } from './writeBack.js';
+export type { ResolvableString, ResolveItem, Resolved } from './resolve.js';
+export { createNixRunner, type NixRunner } from './runner.js';

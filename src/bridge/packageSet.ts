@@ -1,0 +1,86 @@
+/**
+ * The package set: the value of `import <nixpkgs> { ... }`. It is a foreign
+ * value, since evaluating nixpkgs is Nix's job, with two exceptions answered
+ * natively: `lib`, evaluated by tsportable from the package set's own lib, and
+ * the attributes a builder plugin models (`writeText`, `portableService`, ...),
+ * which become native functions: fully applied, they validate their arguments
+ * into a spec and return the foreign value of the same call, carrying the spec.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Span } from '../eval/span.js';
+import { type Lazy, type Value, PrimOp } from '../eval/value/index.js';
+import { lazy } from '../eval/value/force.js';
+import type { BuilderPlugin } from '../builders/types.js';
+import { ForeignHandle } from './foreign.js';
+import { pathLiteral } from './nixLiterals.js';
+
+export interface PackageSetEnv {
+  /** The nixpkgs directory in use (a real nixpkgs, or tsportable's nix/pkgs). */
+  readonly nixpkgsDir: string;
+  /** Where `lib` comes from when the package set has none of its own. */
+  readonly fallbackLibDir: string;
+  /** Evaluates a file natively; the result is remembered as `import <path>` for write-back. */
+  importNative(path: string): Value;
+  getBuilder(attrPath: string): BuilderPlugin<unknown> | undefined;
+  /** Records the function value standing for `pkgs.<attr>`, for write-back. */
+  registerFunction(op: PrimOp, handle: ForeignHandle): void;
+  /** Called once a package set is made (the notice about the default set). */
+  onCreate(): void;
+}
+
+/** `import <nixpkgs> args`: args are the native arguments, written back when a build needs them. */
+export function makePackageSet(env: PackageSetEnv, args: readonly Lazy[], span: Span | undefined): ForeignHandle {
+  env.onCreate();
+  const plugins = new Map<string, PrimOp>();
+  let lib: Lazy | undefined;
+  return new ForeignHandle({ kind: 'call', source: `import ${pathLiteral(env.nixpkgsDir)}`, args }, span, 'pkgs', {
+    onSelect(handle, name, selectSpan) {
+      const attrPath = handle.onSelect ? name : handle.attrPath && `${handle.attrPath}.${name}`;
+      if (attrPath === undefined) return undefined;
+      if (attrPath === 'lib') return (lib ??= lazy(() => env.importNative(libDir(env))));
+      const plugin = env.getBuilder(attrPath);
+      if (!plugin) return undefined;
+      // Per package set: `pkgs.extend f` has its own `writeText`, which the overlay may have changed.
+      let root = handle;
+      while (root.expr.kind === 'select') root = root.expr.base;
+      const key = `${root.id}:${attrPath}`;
+      let op = plugins.get(key);
+      if (!op) {
+        op = pluginFunction(plugin, handle.child(name, selectSpan));
+        env.registerFunction(op, handle.child(name, selectSpan));
+        plugins.set(key, op);
+      }
+      return op;
+    },
+  });
+}
+
+function libDir(env: PackageSetEnv): string {
+  const own = join(env.nixpkgsDir, 'lib');
+  return existsSync(join(own, 'default.nix')) ? own : env.fallbackLibDir;
+}
+
+/**
+ * `pkgs.writeText` and its kind: a native function of the plugin's arity.
+ * Applied fully, it makes the spec (argument errors at their spans) and the
+ * foreign value `pkgs.writeText a b`, named as the plugin says its output is.
+ */
+function pluginFunction(plugin: BuilderPlugin<unknown>, fn: ForeignHandle): PrimOp {
+  return new PrimOp(`pkgs.${plugin.attrPath}`, plugin.arity, (args, span) => {
+    const spec = plugin.toSpec(args, span);
+    let name: string | undefined;
+    try {
+      name = plugin.preview(spec).name;
+    } catch {
+      name = undefined; // the name is only cosmetic in the placeholder
+    }
+    let h = fn;
+    args.forEach((a, i) => {
+      h = h.apply(a, span, i === args.length - 1 ? name : undefined);
+    });
+    h.builder = { plugin, spec };
+    h.knownName = name;
+    return h;
+  }, `nixpkgs' ${plugin.attrPath}, modelled natively by tsportable`);
+}

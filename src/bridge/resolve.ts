@@ -1,0 +1,197 @@
+/**
+ * Resolution: turns strings that mention foreign values (placeholders,
+ * contexts `@<id>`) and store paths known only natively into real store
+ * paths, with a constant number of Nix processes whatever their number:
+ *   1. one `nix-instantiate --eval --strict --json --read-write-mode` of a
+ *      generated file that writes every string back (each foreign value once)
+ *      and returns, for each, the string Nix computes and its context;
+ *   2. one `nix-store --realise` of every derivation output in those contexts.
+ * Closures (`requisites`) are one `nix-store --query --requisites`.
+ *
+ * Errors: Nix's message is kept as it is; the span is the place in the user's
+ * file whose value Nix was evaluating, found from the positions in the
+ * generated file that Nix's trace mentions (one binding per line). A native
+ * error deferred by write-back is recognised by its marker and rethrown as it was.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NixError } from '../eval/errors.js';
+import type { Span } from '../eval/span.js';
+import { NixString } from '../eval/value/index.js';
+import { nixDir } from '../paths.js';
+import type { NixRunner } from './runner.js';
+import { NixProgram, type WriteBackOptions } from './writeBack.js';
+import { type ForeignHandle, handleOfContext } from './foreign.js';
+import { pathLiteral, stringLiteral } from './nixLiterals.js';
+
+/** A string to resolve: a native string value, or the `NixText` form builder specs hold. */
+export type ResolvableString = string | NixString | { readonly text: string; readonly context: readonly string[] };
+
+export interface ResolveItem {
+  readonly value: ResolvableString;
+  /** Where the user's file made this string (for errors). */
+  readonly span?: Span;
+}
+
+export interface Resolved {
+  /** The texts with every placeholder replaced by a real store path. */
+  readonly texts: string[];
+  /** Every store path the texts' contexts name, realised (outputs built, sources added). */
+  readonly storePaths: string[];
+}
+
+export interface ResolverOptions {
+  runner: NixRunner;
+  /** `-I` entries for Nix (the evaluator's search path). */
+  searchPath: readonly string[];
+  writeBack: WriteBackOptions;
+  /** Show `nix-store --realise`'s progress on the terminal. */
+  progress: boolean;
+}
+
+function toNixString(v: ResolvableString): string | NixString {
+  if (typeof v === 'string' || v instanceof NixString) return v;
+  return v.context.length ? new NixString(v.text, new Set(v.context)) : v.text;
+}
+
+export class Resolver {
+  constructor(private readonly options: ResolverOptions) {}
+
+  private searchArgs(): string[] {
+    return this.options.searchPath.flatMap((p) => ['-I', p]);
+  }
+
+  /** Resolves and realises every item, in one evaluation and one realisation. */
+  resolve(items: readonly ResolveItem[], span?: Span): Resolved {
+    const strings = items.map((i) => toNixString(i.value));
+    if (strings.every((s) => typeof s === 'string')) return { texts: strings as string[], storePaths: [] };
+    const program = new NixProgram(this.options.writeBack);
+    const entries = strings.map((s, i) => `${stringLiteral(String(i))} = ${program.value(s, items[i].span ?? span)};`);
+    // Each foreign value the strings name directly, alone: its context tells which build was its own.
+    const handles = new Map<string, ForeignHandle>();
+    for (const s of strings) {
+      for (const c of typeof s === 'string' ? [] : s.context) {
+        const h = handleOfContext(c);
+        if (h) handles.set(`h${h.id}`, h);
+      }
+    }
+    for (const [key, h] of handles) entries.push(`${stringLiteral(key)} = ${program.handle(h)};`);
+    const source = program.render(`import ${pathLiteral(join(nixDir, 'bridge', 'collect.nix'))} { ${entries.join(' ')} }`);
+    const json = this.evaluate(program, source, items.find((i) => i.span)?.span ?? span);
+    const texts: string[] = [];
+    const targets = new Set<string>();
+    const storePaths = new Set<string>();
+    for (let i = 0; i < strings.length; i++) {
+      const r = json[String(i)];
+      texts.push(r.s);
+      for (const [path, c] of Object.entries(r.context)) {
+        if (c.outputs) for (const o of c.outputs) targets.add(`${path}!${o}`);
+        if (c.path || c.allOutputs) storePaths.add(path);
+      }
+    }
+    const failedAt = (drv: string): Span | undefined => {
+      for (const [key, h] of handles) if (json[key].context[drv] !== undefined && h.span) return h.span;
+      const i = strings.findIndex((_, k) => json[String(k)].context[drv] !== undefined);
+      return i >= 0 ? items[i].span : undefined;
+    };
+    for (const p of this.realise([...targets], span, failedAt)) storePaths.add(p);
+    return { texts, storePaths: [...storePaths] };
+  }
+
+  /**
+   * One Nix evaluation of `body` (Nix source using the program's bindings) to
+   * JSON, for questions evaluation must answer now (`pkgs ? foo`).
+   */
+  evaluateJSON(program: NixProgram, body: string, span?: Span): unknown {
+    return this.evaluate(program, program.render(body), span);
+  }
+
+  /** Builds derivation outputs (`drv!out`); returns the output paths. */
+  realise(targets: readonly string[], span?: Span, spanOfDrv?: (drv: string) => Span | undefined): string[] {
+    if (!targets.length) return [];
+    const r = this.options.runner.run('nix-store', ['--realise', ...targets], { progress: this.options.progress });
+    if (r.exitCode !== 0) {
+      // "builder for '/nix/store/…drv' failed": point at the string that needed it, when it needed it directly.
+      const failed = /builder for '([^']+\.drv)' failed/.exec(r.stderr)?.[1];
+      const err = new NixError('build', nixMessage(r.stderr), (failed && spanOfDrv?.(failed)) || span);
+      const log = buildLog(r.stderr);
+      err.hints.push(log.length ? `the end of the build log:\n${log.join('\n')}` : 'a Nix build failed (nix-store --realise); see `nix log`');
+      throw err;
+    }
+    return r.stdout.split('\n').filter((l) => l.startsWith('/'));
+  }
+
+  /** The closure of `paths` in the store, one `nix-store --query --requisites`. */
+  requisites(paths: readonly string[], span?: Span): string[] {
+    if (!paths.length) return [];
+    const r = this.options.runner.run('nix-store', ['--query', '--requisites', ...paths]);
+    if (r.exitCode !== 0) throw new NixError('build', nixMessage(r.stderr), span);
+    return r.stdout.split('\n').filter((l) => l.startsWith('/'));
+  }
+
+  private evaluate(program: NixProgram, source: string, span: Span | undefined): Record<string, CollectResult> {
+    const dir = mkdtempSync(join(tmpdir(), 'tsportable-bridge-'));
+    const file = join(dir, 'batch.nix');
+    try {
+      writeFileSync(file, source);
+      const r = this.options.runner.run('nix-instantiate',
+        ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace', ...this.searchArgs(), file]);
+      if (r.exitCode !== 0) throw this.evalError(program, file, r.stderr, span);
+      return JSON.parse(r.stdout) as Record<string, CollectResult>;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private evalError(program: NixProgram, file: string, stderr: string, span: Span | undefined): NixError {
+    const deferred = program.findDeferred(stderr);
+    if (deferred) return deferred;
+    const err = new NixError('eval', nixMessage(stderr));
+    // Nix's own trace ("… while evaluating the attribute 'x' of the derivation 'y'"), innermost first as in Nix.
+    for (const m of stderr.matchAll(/^\s+… (.*)$/gm)) err.addTrace(m[1]);
+    // Nix's trace names positions in the generated file; the first one that is
+    // a binding made from the user's file tells where the user's code led.
+    const re = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`, 'g');
+    for (const m of stderr.matchAll(re)) {
+      const at = program.spanAt(Number(m[1]), Number(m[2]));
+      if (at?.span) {
+        err.at(at.span);
+        err.addTrace(`while Nix evaluated ${at.binding.origin.describe}`, at.binding.origin.span);
+        break;
+      }
+    }
+    return err.at(span);
+  }
+}
+
+interface CollectResult {
+  s: string;
+  context: Record<string, { path?: boolean; allOutputs?: boolean; outputs?: string[] }>;
+}
+
+/** Nix's own error text: from the first `error:` line, without the prefix and the trace's positions in our file. */
+export function nixMessage(stderr: string): string {
+  const lines = stderr.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('error:'));
+  if (start < 0) return stderr.trim() || 'Nix failed without a message';
+  const body: string[] = [];
+  for (const l of lines.slice(start)) {
+    if (/^\s+at .*:\d+:\d+:$/.test(l) || /^\s+… /.test(l)) break;
+    body.push(l);
+  }
+  return body.join('\n').replace(/^error: /, '').trim();
+}
+
+/** The builder's own output in nix-store's stderr: the last lines before the error. */
+function buildLog(stderr: string): string[] {
+  const lines = stderr.split('\n');
+  const end = lines.findIndex((l) => l.startsWith('error:'));
+  return lines.slice(0, end < 0 ? lines.length : end)
+    .filter((l) => l.trim() !== '' && !/^(warning:|these |this |building '|  \/nix\/store\/)/.test(l))
+    .slice(-10);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,118 @@
+/**
+ * Store paths computed natively, exactly as Nix computes them, so that adding a
+ * local file to the store ("${./file}") or `builtins.toFile` needs no Nix
+ * process during evaluation: the path is known at once, and the actual copy
+ * happens inside the one batch that realises a build (the bridge writes the
+ * source path back, and Nix copies it to this very path).
+ *
+ * What is hard: the store path is a hash over a fingerprint string whose exact
+ * form matters ("source:sha256:<hex>:/nix/store:<name>", "text:<refs>:..."),
+ * the hash of a directory is the SHA-256 of its NAR serialisation (entries in
+ * byte order, the executable bit, symlink targets, 8-byte padding), and the
+ * result is printed in Nix's own base-32 alphabet, least significant bits first.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const storeDir = '/nix/store';
+
+const base32Chars = '0123456789abcdfghijklmnpqrsvwxyz';
+
+/** Nix's base-32 encoding of a hash (printHash32). */
+export function nixBase32(hash: Uint8Array): string {
+  const len = Math.floor((hash.length * 8 - 1) / 5) + 1;
+  let s = '';
+  for (let n = len - 1; n >= 0; n--) {
+    const b = n * 5;
+    const i = Math.floor(b / 8);
+    const j = b % 8;
+    const c = (hash[i] >> j) | (i >= hash.length - 1 ? 0 : (hash[i + 1] << (8 - j)));
+    s += base32Chars[c & 0x1f];
+  }
+  return s;
+}
+
+/** Folds a hash to `size` bytes by XOR, as Nix does for store path hashes. */
+function compressHash(hash: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < hash.length; i++) out[i % size] ^= hash[i];
+  return out;
+}
+
+/** `makeStorePath(type, hash, name)`: type already includes references ("text:/nix/store/a"). */
+export function makeStorePath(type: string, sha256Hex: string, name: string): string {
+  const fingerprint = `${type}:sha256:${sha256Hex}:${storeDir}:${name}`;
+  const h = createHash('sha256').update(fingerprint).digest();
+  return `${storeDir}/${nixBase32(compressHash(h, 20))}-${name}`;
+}
+
+/** Characters Nix allows in a store path name (and the rules on its first character). */
+export function isValidStoreName(name: string): boolean {
+  return name.length > 0 && name.length <= 211 && !name.startsWith('.') && /^[a-zA-Z0-9+\-._?=]+$/.test(name);
+}
+
+/** The store path `nix-store --add` / "${./path}" gives `path` under `name` (NAR, SHA-256, no references). */
+export function sourceStorePath(path: string, name: string): string {
+  const h = createHash('sha256');
+  narSerialise(path, h);
+  return makeStorePath('source', h.digest('hex'), name);
+}
+
+/** The store path `builtins.toFile name contents` gives, `references` being plain store paths. */
+export function textStorePath(name: string, contents: string, references: Iterable<string>): string {
+  const refs = [...new Set(references)].sort();
+  const type = ['text', ...refs].join(':');
+  return makeStorePath(type, createHash('sha256').update(contents, 'utf8').digest('hex'), name);
+}
+
+function narString(h: Hash, s: string | Buffer): void {
+  const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(b.length));
+  h.update(len);
+  h.update(b);
+  const pad = (8 - (b.length % 8)) % 8;
+  if (pad) h.update(Buffer.alloc(pad));
+}
+
+/** Feeds the NAR serialisation of `path` into `h`. */
+export function narSerialise(path: string, h: Hash): void {
+  narString(h, 'nix-archive-1');
+  narNode(path, h);
+}
+
+function narNode(path: string, h: Hash): void {
+  const st = lstatSync(path);
+  narString(h, '(');
+  narString(h, 'type');
+  if (st.isSymbolicLink()) {
+    narString(h, 'symlink');
+    narString(h, 'target');
+    narString(h, readlinkSync(path, { encoding: 'buffer' }));
+  } else if (st.isDirectory()) {
+    narString(h, 'directory');
+    // NAR orders entries by the bytes of their names.
+    const names = readdirSync(path, { encoding: 'buffer' }).sort(Buffer.compare);
+    for (const name of names) {
+      narString(h, 'entry');
+      narString(h, '(');
+      narString(h, 'name');
+      narString(h, name);
+      narString(h, 'node');
+      narNode(join(path, name.toString('utf8')), h);
+      narString(h, ')');
+    }
+  } else if (st.isFile()) {
+    narString(h, 'regular');
+    if (st.mode & 0o100) {
+      narString(h, 'executable');
+      narString(h, '');
+    }
+    narString(h, 'contents');
+    narString(h, readFileSync(path));
+  } else {
+    throw new Error(`unsupported file type: ${path}`);
+  }
+  narString(h, ')');
+}
