@@ -1,0 +1,10 @@
+/**
+ * The trace frames Nix adds when a builtin's argument has the wrong type:
+ * "while evaluating the second argument passed to builtins.elemAt". Tests and
+ * users see them with --show-trace, so every family words them the same way.
+ */
+const ORDINALS = ['first', 'second', 'third', 'fourth'];
+
+export function argCtx(builtin: string, index: number): string {
+  return `while evaluating the ${ORDINALS[index]} argument passed to builtins.${builtin}`;
+}

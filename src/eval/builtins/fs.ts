@@ -1,0 +1,133 @@
+/**
+ * Filesystem builtins: readFile, readDir, readFileType, pathExists,
+ * toPath (findFile is in core.ts, beside the search path). They read the real filesystem at evaluation time, as Nix
+ * does outside pure mode.
+ *
+ * A path given as a string with a store context (`"${drv}/bin/x"`) refers to
+ * something that must be built first; only the bridge can do that, through
+ * the optional `realisePath` hook, otherwise the builtin says it needs Nix.
+ */
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { NixError } from '../errors.js';
+import type { Span } from '../span.js';
+import { NixAttrs, type Lazy } from '../value/index.js';
+import { force } from '../value/force.js';
+import { coerceToPath } from '../value/string.js';
+import { hooks } from '../value/hooks.js';
+import { defineBuiltin } from './registry.js';
+
+/** The real filesystem path a path argument names (building it first through the bridge if needed). */
+export function realisePath(v: Lazy, span: Span | undefined, ctx?: string): string {
+  const { path, context } = coerceToPath(v, span, ctx);
+  return context.size === 0 ? path : hooks.realisePath(path, context, span);
+}
+
+/** Nix's error for a path that does not exist. */
+export function missingPath(path: string, span: Span | undefined): NixError {
+  return new NixError('eval', `path '${path}' does not exist`, span);
+}
+
+/** Reads a file's bytes with Nix's messages. */
+export function readFileBytes(path: string, span: Span | undefined): Buffer {
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw missingPath(path, span);
+    if (code === 'EISDIR') throw new NixError('eval', `file '${path}' is not a regular file`, span);
+    throw new NixError('eval', `reading file '${path}': ${(e as Error).message}`, span);
+  }
+}
+
+defineBuiltin({
+  name: 'readFile',
+  arity: 1,
+  doc: 'The contents of a file, as a string.',
+  fn: ([p], span) => {
+    const path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readFile');
+    const bytes = readFileBytes(path, span);
+    if (bytes.includes(0)) {
+      throw new NixError('eval', `the contents of the file '${path}' cannot be represented as a Nix string`, span);
+    }
+    return bytes.toString('utf8');
+  },
+});
+
+function fileType(st: fs.Stats): string {
+  if (st.isFile()) return 'regular';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  return 'unknown';
+}
+
+defineBuiltin({
+  name: 'readDir',
+  arity: 1,
+  doc: 'The entries of a directory: a set of name = "regular" | "directory" | "symlink" | "unknown".',
+  fn: ([p], span) => {
+    let path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readDir');
+    try {
+      // Nix resolves every symlink of the path first; its messages name the target.
+      path = fs.realpathSync(path);
+    } catch {
+      // A missing path is reported below, under the name given.
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path, { withFileTypes: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw missingPath(path, span);
+      if (code === 'ENOTDIR') throw new NixError('eval', `'${path}' is not a directory`, span);
+      throw new NixError('eval', `cannot read directory '${path}': ${(e as Error).message}`, span);
+    }
+    const map = new Map<string, Lazy>();
+    for (const d of entries) {
+      map.set(d.name, d.isFile() ? 'regular' : d.isDirectory() ? 'directory' : d.isSymbolicLink() ? 'symlink' : 'unknown');
+    }
+    return new NixAttrs(map);
+  },
+});
+
+defineBuiltin({
+  name: 'readFileType',
+  arity: 1,
+  doc: 'The type of a file: "regular", "directory", "symlink" or "unknown".',
+  fn: ([p], span) => {
+    const path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readFileType');
+    try {
+      return fileType(fs.lstatSync(path));
+    } catch {
+      throw missingPath(path, span);
+    }
+  },
+});
+
+defineBuiltin({
+  name: 'pathExists',
+  arity: 1,
+  doc: 'Whether a path exists (a string ending in "/" must name a directory).',
+  fn: ([p], span) => {
+    const x = force(p);
+    const text = typeof x === 'string' ? x : x !== null && typeof x === 'object' && 's' in x ? (x as { s: string }).s : '';
+    const mustBeDir = text.endsWith('/') || text.endsWith('/.');
+    const path = realisePath(x, span, 'while realising the context of a path');
+    try {
+      // Symlinks are followed on the way but not at the end: a dangling link exists.
+      return mustBeDir ? fs.statSync(path).isDirectory() : (fs.lstatSync(path), true);
+    } catch {
+      return false;
+    }
+  },
+});
+
+defineBuiltin({
+  name: 'toPath',
+  arity: 1,
+  doc: 'Deprecated: an absolute path string, canonicalised (returns a string, not a path).',
+  fn: ([p], span) => {
+    const { path } = coerceToPath(p, span, 'while evaluating the first argument passed to builtins.toPath');
+    return nodePath.posix.normalize(path).replace(/(.)\/$/, '$1');
+  },
+});

@@ -1,0 +1,89 @@
+/**
+ * `builtins.match` and `builtins.split`: POSIX extended regular expressions
+ * (translated once per pattern by posixRegex.ts). `match` must match the whole
+ * string and returns the capture groups (null for a group that did not take
+ * part); `split` returns the text between matches interleaved with lists of
+ * each match's groups. Results carry no string context, as in Nix.
+ *
+ * Nix matches bytes: `.` is one byte of UTF-8, and a non-ASCII character in a
+ * bracket stands for its bytes. Text with non-ASCII characters is therefore
+ * matched in a one-char-per-byte form (latin1 of the UTF-8 bytes), pattern and
+ * subject alike, and the captures are decoded back; ASCII text, the common
+ * case, is matched as it is.
+ */
+import { NixError } from '../errors.js';
+import type { Span } from '../span.js';
+import { NixList, type Lazy, type Value } from '../value/index.js';
+import { forceString } from '../value/force.js';
+import { defineBuiltin } from './registry.js';
+import { argCtx } from './argContext.js';
+import { compileEre, InvalidRegex } from './posixRegex.js';
+
+/** Compiles `re`; `shown` is the pattern as the user wrote it, for the message. */
+function compile(re: string, span: Span | undefined, shown = re) {
+  try {
+    return compileEre(re);
+  } catch (e) {
+    if (e instanceof InvalidRegex) throw new NixError('eval', `invalid regular expression '${shown}'`, span);
+    throw e;
+  }
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** One char per UTF-8 byte, and back. */
+const toBytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+const fromBytes = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+
+function groups(m: RegExpExecArray, decode: (s: string) => string): NixList {
+  const out: Lazy[] = [];
+  for (let i = 1; i < m.length; i++) out.push(m[i] === undefined ? null : decode(m[i]));
+  return new NixList(out);
+}
+
+const same = (s: string) => s;
+
+defineBuiltin({
+  name: 'match',
+  arity: 2,
+  doc: 'The capture groups if a POSIX extended regular expression matches the whole string, else null.',
+  fn: ([reArg, sArg], span): Value => {
+    const re = forceString(reArg, span, argCtx('match', 0));
+    compile(re, span);
+    const s = forceString(sArg, span, argCtx('match', 1));
+    const bytes = NON_ASCII.test(s) || NON_ASCII.test(re);
+    const { whole } = bytes ? compile(toBytes(re), span, re) : compile(re, span);
+    const m = whole.exec(bytes ? toBytes(s) : s);
+    return m ? groups(m, bytes ? fromBytes : same) : null;
+  },
+});
+
+defineBuiltin({
+  name: 'split',
+  arity: 2,
+  doc: 'Splits a string at the matches of a POSIX extended regular expression: [ before [ groups ] between ... after ].',
+  fn: ([reArg, sArg], span) => {
+    const re = forceString(reArg, span, argCtx('split', 0));
+    compile(re, span);
+    const text = forceString(sArg, span, argCtx('split', 1));
+    const bytes = NON_ASCII.test(text) || NON_ASCII.test(re);
+    const { search } = bytes ? compile(toBytes(re), span, re) : compile(re, span);
+    const s = bytes ? toBytes(text) : text;
+    const decode = bytes ? fromBytes : same;
+    const out: Lazy[] = [];
+    let last = 0;
+    let from = 0;
+    while (from <= s.length) {
+      search.lastIndex = from;
+      const m = search.exec(s);
+      if (!m) break;
+      out.push(decode(s.slice(last, m.index)));
+      out.push(groups(m, decode));
+      last = m.index + m[0].length;
+      // After an empty match, the next search starts one character later.
+      from = m[0].length === 0 ? m.index + 1 : last;
+    }
+    out.push(decode(s.slice(last)));
+    return new NixList(out);
+  },
+});
