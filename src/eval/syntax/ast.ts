@@ -41,6 +41,12 @@ export interface Str extends Node {
   readonly kind: 'string';
   readonly parts: ReadonlyArray<string | Expr>;
   readonly form: 'double' | 'indented' | 'uri';
+  /**
+   * Only for `--parse`: Nix's own split of an indented string, where escapes
+   * (`''$`, `'''`, `''\n`) start new parts that `parts` has merged. Absent
+   * when it equals `parts`. The evaluator ignores it.
+   */
+  readonly nixParts?: ReadonlyArray<string | Expr>;
 }
 
 /**
@@ -166,6 +172,8 @@ export interface BinOp extends Node {
   readonly op: BinaryOperator;
   readonly left: Expr;
   readonly right: Expr;
+  /** The operator itself: where Nix reports errors of the operation ("cannot add ..."). */
+  readonly opSpan: Span;
 }
 
 export interface Not extends Node { readonly kind: 'not'; readonly expr: Expr; }

@@ -1,0 +1,78 @@
+/**
+ * The entry point of the syntax layer: Nix source text in, typed AST out, or a
+ * NixError of kind 'parse' listing every syntax error.
+ *
+ * The published tree-sitter grammar differs from Nix in a few places that
+ * matter for real files. Those that can be fixed without moving any offset are
+ * fixed in a copy of the text given to tree-sitter only; the lowering always
+ * reads the original text, so literals and positions are untouched:
+ * - a `#` comment ends at a lone CR in Nix; tree-sitter reads on: the lone CR
+ *   becomes LF in the copy (Nix counts it as a line break anyway);
+ * - `~/${x}`: the grammar needs a character after `~/`; the copy says
+ *   `./${x}` and lowering sees the `~` in the original;
+ * - a trailing comma in formals (`{ pkgs, lib, }:`), which nixfmt writes
+ *   everywhere, becomes a space in the copy (see trailingCommas.ts).
+ * The remaining differences (keywords after a dot, chained comparisons, `a//b`
+ * read as one path, the "cursed" `f or`, ...)
+ * are checked during lowering.
+ */
+import type { Tree } from 'tree-sitter';
+import type { Source } from '../span.js';
+import type { Expr } from './ast.js';
+import { NixError } from '../errors.js';
+import { nixParser } from './treeSitter.js';
+import { PositionTable } from './positions.js';
+import { lowerTree } from './lower.js';
+import { FlatTree } from './flatTree.js';
+import { collectSyntaxErrors } from './syntaxErrors.js';
+import { trailingFormalCommas } from './trailingCommas.js';
+
+export interface ParseOptions {
+  /** Directory that relative path literals are resolved against (the file's directory). */
+  readonly baseDir: string;
+  /** $HOME for `~/` paths; defaults to the environment's HOME. */
+  readonly home?: string;
+}
+
+/**
+ * Parses Nix source. `sourcePath` is the absolute file path or a pseudo-name
+ * such as `«string»`; it appears in spans and messages.
+ * @throws NixError (kind 'parse') for syntax errors and the checks Nix makes while parsing.
+ */
+export function parseNix(text: string, sourcePath: string, opts: ParseOptions): Expr {
+  const source: Source = { path: sourcePath, text };
+  const table = new PositionTable(source);
+  const tree = parseTree(text);
+  if (tree.rootNode.hasError) {
+    // Some repairs of tree-sitter's are not errors for Nix (`inherit;`): then there is nothing to report.
+    const [first, ...rest] = collectSyntaxErrors(tree, text, table);
+    if (first) {
+      first.related.push(...rest);
+      throw first;
+    }
+  }
+  try {
+    return lowerTree(new FlatTree(tree, text.length >> 1).cursor(), text, table, { baseDir: opts.baseDir, home: opts.home ?? process.env.HOME ?? '/' });
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new NixError('parse', 'expression is nested too deeply', table.span(0, 0));
+    }
+    throw e;
+  }
+}
+
+/** The tree-sitter tree of `text`, with the grammar's gaps patched as described above. */
+export function parseTree(text: string): Tree {
+  const parser = nixParser();
+  let patched = text;
+  if (patched.includes('\r')) patched = patched.replace(/\r(?!\n)/g, '\n');
+  if (patched.includes('~/${')) patched = patched.replace(/~\/\$\{/g, './${');
+  const commas = trailingFormalCommas(patched);
+  if (commas.length > 0) {
+    const chars = patched.split('');
+    for (const index of commas) chars[index] = ' ';
+    patched = chars.join('');
+  }
+  const tree = parser.parse(patched);
+  return tree;
+}
