@@ -69,31 +69,147 @@ export class NixList {
  * An attribute set. `map` keeps insertion order; Nix's order (names sorted by
  * UTF-8 bytes) is `sortedNames()`, computed once and cached. `positions`
  * records where each attribute was defined, for `unsafeGetAttrPos` and messages.
+ *
+ * A set made by `//` from a large set and a small one is a layer (`top` over
+ * `base`) until something needs its whole `map`: the overlay pattern of
+ * nixpkgs (`super // { ... }`, thousands of times) then costs a lookup per
+ * layer instead of a copy of the whole set per layer. A set written in the
+ * source (`{ a = ...; b = ...; }`) is an `AttrShape` shared by every set that
+ * expression makes plus an array of values: no Map per set. `get`/`has`/
+ * `size` never build a Map; `map` builds it once when asked.
  */
 export class NixAttrs {
   private sorted?: readonly string[];
+  private pos?: Map<string, Span> | (() => Map<string, Span> | undefined);
+  private flat: Map<string, Lazy> | undefined;
+  private shape: AttrShape | undefined = undefined;
+  private vals: readonly Lazy[] | undefined = undefined;
+  private base: NixAttrs | undefined;
+  private top: Map<string, Lazy> | undefined;
+  private count: number;
+  private layers: number;
+
+  /**
+   * `positions` may be given as a function, computed on first use: `//` on
+   * large sets would otherwise copy every position map eagerly.
+   */
   constructor(
-    readonly map: Map<string, Lazy>,
-    readonly positions?: Map<string, Span>,
-  ) {}
+    map: Map<string, Lazy>,
+    positions?: Map<string, Span> | (() => Map<string, Span> | undefined),
+  ) {
+    this.flat = map;
+    this.pos = positions;
+    this.base = undefined;
+    this.top = undefined;
+    this.count = 0;
+    this.layers = 0;
+  }
+
+  /** How many layers this set has over a flat one. */
+  get depth(): number {
+    return this.base === undefined || this.flat !== undefined ? 0 : this.layers;
+  }
+
+  /** `base // top` without copying `base`; `size` is the size of the result. */
+  static layer(
+    base: NixAttrs, top: Map<string, Lazy>, size: number,
+    positions?: () => Map<string, Span> | undefined,
+  ): NixAttrs {
+    const s = new NixAttrs(EMPTY_MAP, positions);
+    s.flat = undefined;
+    s.base = base;
+    s.top = top;
+    s.count = size;
+    s.layers = base.depth + 1;
+    return s;
+  }
+
+  /** A set of the names of `shape` with the values `vals` (same order; not copied, not to be changed). */
+  static shaped(shape: AttrShape, vals: readonly Lazy[], positions?: Map<string, Span>): NixAttrs {
+    const s = new NixAttrs(EMPTY_MAP, positions);
+    s.flat = undefined;
+    s.shape = shape;
+    s.vals = vals;
+    return s;
+  }
+
+  /** Every attribute, in insertion order (built once for layered and shaped sets). */
+  get map(): Map<string, Lazy> {
+    return (this.flat ??= this.collect(new Map()));
+  }
+
+  /** A new Map of every attribute, without caching one on this set (for building a larger set). */
+  toMap(): Map<string, Lazy> {
+    return this.flat ? new Map(this.flat) : this.collect(new Map());
+  }
+
+  private collect(into: Map<string, Lazy>): Map<string, Lazy> {
+    if (this.flat) {
+      for (const [k, v] of this.flat) into.set(k, v);
+    } else if (this.shape) {
+      const names = this.shape.names;
+      const vals = this.vals!;
+      for (let i = 0; i < names.length; i++) into.set(names[i], vals[i]);
+    } else {
+      this.base!.collect(into);
+      for (const [k, v] of this.top!) into.set(k, v);
+    }
+    return into;
+  }
+
+  get positions(): Map<string, Span> | undefined {
+    const p = this.pos;
+    if (typeof p === 'function') return (this.pos = p());
+    return p;
+  }
 
   sortedNames(): readonly string[] {
-    return (this.sorted ??= [...this.map.keys()].sort(compareNames));
+    if (this.sorted) return this.sorted;
+    if (this.shape && !this.flat) return (this.sorted = this.shape.sortedNames());
+    return (this.sorted = [...this.map.keys()].sort(compareNames));
   }
 
   get(name: string): Lazy | undefined {
-    return this.map.get(name);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let s: NixAttrs = this;
+    for (;;) {
+      if (s.flat !== undefined) return s.flat.get(name);
+      if (s.shape !== undefined) {
+        const i = s.shape.index.get(name);
+        return i === undefined ? undefined : s.vals![i];
+      }
+      const v = s.top!.get(name);
+      if (v !== undefined) return v;
+      s = s.base!;
+    }
   }
 
   has(name: string): boolean {
-    return this.map.has(name);
+    return this.get(name) !== undefined;
   }
 
   get size(): number {
-    return this.map.size;
+    if (this.flat !== undefined) return this.flat.size;
+    if (this.shape !== undefined) return this.shape.names.length;
+    return this.count;
   }
 
   static readonly empty = new NixAttrs(new Map());
+}
+
+const EMPTY_MAP = new Map<string, Lazy>();
+
+/** The names of a set expression, shared by every set it evaluates to (see NixAttrs). */
+export class AttrShape {
+  readonly index: ReadonlyMap<string, number>;
+  private sorted?: readonly string[];
+  constructor(readonly names: readonly string[]) {
+    this.index = new Map(names.map((n, i) => [n, i]));
+  }
+
+  sortedNames(): readonly string[] {
+    return (this.sorted ??= [...this.names].sort(compareNames));
+  }
 }
 
 /** Compares attribute names (and strings) as Nix does: by UTF-8 bytes. */
@@ -127,7 +243,27 @@ export class Thunk {
   value: Value | undefined = undefined;
   /** Set while forcing, to detect infinite recursion. */
   forcing = false;
+  /**
+   * The interpreter's thunks carry their code and environment instead of a
+   * closure (one allocation instead of two: lists of 100k lazy elements are
+   * common); `compute` is then undefined until forced.
+   */
+  code: ((env: never) => Value) | undefined = undefined;
+  env: unknown = undefined;
+  /**
+   * The error its evaluation threw: forcing it again rethrows it without
+   * evaluating again (current Nix memoizes errors: a `trace` inside runs once).
+   */
+  failed: Error | undefined = undefined;
   constructor(public compute: (() => Value) | undefined) {}
+
+  /** A thunk evaluating `code(env)`. */
+  static of<E>(code: (env: E) => Value, env: E): Thunk {
+    const t = new Thunk(undefined);
+    t.code = code as (env: never) => Value;
+    t.env = env;
+    return t;
+  }
 }
 
 /** A Nix function defined in Nix source; `env` is the interpreter's environment. */
@@ -135,6 +271,8 @@ export class Lambda {
   constructor(
     readonly expr: import('../syntax/ast.js').Lambda,
     readonly env: unknown,
+    /** The interpreter's compiled form of `expr` (interp/code.ts LambdaCode). */
+    readonly code?: unknown,
   ) {}
 }
 
@@ -177,6 +315,12 @@ export interface Foreign {
   apply(arg: Lazy, span: Span | undefined): Value;
   /** `"${v}"`: a placeholder string whose context is `@<id>`. */
   coerceToString(span: Span | undefined): NixString;
+  /**
+   * (bridge, H5) The value as native data, computed by real Nix now, one level
+   * deep (its parts stay foreign; a derivation stays foreign). For where the
+   * evaluator needs the content: `if`, arithmetic, `attrNames`, `length`...
+   */
+  materialize?(span: Span | undefined): Value;
 }
 
 export function isForeign(v: Value): v is Foreign {

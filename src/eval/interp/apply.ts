@@ -1,0 +1,104 @@
+/**
+ * Calling a Nix function: binding the argument (or the formals, with their
+ * defaults evaluated lazily in the function's own environment, so they can
+ * refer to each other and to the `@` name), then evaluating the body.
+ * Errors gain "while calling 'f'" as they unwind.
+ */
+import { NixError } from '../errors.js';
+import type { Span } from '../span.js';
+import { type Lazy, type Value, type Lambda, NixAttrs, Thunk } from '../value/index.js';
+import { forceAttrs } from '../value/force.js';
+import { didYouMean } from '../value/attrs.js';
+import { Env } from './env.js';
+import type { LambdaCode } from './code.js';
+
+export function applyLambda(fn: Lambda, arg: Lazy, span: Span | undefined): Value {
+  const code = fn.code as LambdaCode;
+  const formals = code.formals;
+  let env: Env;
+  if (formals === undefined) {
+    env = new Env(fn.env as Env, [arg]);
+  } else {
+    env = new Env(fn.env as Env, new Array<Lazy>(code.nslots));
+    bindFormals(code, formals, env, arg, span);
+  }
+  if (++callDepth > Limits.MaxCallDepth) {
+    callDepth--;
+    throw new NixError('eval', 'stack overflow; max-call-depth exceeded', code.expr.span);
+  }
+  try {
+    return code.body(env);
+  } catch (e) {
+    if (e instanceof NixError) e.addTrace(`while calling ${code.displayName}`, code.expr.span);
+    throw e;
+  } finally {
+    callDepth--;
+  }
+}
+
+const enum Limits {
+  /**
+   * Current Nix's default `max-call-depth`: deeper nesting of function calls
+   * is its "stack overflow" error. It also bounds our JS stack use, so that
+   * runaway recursion fails at once instead of filling a large stack.
+   */
+  MaxCallDepth = 10000,
+}
+
+/** Nesting depth of lambda calls in progress. */
+let callDepth = 0;
+
+function bindFormals(
+  code: LambdaCode, formals: NonNullable<LambdaCode['formals']>, env: Env, arg: Lazy, span: Span | undefined,
+): void {
+  let set: NixAttrs;
+  try {
+    set = forceAttrs(arg, code.expr.span, 'while evaluating the value passed for the lambda argument');
+  } catch (e) {
+    if (e instanceof NixError) e.addTrace('from call site', span);
+    throw e;
+  }
+  const vals = env.vals;
+  if (formals.firstSlot === 1) vals[0] = set;
+  const names = formals.names;
+  let used = 0;
+  let missing = -1;
+  for (let i = 0; i < names.length; i++) {
+    const v = set.get(names[i]);
+    if (v !== undefined) {
+      used++;
+      vals[formals.firstSlot + i] = v;
+    } else {
+      const def = formals.defaults[i];
+      if (def === undefined) {
+        missing = i;
+        continue;
+      }
+      vals[formals.firstSlot + i] = def(env);
+    }
+  }
+  if (missing >= 0) {
+    // Nix reports the first missing formal in name order.
+    const first = formals.sortedIndex.find((i) => formals.defaults[i] === undefined && !set.has(names[i]))!;
+    throw callError(code, `called without required argument '${names[first]}'`, span);
+  }
+  if (!formals.ellipsis && used !== set.size) {
+    for (const name of set.sortedNames()) {
+      if (!formals.nameSet.has(name)) {
+        const e = callError(code, `called with unexpected argument '${name}'`, span);
+        const hint = didYouMean(name, [...formals.nameSet].sort());
+        if (hint) e.hints.push(hint);
+        throw e;
+      }
+    }
+  }
+}
+
+function callError(code: LambdaCode, what: string, span: Span | undefined): NixError {
+  const name = code.expr.name ?? 'anonymous lambda';
+  const e = new NixError('eval', `function '${name}' ${what}`, code.expr.span);
+  e.addTrace('from call site', span);
+  return e;
+}
+
+export { Thunk };

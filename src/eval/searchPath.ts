@@ -1,0 +1,68 @@
+/**
+ * The Nix search path: `-I` entries first, then `NIX_PATH`'s, each either
+ * `prefix=path` or a plain `path`. `<nixpkgs/lib>` is found by trying each
+ * entry in order: a plain entry `P` gives `P/nixpkgs/lib`; an entry
+ * `nixpkgs=P` gives `P/lib` (the prefix must match whole components). The
+ * first candidate that exists wins. URL entries need Nix to fetch them and
+ * are reported as such.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { NixError } from './errors.js';
+import type { Span } from './span.js';
+
+export interface SearchPathEntry {
+  readonly prefix: string;
+  readonly path: string;
+}
+
+/** Parses entries (`name=path` or `path`); relative paths are resolved against `cwd`. */
+export function parseSearchPath(entries: readonly string[], cwd: string): SearchPathEntry[] {
+  return entries.filter((e) => e !== '').map((e) => {
+    const eq = e.indexOf('=');
+    const prefix = eq >= 0 ? e.slice(0, eq) : '';
+    const p = eq >= 0 ? e.slice(eq + 1) : e;
+    return { prefix, path: isUrl(p) ? p : path.resolve(cwd, p) };
+  });
+}
+
+/** Splits NIX_PATH (colon-separated, but not inside URLs such as `https://`). */
+export function splitNixPath(value: string | undefined): string[] {
+  if (!value) return [];
+  const out: string[] = [];
+  let cur = '';
+  const parts = value.split(':');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (cur !== '' && /^\/\//.test(part) && /(^|=)[a-z][a-z0-9+.-]*$/i.test(cur)) {
+      cur += ':' + part;
+      continue;
+    }
+    if (cur !== '') out.push(cur);
+    cur = part;
+  }
+  if (cur !== '') out.push(cur);
+  return out;
+}
+
+function isUrl(p: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('channel:') || p.startsWith('flake:');
+}
+
+export function findInSearchPath(entries: readonly SearchPathEntry[], name: string, span: Span | undefined): string {
+  for (const entry of entries) {
+    let rest: string;
+    if (entry.prefix === '') rest = name;
+    else if (name === entry.prefix) rest = '';
+    else if (name.startsWith(entry.prefix + '/')) rest = name.slice(entry.prefix.length + 1);
+    else continue;
+    if (isUrl(entry.path)) {
+      throw new NixError('eval', `the search path entry '${entry.prefix ? entry.prefix + '=' : ''}${entry.path}' needs Nix to fetch it`, span);
+    }
+    const candidate = rest === '' ? entry.path : path.join(entry.path, rest);
+    if (fs.existsSync(candidate)) return path.normalize(candidate).replace(/(.)\/$/, '$1');
+  }
+  // A `throw` in Nix (tryEval catches it).
+  throw new NixError('throw',
+    `file '${name}' was not found in the Nix search path (add it using $NIX_PATH or -I)`, span);
+}

@@ -1,0 +1,66 @@
+/**
+ * Applying a function value to arguments: lambdas (through the interpreter),
+ * builtins (collected until their arity is reached, then called with every
+ * argument at once), sets with `__functor`, and foreign values. Errors gain a
+ * "while calling ..." frame as they unwind, so the happy path pays nothing.
+ */
+import { NixError } from '../errors.js';
+import type { Span } from '../span.js';
+import { type Lazy, type Value, Lambda, PrimOp, PrimOpApp, NixAttrs, isForeign } from './index.js';
+import { force } from './force.js';
+import { showType } from './types.js';
+import { previewValue } from './preview.js';
+import { applyLambda } from '../interp/apply.js';
+
+/** `fn arg1 arg2 ...`. */
+export function callFunction(fn: Lazy, args: readonly Lazy[], span?: Span): Value {
+  let f = force(fn);
+  let i = 0;
+  while (i < args.length) {
+    if (f instanceof Lambda) {
+      f = applyLambda(f, args[i++], span);
+      continue;
+    }
+    if (f instanceof PrimOp || f instanceof PrimOpApp) {
+      const op = f instanceof PrimOp ? f : f.op;
+      const have = f instanceof PrimOp ? 0 : f.args.length;
+      const need = op.arity - have;
+      if (args.length - i < need) {
+        const collected = f instanceof PrimOp ? args.slice(i) : [...f.args, ...args.slice(i)];
+        return new PrimOpApp(op, collected);
+      }
+      const all = f instanceof PrimOp && i === 0 && need === args.length
+        ? (args as Lazy[])
+        : [...(f instanceof PrimOp ? [] : f.args), ...args.slice(i, i + need)];
+      i += need;
+      f = callPrimOp(op, all, span);
+      continue;
+    }
+    if (f instanceof NixAttrs) {
+      const functor = f.get('__functor');
+      if (functor !== undefined) {
+        // `f.__functor f arg`: the set is passed to its own functor.
+        f = callFunction(callFunction(functor, [f], span), [args[i++]], span);
+        continue;
+      }
+    } else if (f !== null && typeof f === 'object' && isForeign(f)) {
+      f = f.apply(args[i++], span);
+      continue;
+    }
+    throw new NixError('eval',
+      `attempt to call something which is not a function but ${showType(f)}: ${previewValue(f)}`, span);
+  }
+  return f;
+}
+
+export function callPrimOp(op: PrimOp, args: Lazy[], span: Span | undefined): Value {
+  try {
+    return op.fn(args, span);
+  } catch (e) {
+    if (e instanceof NixError) {
+      e.at(span);
+      e.addTrace(`while calling the '${op.name}' builtin`, span);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Forcing lazy values, and forcing with an expected type. The typed variants
+ * throw Nix's "expected a set but found an integer: 1" and, when the caller
+ * says what it was doing (`ctx`, e.g. "while evaluating the first argument
+ * passed to builtins.map"), add that as a trace frame, as Nix's errorCtx does.
+ *
+ * A thunk that throws a NixError keeps it: forcing it again rethrows it
+ * without evaluating again, as current Nix does; a thunk forced while it is
+ * being forced is "infinite recursion encountered".
+ */
+import { NixError } from '../errors.js';
+import type { Span } from '../span.js';
+import {
+  type Lazy, type Value, type NixFunction, type Foreign, Thunk, NixFloat, NixString, NixPath, NixList, NixAttrs,
+  Lambda, PrimOp, PrimOpApp, isForeign,
+} from './index.js';
+import type { NixInt } from './int.js';
+import { showType } from './types.js';
+import { previewValue } from './preview.js';
+
+export function force(v: Lazy): Value {
+  return v instanceof Thunk ? forceThunk(v) : v;
+}
+
+export function forceThunk(t: Thunk): Value {
+  const done = t.value;
+  if (done !== undefined) return done;
+  if (t.failed !== undefined) throw t.failed;
+  if (t.forcing) throw new NixError('eval', 'infinite recursion encountered');
+  t.forcing = true;
+  try {
+    const compute = t.compute;
+    const v = compute !== undefined ? compute() : (t.code as (env: unknown) => Value)(t.env);
+    t.value = v;
+    t.compute = undefined;
+    t.code = undefined;
+    t.env = undefined;
+    return v;
+  } catch (e) {
+    // A JS stack overflow is not memoized: on a larger stack the same thunk may succeed.
+    if (e instanceof NixError) t.failed = e;
+    throw e;
+  } finally {
+    t.forcing = false;
+  }
+}
+
+/** A thunk over a closure: how builtins make lazy values. */
+export function lazy(compute: () => Value): Thunk {
+  return new Thunk(compute);
+}
+
+/** "expected a set but found an integer: 1", with `ctx` as a trace frame. */
+export function typeError(expected: string, v: Value, span?: Span, ctx?: string): NixError {
+  const e = new NixError('eval', `expected ${expected} but found ${showType(v)}: ${previewValue(v)}`, span);
+  if (ctx) e.addTrace(ctx, span);
+  return e;
+}
+
+/** Adds `ctx` as a trace frame to a NixError passing through, and rethrows. */
+export function rethrowWith(e: unknown, ctx: string | undefined, span?: Span): never {
+  if (ctx && e instanceof NixError) e.addTrace(ctx, span);
+  throw e;
+}
+
+/**
+ * Forces for a typed use: a foreign value that can give its content
+ * (`materialize`, the bridge asks real Nix) is replaced by it.
+ */
+function forced(v: Lazy, span?: Span, ctx?: string): Value {
+  let x: Value;
+  if (!(v instanceof Thunk)) x = v;
+  else {
+    try {
+      x = forceThunk(v);
+    } catch (e) {
+      if (e instanceof NixError) e.at(span);
+      return rethrowWith(e, ctx, span);
+    }
+  }
+  if (x !== null && typeof x === 'object' && isForeign(x) && x.materialize) return x.materialize(span);
+  return x;
+}
+
+function forcedKeepForeign(v: Lazy, span?: Span, ctx?: string): Value {
+  if (!(v instanceof Thunk)) return v;
+  try {
+    return forceThunk(v);
+  } catch (e) {
+    if (e instanceof NixError) e.at(span);
+    return rethrowWith(e, ctx, span);
+  }
+}
+
+/** `force`, then a foreign value's content where the bridge can give it. */
+export function forceMaterialized(v: Lazy, span?: Span): Value {
+  return forced(v, span);
+}
+
+export function forceInt(v: Lazy, span?: Span, ctx?: string): NixInt {
+  const x = forced(v, span, ctx);
+  if (typeof x === 'number' || typeof x === 'bigint') return x;
+  throw typeError('an integer', x, span, ctx);
+}
+
+/** A float, or an int read as a float (Nix's forceFloat accepts both). */
+export function forceFloat(v: Lazy, span?: Span, ctx?: string): number {
+  const x = forced(v, span, ctx);
+  if (x instanceof NixFloat) return x.value;
+  if (typeof x === 'number') return x;
+  if (typeof x === 'bigint') return Number(x);
+  throw typeError('a float', x, span, ctx);
+}
+
+export function forceBool(v: Lazy, span?: Span, ctx?: string): boolean {
+  const x = forced(v, span, ctx);
+  if (typeof x === 'boolean') return x;
+  throw typeError('a Boolean', x, span, ctx);
+}
+
+/** A string value (context kept): a JS string or a NixString. */
+export function forceStringValue(v: Lazy, span?: Span, ctx?: string): string | NixString {
+  const x = forced(v, span, ctx);
+  if (typeof x === 'string' || x instanceof NixString) return x;
+  throw typeError('a string', x, span, ctx);
+}
+
+/** The text of a string value; its context is dropped (use forceStringValue to keep it). */
+export function forceString(v: Lazy, span?: Span, ctx?: string): string {
+  const x = forceStringValue(v, span, ctx);
+  return typeof x === 'string' ? x : x.s;
+}
+
+/** A string without context, for names and the like ("the string 'x' is not allowed to refer to a store path"). */
+export function forceStringNoContext(v: Lazy, span?: Span, ctx?: string): string {
+  const x = forceStringValue(v, span, ctx);
+  if (typeof x === 'string') return x;
+  if (x.context.size === 0) return x.s;
+  const first = [...x.context][0];
+  const e = new NixError('eval', `the string '${x.s}' is not allowed to refer to a store path (such as '${first.replace(/^[=!][^/]*!?/, '')}')`, span);
+  if (ctx) e.addTrace(ctx, span);
+  throw e;
+}
+
+export function forceList(v: Lazy, span?: Span, ctx?: string): NixList {
+  const x = forced(v, span, ctx);
+  if (x instanceof NixList) return x;
+  throw typeError('a list', x, span, ctx);
+}
+
+export function forceAttrs(v: Lazy, span?: Span, ctx?: string): NixAttrs {
+  const x = forced(v, span, ctx);
+  if (x instanceof NixAttrs) return x;
+  throw typeError('a set', x, span, ctx);
+}
+
+/** Attrs or a foreign value (which stands for a set), for selection and `?`. */
+export function forceAttrsOrForeign(v: Lazy, span?: Span, ctx?: string): NixAttrs | Foreign {
+  const x = forcedKeepForeign(v, span, ctx);
+  if (x instanceof NixAttrs || isForeign(x)) return x;
+  throw typeError('a set', x, span, ctx);
+}
+
+export function forcePath(v: Lazy, span?: Span, ctx?: string): NixPath {
+  const x = forced(v, span, ctx);
+  if (x instanceof NixPath) return x;
+  throw typeError('a path', x, span, ctx);
+}
+
+/** A function, or a set with `__functor` (callable too), or a foreign value. */
+export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction | NixAttrs | Foreign {
+  const x = forcedKeepForeign(v, span, ctx);
+  if (x instanceof Lambda || x instanceof PrimOp || x instanceof PrimOpApp || isForeign(x)) return x;
+  if (x instanceof NixAttrs && x.has('__functor')) return x;
+  throw typeError('a function', x, span, ctx);
+}
+
+/**
+ * Forces a value and everything inside it (lists, sets), as `--strict` and
+ * `deepSeq` do, without recursion; nesting deeper than Nix's max-call-depth
+ * is its "stack overflow" error, as in Nix.
+ */
+export function forceDeep(v: Lazy): Value {
+  const top = forced(v);
+  const seen = new Set<object>();
+  const stack: Lazy[] = [top];
+  const depths: number[] = [0];
+  while (stack.length) {
+    const depth = depths.pop()!;
+    const x = forced(stack.pop()!);
+    if (!(x instanceof NixList) && !(x instanceof NixAttrs)) continue;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (depth >= MAX_DEPTH) throw new NixError('eval', 'stack overflow; max-call-depth exceeded');
+    if (x instanceof NixList) {
+      for (let i = x.items.length - 1; i >= 0; i--) {
+        stack.push(x.items[i]);
+        depths.push(depth + 1);
+      }
+    } else {
+      const names = x.sortedNames();
+      for (let i = names.length - 1; i >= 0; i--) {
+        stack.push(x.get(names[i])!);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return top;
+}
+
+/** Nix's default max-call-depth. */
+const MAX_DEPTH = 10000;
