@@ -31,7 +31,7 @@ export const buildCommand: Command = {
       ...evalInputOptions,
       { long: '--out-link', short: '-o', values: ['LINK'], description: "Name of the result link (default 'result'); more images get LINK-2, LINK-3..." },
       { long: '--no-out-link', description: 'Do not create a result link; only print the path.' },
-      jsonOption,
+      { ...jsonOption, description: 'Print one JSON object per image built (image, resultDir, outLink, cached, closure, ...).' },
     ],
   },
   async run(args) {
@@ -43,7 +43,6 @@ export const buildCommand: Command = {
     const tty = stderrIsTerminal() && !json;
     const session = openSession(input, { progress: tty });
     const images = selectImages(session, input);
-    const results: { attrPath: string; result: BuildResult }[] = [];
     for (const [k, image] of images.entries()) {
       const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
       if (tty) io.stderr(`realising the inputs of ${image.spec.pname}_${image.spec.version}.raw...\n`);
@@ -54,21 +53,22 @@ export const buildCommand: Command = {
         handleSignals: false,
         onProgress: tty ? (p) => io.stderr(`${p.message}\n`) : undefined,
       });
-      results.push({ attrPath: image.attrPath, result });
-      if (!json) io.stdout(`${result.resultDir}\n`);
-    }
-    if (json) {
-      io.stdout(JSON.stringify(results.map(({ attrPath, result }) => ({
-        attrPath,
-        image: result.imagePath,
-        resultDir: result.resultDir,
-        outLink: result.outLink,
-        cached: result.cached,
-        closure: result.closure,
-        references: result.references,
-        key: result.key,
-      })), null, 2) + '\n');
+      io.stdout(json ? `${JSON.stringify(buildToJSON(image.attrPath, result))}\n` : `${result.resultDir}\n`);
     }
     return 0;
   },
 };
+
+/** `build --json`: one object per image built, each on its own line. */
+function buildToJSON(attrPath: string, result: BuildResult) {
+  return {
+    attrPath,
+    image: result.imagePath,
+    resultDir: result.resultDir,
+    outLink: result.outLink,
+    cached: result.cached,
+    closure: result.closure,
+    references: result.references,
+    key: result.key,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * `tsportable eval` against the real `nix-instantiate --eval` (Debian's Nix
+ * 2.8) on the same arguments: FILE and -E, -A paths, and the auto-calling
+ * rules of --arg/--argstr (a function is called only when arguments are
+ * given; only the formals it names are passed; a lambda without formals is
+ * left alone), --strict, --json, --parse; then errors with their code frame
+ * and --show-trace.
+ *
+ * Printing follows Nix 2.8, the Nix these tests run: functions print as
+ * `<LAMBDA>`, primops as `<PRIMOP>`/`<PRIMOP-APP>`, unevaluated values as
+ * `<CODE>`. Current Nix prints `«lambda @ file:line:col»`, `«primop add»`,
+ * `«thunk»` instead; those cases would differ there and are compared with 2.8.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { jsStackTrace, tsportable, useWorkspace } from './cli.js';
+
+const ws = useWorkspace();
+let cwd: string;
+let cacheDir: string;
+
+beforeAll(async () => {
+  cwd = await ws.dir('eval');
+  cacheDir = await ws.dir('cache');
+  await writeFile(join(cwd, 'f.nix'), '{ a ? 1, b }: { sum = a + b; inherit b; list = [ 1 "two" { x = 3; } ]; fn = x: x; nested.deep = a; }\n');
+  await writeFile(join(cwd, 'trace.nix'), 'let\n  f = x: g (x + 1);\n  g = y: throw "boom ${toString y}";\nin\nf 1\n');
+  await writeFile(join(cwd, 'broken.nix'), 'rec {\n  a = 1;\n  b = a + missing;\n}\n');
+});
+
+async function nixInstantiate(args: readonly string[]) {
+  const r = await execa('nix-instantiate', args, { cwd, reject: false });
+  return { exitCode: r.exitCode, stdout: String(r.stdout).trim() };
+}
+
+async function ours(args: readonly string[]) {
+  const r = await tsportable(['eval', ...args], { cwd, cacheDir });
+  expect(r.stderr).not.toMatch(jsStackTrace);
+  return { exitCode: r.exitCode, stdout: r.stdout.trim() };
+}
+
+const evalCases: readonly (readonly string[])[] = [
+  ['f.nix'],
+  ['f.nix', '--arg', 'b', '2'],
+  ['f.nix', '--arg', 'b', '2', '--strict'],
+  ['f.nix', '--arg', 'b', '2', '-A', 'sum'],
+  ['f.nix', '--argstr', 'b', 'text', '-A', 'b'],
+  ['f.nix', '--arg', 'b', '2', '--arg', 'a', '40', '-A', 'sum'],
+  ['f.nix', '--arg', 'b', '2', '-A', 'list', '--strict'],
+  ['f.nix', '--arg', 'b', '2', '-A', 'list.2.x'],
+  ['f.nix', '--arg', 'b', '2', '-A', 'nested'],
+  ['f.nix', '--arg', 'b', '2', '-A', 'list', '--json', '--strict'],
+  ['-E', '{ a ? 1 }: a'],
+  ['-E', '{ a ? 1 }: a', '--arg', 'a', '5'],
+  ['-E', '{ a ? 1 }: a', '--argstr', 'unrelated', 'x'],
+  ['-E', '{ a ? 1, ... }@args: args', '--argstr', 'extra', 'x', '--strict'],
+  ['-E', 'x: x', '--arg', 'x', '1'],
+  ['-E', '[ 1 (2 + 3) ]'],
+  ['-E', '[ 1 (2 + 3) ]', '--strict'],
+  ['-E', 'rec { a = b; b = 2; }'],
+  ['-E', '{ f = x: x; p = builtins.add; q = builtins.add 1; }', '--strict'],
+  ['-E', '{ s = "a\\nb\\t\\"q\\" \\${x}"; n = null; t = true; fl = 1.5 * 3; neg = -7; }', '--strict'],
+  ['-E', './.'],
+  ['-E', '{ z = 1; a = [ ]; m = { }; s = "\\u00e9\\n"; }', '--json', '--strict'],
+  ['-E', '{ a = 1; }', '-A', 'a'],
+  ['-E', '[ 10 20 ]', '-A', '1'],
+];
+
+describe('eval prints what nix-instantiate --eval prints', () => {
+  test.each(evalCases.map((c) => [c.join(' '), c] as const))('%s', async (_name, args) => {
+    const nix = await nixInstantiate(['--eval', ...args]);
+    expect(nix.exitCode).toBe(0);
+    expect(await ours(args)).toEqual(nix);
+  });
+});
+
+test('--json without --strict forces the value, as current Nix does (Nix 2.8 fails: "cannot convert a thunk to JSON")', async () => {
+  const nix = await nixInstantiate(['--eval', '--json', '-E', '{ z = 1 + 1; a = [ (1 + 1) ]; }']);
+  expect(nix.exitCode).toBe(1);
+  expect(await ours(['--json', '-E', '{ z = 1 + 1; a = [ (1 + 1) ]; }'])).toEqual({ exitCode: 0, stdout: '{"a":[2],"z":2}' });
+});
+
+describe('--parse prints what nix-instantiate --parse prints', () => {
+  const parseCases = ['let a = 1; in a + 2', 'if true then "x${toString 1}" else null', '{ a ? 1, ... }: [ a (a - 1) ]'];
+  test.each(parseCases)('%s', async (expr) => {
+    const nix = await nixInstantiate(['--parse', '-E', expr]);
+    expect(nix.exitCode).toBe(0);
+    expect(await ours(['--parse', '-E', expr])).toEqual(nix);
+  });
+});
+
+describe('errors', () => {
+  test('an error in a file: exit 1, message, file:line:col and a code frame', async () => {
+    const r = await tsportable(['eval', 'broken.nix', '--strict'], { cwd, cacheDir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: undefined variable 'missing'$/m);
+    expect(r.stderr).toContain(`${join(cwd, 'broken.nix')}:3:11`);
+    // The frame shows line 3 and puts the caret under column 11 (`missing`).
+    const lines = r.stderr.split('\n');
+    const code = lines.findIndex((l) => /^ +3\| {3}b = a \+ missing;$/.test(l));
+    expect(code).toBeGreaterThan(0);
+    const bar = lines[code]!.indexOf('|');
+    expect(lines[code + 1]!.indexOf('^') - bar).toBe(lines[code]!.indexOf('missing') - bar);
+    expect(r.stderr).not.toMatch(jsStackTrace);
+    const nix = await nixInstantiate(['--eval', '--strict', 'broken.nix']);
+    expect(nix.exitCode).toBe(1);
+  });
+
+  test('an error in -E: exit 1, at «string»', async () => {
+    const r = await tsportable(['eval', '-E', '1 + "a"'], { cwd, cacheDir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*/m);
+    expect(r.stderr).toContain('«string»:1:');
+    expect(r.stderr).not.toMatch(jsStackTrace);
+  });
+
+  test('--show-trace adds the frames nix-instantiate --show-trace shows; without it they are left out', async () => {
+    const file = join(cwd, 'trace.nix');
+    const short = await tsportable(['eval', 'trace.nix'], { cwd, cacheDir });
+    const long = await tsportable(['eval', '--show-trace', 'trace.nix'], { cwd, cacheDir });
+    const nix = await execa('nix-instantiate', ['--eval', '--show-trace', 'trace.nix'], { cwd, reject: false });
+    expect([short.exitCode, long.exitCode, nix.exitCode]).toEqual([1, 1, 1]);
+    for (const r of [short, long]) expect(r.stderr).toMatch(/error: boom 2/);
+    // Nix names the functions being called where they are defined: g at 3:7, f at 2:7.
+    const framesOfNix = [...String(nix.stderr).matchAll(/… while evaluating '(\w+)'\n\n\s+at (\S+):(\d+):(\d+):/g)].map((m) => [m[1], `${m[2]}:${m[3]}:${m[4]}`]);
+    expect(framesOfNix).toEqual([['g', `${file}:3:7`], ['f', `${file}:2:7`]]);
+    for (const [name, at] of framesOfNix) {
+      expect(long.stderr).toMatch(new RegExp(`… while calling '${name}'\\n\\s+at ${at!.replace(/[.]/g, '\\.')}:`));
+      expect(short.stderr).not.toMatch(new RegExp(`while calling '${name}'`));
+    }
+  });
+});

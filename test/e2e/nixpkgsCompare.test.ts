@@ -1,0 +1,100 @@
+/**
+ * The product's promise: `tsportable build` gives the image nix-build gives
+ * with nixpkgs' portableService. Every example is built both ways against the
+ * nixpkgs-like test set (test/fixtures/nixpkgs, whose portableService does
+ * what nixpkgs' does: scaffold derivation, closureInfo, `cp -a`, mksquashfs)
+ * and the two trees must agree entry by entry — type, mode, owner, symlink
+ * target, size and contents — except for the scaffold's own store path,
+ * which nixpkgs puts into its image and tsportable leaves out.
+ */
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { attrArgs, exampleImages, imageName, testNixpkgs, tsportable, useWorkspace, type CliRun, type ExampleImage } from './cli.js';
+import { fileDigests, listImage, superblock, type ImageEntry } from './squashfs.js';
+
+const ws = useWorkspace();
+
+interface Pair {
+  readonly nix: { image: string; scaffold: string } | { error: string };
+  readonly ts: CliRun & { image: string };
+}
+
+const pairs = new Map<string, Pair>();
+
+async function nixBuild(example: ExampleImage, outLink: string): Promise<{ image: string; scaffold: string } | { error: string }> {
+  const common = ['--option', 'substituters', '', '-I', `nixpkgs=${testNixpkgs}`, example.file];
+  const image = await execa('nix-build', [...common, ...attrArgs(example), '-o', outLink], { reject: false });
+  if (image.exitCode !== 0) return { error: String(image.stderr) };
+  const scaffoldAttr = example.attr === undefined ? 'rootFsScaffold' : `${example.attr}.rootFsScaffold`;
+  const scaffold = await execa('nix-build', [...common, '-A', scaffoldAttr, '--no-out-link'], { reject: false });
+  if (scaffold.exitCode !== 0) return { error: String(scaffold.stderr) };
+  return { image: join(outLink, imageName(example)), scaffold: String(scaffold.stdout).trim() };
+}
+
+beforeAll(async () => {
+  const cacheDir = await ws.dir('cache');
+  const cwd = await ws.dir('work');
+  await Promise.all(exampleImages.map(async (example) => {
+    const [nix, ts] = await Promise.all([
+      nixBuild(example, join(cwd, `nix-${example.id}`)),
+      tsportable(['build', '-I', `nixpkgs=${testNixpkgs}`, example.file, ...attrArgs(example), '-o', `ts-${example.id}`], { cwd, cacheDir }),
+    ]);
+    pairs.set(example.id, { nix, ts: { ...ts, image: join(cwd, `ts-${example.id}`, imageName(example)) } });
+  }));
+}, 900_000);
+
+/** What must agree: everything -lls shows, except squashfs' own directory sizes. */
+function comparable(entries: Map<string, ImageEntry>, without?: string): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [path, e] of entries) {
+    if (without !== undefined && (path === without || path.startsWith(`${without}/`))) continue;
+    out.set(path, { mode: e.mode, owner: e.owner, mtime: e.mtime, target: e.target, size: e.mode.startsWith('d') ? undefined : e.size });
+  }
+  return out;
+}
+
+function without<T>(map: Map<string, T>, prefix: string): Map<string, T> {
+  return new Map([...map].filter(([p]) => p !== prefix && !p.startsWith(`${prefix}/`)));
+}
+
+describe.each(exampleImages.map((e) => [e.id, e] as const))('%s: tsportable and nixpkgs\' portableService', (id) => {
+  let nixImage: string;
+  let scaffoldInImage: string;
+  let tsImage: string;
+  beforeAll(() => {
+    const p = pairs.get(id)!;
+    if ('error' in p.nix) throw new Error(`nix-build failed:\n${p.nix.error}`);
+    nixImage = p.nix.image;
+    scaffoldInImage = p.nix.scaffold.slice(1);
+    tsImage = p.ts.image;
+  });
+
+  test('both build', () => {
+    const p = pairs.get(id)!;
+    expect({ exitCode: p.ts.exitCode, stderr: p.ts.exitCode === 0 ? '' : p.ts.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(nixImage).toMatch(/\.raw$/);
+  });
+
+  test('nixpkgs\' image holds the scaffold\'s store path; tsportable\'s does not', async () => {
+    const nix = await listImage(nixImage);
+    const ts = await listImage(tsImage);
+    expect(nix.get(scaffoldInImage)?.mode).toBe('dr-xr-xr-x');
+    expect(ts.has(scaffoldInImage)).toBe(false);
+  });
+
+  test('the same tree: paths, types, modes, owners, times, symlink targets, sizes', async () => {
+    const nix = comparable(await listImage(nixImage), scaffoldInImage);
+    const ts = comparable(await listImage(tsImage));
+    expect([...ts.keys()].sort()).toEqual([...nix.keys()].sort());
+    expect(ts).toEqual(nix);
+  });
+
+  test('the same contents in every file', async () => {
+    const [nix, ts] = await Promise.all([fileDigests(nixImage), fileDigests(tsImage)]);
+    expect(ts).toEqual(without(nix, scaffoldInImage));
+  });
+
+  test('the same compression and block size', async () => {
+    expect(await superblock(tsImage)).toEqual(await superblock(nixImage));
+  });
+});
