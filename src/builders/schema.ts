@@ -20,7 +20,7 @@
 import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import { type Lazy, type Value, NixAttrs, NixList, NixPath, NixString, isForeign } from '../eval/value/index.js';
-import { force } from '../eval/value/force.js';
+import { force, forceMaterialized } from '../eval/value/force.js';
 import { coerceToString, stringContext, stringText, type StringValue } from '../eval/value/string.js';
 import { showType } from '../eval/value/types.js';
 import { didYouMean } from '../eval/value/attrs.js';
@@ -69,8 +69,21 @@ export class Place {
 
   /** Forces a value here: a failure inside it gets this span when it has none. */
   force(v: Lazy): Value {
+    return this.guard(() => force(v));
+  }
+
+  /**
+   * Forces a value expected to be plain data: data only Nix knows
+   * (`version = pkgs.hello.version`) is read back from Nix, so it is checked
+   * as what it is. Derivations are not asked for: they stay foreign.
+   */
+  forceData(v: Lazy): Value {
+    return this.guard(() => forceMaterialized(v, this.span));
+  }
+
+  private guard(f: () => Value): Value {
     try {
-      return force(v);
+      return f();
     } catch (e) {
       if (e instanceof NixError) e.at(this.span);
       throw e;
@@ -141,7 +154,7 @@ export const t = {
   string: {
     expected: 'a string',
     read(v: Lazy, place: Place): NixText {
-      const x = place.force(v);
+      const x = place.forceData(v);
       if (typeof x === 'string' || x instanceof NixString) return toNixText(x);
       return place.mismatch(this.expected, x);
     },
@@ -150,7 +163,7 @@ export const t = {
   int: {
     expected: 'an integer',
     read(v: Lazy, place: Place): number | bigint {
-      const x = place.force(v);
+      const x = place.forceData(v);
       if (typeof x === 'number' || typeof x === 'bigint') return x;
       return place.mismatch(this.expected, x);
     },
@@ -159,7 +172,7 @@ export const t = {
   bool: {
     expected: 'a Boolean',
     read(v: Lazy, place: Place): boolean {
-      const x = place.force(v);
+      const x = place.forceData(v);
       if (typeof x === 'boolean') return x;
       return place.mismatch(this.expected, x);
     },
