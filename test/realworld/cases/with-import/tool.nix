@@ -1,0 +1,5 @@
+{ lib, writeShellScriptBin, greeting ? "Hello" }:
+
+writeShellScriptBin "moin" ''
+  echo ${lib.escapeShellArg "${greeting}!"}
+''
