@@ -13,6 +13,7 @@
 import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import { type Foreign, type Lazy, type Value, NixString, Thunk } from '../eval/value/index.js';
+import { type CoerceOptions, coerceToString as coerceNative } from '../eval/value/string.js';
 
 /** What a handle stands for, built from its parts. */
 export type ForeignExpr =
@@ -46,6 +47,8 @@ function encodeId(id: number): string {
  * the oracle; each answer costs a Nix evaluation, so answers are cached.
  */
 export interface ForeignOracle {
+  /** Told of every handle made, so that it can fetch what it will be asked about several handles at once. */
+  created?(h: ForeignHandle): void;
   hasAttr(h: ForeignHandle, name: string): boolean;
   /** The value as native data, one level deep: parts stay foreign (a derivation stays foreign). */
   materialize(h: ForeignHandle, span: Span | undefined): Value;
@@ -93,6 +96,7 @@ export class ForeignHandle implements Foreign {
       else if (base.attrPath !== undefined) this.attrPath = `${base.attrPath}.${expr.name}`;
     }
     registry.set(this.id, this);
+    oracle?.created?.(this);
   }
 
   describe(): string {
@@ -128,6 +132,8 @@ export class ForeignHandle implements Foreign {
     if (name === 'name' && this.knownName !== undefined) return true;
     // A builder's result is surely a derivation; anything else, only Nix knows exactly.
     if (this.builder && packageAttrs.has(name)) return true;
+    // What the package set answers natively (`lib`, builder plugins) exists, as selecting it shows: no Nix needed.
+    if (this.onSelect?.(this, name, undefined) !== undefined) return true;
     return oracle?.hasAttr(this, name);
   }
 
@@ -150,11 +156,16 @@ export class ForeignHandle implements Foreign {
    * are asked of Nix now: native string operations on a placeholder would
    * compute wrong results.
    */
-  coerceToString(span: Span | undefined): NixString {
+  coerceToString(span: Span | undefined, opts: CoerceOptions = {}): NixString {
     if (!this.isStorePathLike() && oracle) {
       const v = oracle.materialize(this, span);
       if (typeof v === 'string') return new NixString(v, new Set());
       if (v instanceof NixString) return v;
+      // Data read back (a list for toString, a path, a number): coerced as the native value is, errors included.
+      if (v !== this) {
+        const s = coerceNative(v, span, opts);
+        return typeof s === 'string' ? new NixString(s, new Set()) : s;
+      }
     }
     return new NixString(this.placeholder, new Set([`@${this.id}`]));
   }
@@ -173,7 +184,7 @@ export class ForeignHandle implements Foreign {
   }
 
   /** A package of a package set (`pkgs.hello`, `pkgs.python3Packages.requests`), judged by its attribute path. */
-  private isPackage(): boolean {
+  isPackage(): boolean {
     if (this.attrPath === undefined) return false;
     const [first, ...rest] = this.attrPath.split('.');
     return !rootDataNames.has(first) && !rest.some((n) => derivationDataNames.has(n));

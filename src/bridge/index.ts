@@ -95,6 +95,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const notice = options.notice ?? ((m: string) => process.stderr.write(`${m}\n`));
   const store = new PendingStore();
   const functions = new WeakMap<PrimOp, ForeignHandle>();
+  const modelled = new WeakSet<ForeignHandle>();
   let noticed = false;
 
   // Native values evaluated from a file, written back as `import <file>` (nixpkgs' lib is large).
@@ -117,14 +118,24 @@ export function createBridge(options: BridgeOptions): Bridge {
     writeBack,
   });
 
-  const oracle = createOracle(resolver, () => new NixProgram(writeBack));
+  const oracle = createOracle(resolver, () => new NixProgram(writeBack), {
+    isModelled: (h) => modelled.has(h),
+    asFunction(h) {
+      const op = new PrimOp(h.describe(), 1, ([arg], span) => h.apply(arg, span), 'a function evaluated by Nix');
+      functions.set(op, h);
+      return op;
+    },
+  });
 
   const env: PackageSetEnv = {
     nixpkgsDir,
     fallbackLibDir: join(nixDir, 'lib'),
     importNative,
     getBuilder: options.getBuilder ?? registryGetBuilder,
-    registerFunction: (op, h) => functions.set(op, h),
+    registerFunction(op, h) {
+      functions.set(op, h);
+      modelled.add(h);
+    },
     onCreate() {
       if (usingDefault && !noticed) {
         noticed = true;

@@ -20,7 +20,7 @@ import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import { NixString } from '../eval/value/index.js';
 import { nixDir } from '../paths.js';
-import type { NixRunner } from './runner.js';
+import type { NixRunner, RunResult } from './runner.js';
 import { NixProgram, type WriteBackOptions } from './writeBack.js';
 import { type ForeignHandle, handleOfContext } from './foreign.js';
 import { pathLiteral, stringLiteral } from './nixLiterals.js';
@@ -110,11 +110,12 @@ export class Resolver {
   /** Builds derivation outputs (`drv!out`); returns the output paths. */
   realise(targets: readonly string[], span?: Span, spanOfDrv?: (drv: string) => Span | undefined): string[] {
     if (!targets.length) return [];
-    const r = this.options.runner.run('nix-store', ['--realise', ...targets], { progress: this.options.progress });
+    const args = ['--realise', ...targets];
+    const r = this.options.runner.run('nix-store', args, { progress: this.options.progress });
     if (r.exitCode !== 0) {
       // "builder for '/nix/store/…drv' failed": point at the string that needed it, when it needed it directly.
       const failed = /builder for '([^']+\.drv)' failed/.exec(r.stderr)?.[1];
-      const err = new NixError('build', nixMessage(r.stderr), (failed && spanOfDrv?.(failed)) || span);
+      const err = new NixError('build', nixMessage(r, 'nix-store', args), (failed && spanOfDrv?.(failed)) || span);
       const log = buildLog(r.stderr);
       err.hints.push(log.length ? `the end of the build log:\n${log.join('\n')}` : 'a Nix build failed (nix-store --realise); see `nix log`');
       throw err;
@@ -125,8 +126,9 @@ export class Resolver {
   /** The closure of `paths` in the store, one `nix-store --query --requisites`. */
   requisites(paths: readonly string[], span?: Span): string[] {
     if (!paths.length) return [];
-    const r = this.options.runner.run('nix-store', ['--query', '--requisites', ...paths]);
-    if (r.exitCode !== 0) throw new NixError('build', nixMessage(r.stderr), span);
+    const args = ['--query', '--requisites', ...paths];
+    const r = this.options.runner.run('nix-store', args);
+    if (r.exitCode !== 0) throw new NixError('build', nixMessage(r, 'nix-store', args), span);
     return r.stdout.split('\n').filter((l) => l.startsWith('/'));
   }
 
@@ -135,19 +137,20 @@ export class Resolver {
     const file = join(dir, 'batch.nix');
     try {
       writeFileSync(file, source);
-      const r = this.options.runner.run('nix-instantiate',
-        ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace', ...this.searchArgs(), file]);
-      if (r.exitCode !== 0) throw this.evalError(program, file, r.stderr, span);
+      const args = ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace', ...this.searchArgs(), file];
+      const r = this.options.runner.run('nix-instantiate', args);
+      if (r.exitCode !== 0) throw this.evalError(program, file, r, args, span);
       return JSON.parse(r.stdout) as Record<string, CollectResult>;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
-  private evalError(program: NixProgram, file: string, stderr: string, span: Span | undefined): NixError {
+  private evalError(program: NixProgram, file: string, r: RunResult, args: readonly string[], span: Span | undefined): NixError {
+    const stderr = r.stderr;
     const deferred = program.findDeferred(stderr);
     if (deferred) return deferred;
-    const err = new NixError('eval', nixMessage(stderr));
+    const err = new NixError('eval', nixMessage(r, 'nix-instantiate', args));
     // Nix's own trace ("… while evaluating the attribute 'x' of the derivation 'y'"), innermost first as in Nix.
     for (const m of stderr.matchAll(/^\s+… (.*)$/gm)) err.addTrace(m[1]);
     // Nix's trace names positions in the generated file; the first one that is
@@ -170,11 +173,22 @@ interface CollectResult {
   context: Record<string, { path?: boolean; allOutputs?: boolean; outputs?: string[] }>;
 }
 
-/** Nix's own error text: from the first `error:` line, without the prefix and the trace's positions in our file. */
-export function nixMessage(stderr: string): string {
-  const lines = stderr.split('\n');
+/**
+ * Nix's own error text: from the first `error:` line, without the prefix and
+ * the trace's positions in our file. Without one, what failed and how: a Nix
+ * killed (out of memory) or misconfigured says nothing, and the command, its
+ * exit code or signal are all there is to go on.
+ */
+export function nixMessage(r: RunResult, program: string, args: readonly string[]): string {
+  const lines = r.stderr.split('\n');
   const start = lines.findIndex((l) => l.startsWith('error:'));
-  if (start < 0) return stderr.trim() || 'Nix failed without a message';
+  if (start < 0) {
+    const command = [program, ...args].join(' ');
+    const shown = command.length > 300 ? `${command.slice(0, 300)}…` : command;
+    const how = r.signal ? `was killed by signal ${r.signal}` : `exited with code ${r.exitCode}`;
+    const said = r.stderr.trim();
+    return said ? `${said}\n(${shown} ${how})` : `${shown} ${how} without a message`;
+  }
   const body: string[] = [];
   for (const l of lines.slice(start)) {
     if (/^\s+at .*:\d+:\d+:$/.test(l) || /^\s+… /.test(l)) break;

@@ -13,6 +13,8 @@ export interface RunResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly exitCode: number;
+  /** The signal that ended the process, if one did (`SIGKILL`). */
+  readonly signal?: string;
 }
 
 export interface NixRunner {
@@ -36,7 +38,7 @@ export function createNixRunner(env: Record<string, string | undefined> = {}): N
           stderr: options.progress ? ['pipe', 'inherit'] : 'pipe',
           maxBuffer: 1024 * 1024 * 1024,
         });
-        return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
+        return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
       } catch (e) {
         return { stdout: '', stderr: `error: cannot run ${program}: ${(e as Error).message}`, exitCode: 127 };
       }

@@ -55,6 +55,48 @@ export async function requisites(paths: readonly StorePath[]): Promise<StorePath
   return String(result.stdout).split('\n').filter((l) => l !== '').sort();
 }
 
+/** The reference graph of the closure of some store paths: each path with the paths it refers to. */
+export type ReferenceGraph = ReadonlyMap<StorePath, readonly StorePath[]>;
+
+/**
+ * `nix-store --query --graph`: the closure of `paths` with its references, in
+ * one process, so that the closures of several subsets (the scaffold's
+ * candidates, then the image's) need no further query.
+ */
+export async function referenceGraph(paths: readonly StorePath[]): Promise<ReferenceGraph> {
+  const graph = new Map<StorePath, StorePath[]>();
+  if (paths.length === 0) return graph;
+  const result = await execa('nix-store', ['--query', '--graph', ...new Set(paths)], { reject: false, stripFinalNewline: true });
+  if (result.exitCode !== 0) {
+    throw new NixError('build', `nix-store --query --graph failed: ${String(result.stderr).trim() || `exit code ${result.exitCode}`}`);
+  }
+  const node = (name: string): StorePath => {
+    const p = `${storeDir}/${name}`;
+    if (!graph.has(p)) graph.set(p, []);
+    return p;
+  };
+  // Dot lines: `"hash-name" [label ...];` for a node, `"ref" -> "referrer" [...];` for a reference.
+  for (const m of String(result.stdout).matchAll(/^"([^"]+)"(?: -> "([^"]+)")?/gm)) {
+    const from = node(m[1]);
+    if (m[2] !== undefined) graph.get(node(m[2]))!.push(from);
+  }
+  return graph;
+}
+
+/** The closure of `paths` within `graph` (as `requisites` gives it), sorted. */
+export function closureIn(graph: ReferenceGraph, paths: readonly StorePath[]): StorePath[] {
+  const seen = new Set<StorePath>();
+  const todo = [...paths];
+  for (let p = todo.pop(); p !== undefined; p = todo.pop()) {
+    if (seen.has(p)) continue;
+    seen.add(p);
+    const refs = graph.get(p);
+    if (refs === undefined) throw new NixError('build', `internal: ${p} is not in the queried closure`);
+    todo.push(...refs);
+  }
+  return [...seen].sort();
+}
+
 /**
  * The store paths the scaffold refers to: those of the candidate closure whose
  * hash occurs in any of the scaffold's byte strings.

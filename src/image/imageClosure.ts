@@ -1,10 +1,10 @@
 /**
  * The store part of an image, computed without building it: what the scaffold
  * refers to (scanned as Nix would), then the requisites of that and of
- * `contents`. `show --closure` uses it; `buildImage` uses it too, passing the
+ * `contents` (one `nix-store --query --graph` for both). `show --closure` uses it; `buildImage` uses it too, passing the
  * scaffold plan it has already made.
  */
-import { requisites, scaffoldReferences, storePathOf } from './closure.js';
+import { closureIn, referenceGraph, scaffoldReferences, storePathOf } from './closure.js';
 import { inStore, type ImageInput, type StorePath } from './input.js';
 import { planScaffold, scaffoldBytes, type ScaffoldPlan } from './scaffold.js';
 
@@ -18,7 +18,10 @@ export async function imageClosure(input: ImageInput, plan?: ScaffoldPlan): Prom
   // Only a symlink object inside the store has a closure; any other target is just the link's text.
   const objects = input.symlinks.map((s) => s.object).filter(inStore);
   const roots = [...input.units.map((u) => storePathOf(u.file)), ...objects.map(storePathOf)];
-  const references = scaffoldReferences(await requisites(roots), scaffoldBytes(scaffold));
-  const closure = await requisites([...references, ...input.contents.map(storePathOf)]);
+  const contents = input.contents.map(storePathOf);
+  // One query for both closures: the references are within the roots' closure.
+  const graph = await referenceGraph([...roots, ...contents]);
+  const references = scaffoldReferences(closureIn(graph, roots), scaffoldBytes(scaffold));
+  const closure = closureIn(graph, [...references, ...contents]);
   return { references, closure };
 }

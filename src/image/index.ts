@@ -5,6 +5,6 @@ export {
   type ImageField, type ImageInput, type ImageProblem, type ImageSymlink, type ImageUnit, type StorePath,
 } from './input.js';
 export { osReleaseText, type OsReleaseFields } from './osRelease.js';
-export { requisites, scaffoldReferences, storePathOf, hashPart } from './closure.js';
+export { requisites, referenceGraph, closureIn, scaffoldReferences, storePathOf, hashPart } from './closure.js';
 export { imageClosure, type ImageClosure } from './imageClosure.js';
 export { cacheRoot } from './cache.js';

@@ -92,7 +92,8 @@ describe('questions to Nix during evaluation', () => {
     const pkgs = 'let pkgs = import <nixpkgs> { }; in ';
     expect((s.eval(`${pkgs}pkgs.hello.pname`) as ForeignHandle).materialize(undefined)).toBe('hello');
     const outputs = (s.eval(`${pkgs}pkgs.libdemo.outputs`) as ForeignHandle).materialize(undefined) as NixList;
-    expect(outputs.items.map((x) => (x as ForeignHandle).materialize(undefined))).toEqual(['out', 'dev']);
+    // A short list of data comes whole with the package's summary: its items are native strings.
+    expect(outputs.items).toEqual(['out', 'dev']);
     const drv = s.eval(`${pkgs}pkgs.hello`) as ForeignHandle;
     expect(drv.materialize(undefined)).toBe(drv);
   });

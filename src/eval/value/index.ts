@@ -115,6 +115,17 @@ export class NixAttrs {
     base: NixAttrs, top: Map<string, Lazy>, size: number,
     positions?: () => Map<string, Span> | undefined,
   ): NixAttrs {
+    // Thin layers are merged into the new top while the layer below is not
+    // more than twice as big: layer sizes then grow geometrically toward the
+    // base, so a chain of n `//` has O(log n) layers and copies each
+    // attribute O(log n) times (flattening every few layers copied the
+    // whole set each time: quadratic over thousands of overlays).
+    while (base.flat === undefined && base.shape === undefined && base.top!.size <= 2 * top.size) {
+      const merged = new Map(base.top!);
+      for (const [k, v] of top) merged.set(k, v);
+      top = merged;
+      base = base.base!;
+    }
     const s = new NixAttrs(EMPTY_MAP, positions);
     s.flat = undefined;
     s.base = base;
@@ -233,38 +244,49 @@ export function compareNames(a: string, b: string): number {
 }
 
 /**
- * A suspended computation, forced at most once. `compute` is set while the
- * thunk is unevaluated; forcing it while it is being forced is Nix's
- * "infinite recursion encountered". The interpreter creates thunks over an
- * expression and environment; builtins create them over closures.
+ * A suspended computation, forced at most once; forcing it while it is being
+ * forced is Nix's "infinite recursion encountered". The interpreter creates
+ * thunks over compiled code and an environment, builtins over closures (a
+ * closure is code that ignores its `env`). Lists of 100k lazy elements are
+ * common, so a thunk is three fields: the state (being forced, failed) is
+ * encoded in `code` instead of more fields.
  */
 export class Thunk {
   /** Undefined until forced. */
   value: Value | undefined = undefined;
-  /** Set while forcing, to detect infinite recursion. */
-  forcing = false;
   /**
-   * The interpreter's thunks carry their code and environment instead of a
-   * closure (one allocation instead of two: lists of 100k lazy elements are
-   * common); `compute` is then undefined until forced.
+   * What computes the value (called with `env`); `BLACKHOLE` while forcing,
+   * `FAILED` once it threw a NixError (then `env` is the error: forcing it
+   * again rethrows it without evaluating again, as current Nix memoizes
+   * errors), undefined once forced.
    */
-  code: ((env: never) => Value) | undefined = undefined;
+  code: ((env: never) => Value) | undefined;
   env: unknown = undefined;
-  /**
-   * The error its evaluation threw: forcing it again rethrows it without
-   * evaluating again (current Nix memoizes errors: a `trace` inside runs once).
-   */
-  failed: Error | undefined = undefined;
-  constructor(public compute: (() => Value) | undefined) {}
+  constructor(compute: ((env: never) => Value) | undefined) {
+    this.code = compute;
+  }
 
   /** A thunk evaluating `code(env)`. */
   static of<E>(code: (env: E) => Value, env: E): Thunk {
-    const t = new Thunk(undefined);
-    t.code = code as (env: never) => Value;
+    const t = new Thunk(code as (env: never) => Value);
     t.env = env;
     return t;
   }
+
+  /** Whether it is being forced now. */
+  get forcing(): boolean {
+    return this.code === BLACKHOLE;
+  }
+
+  /** The error its evaluation threw, if it did. */
+  get failed(): Error | undefined {
+    return this.code === FAILED ? (this.env as Error) : undefined;
+  }
 }
+
+/** Thunk states kept in `Thunk.code` (see there); never called. */
+export const BLACKHOLE = (): Value => { throw new Error('BLACKHOLE called'); };
+export const FAILED = (): Value => { throw new Error('FAILED called'); };
 
 /** A Nix function defined in Nix source; `env` is the interpreter's environment. */
 export class Lambda {
@@ -313,8 +335,12 @@ export interface Foreign {
   hasAttr(name: string): boolean | undefined;
   /** `v arg`. */
   apply(arg: Lazy, span: Span | undefined): Value;
-  /** `"${v}"`: a placeholder string whose context is `@<id>`. */
-  coerceToString(span: Span | undefined): NixString;
+  /**
+   * `"${v}"`: a placeholder string whose context is `@<id>`. `opts`: the
+   * coercion's strength (string.ts CoerceOptions), for a value the bridge
+   * reads back as data (`toString pkgs.hello.meta.platforms`).
+   */
+  coerceToString(span: Span | undefined, opts?: { readonly coerceMore?: boolean; readonly copyToStore?: boolean }): NixString;
   /**
    * (bridge, H5) The value as native data, computed by real Nix now, one level
    * deep (its parts stay foreign; a derivation stays foreign). For where the

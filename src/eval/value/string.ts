@@ -106,7 +106,7 @@ export function coerceInto(
       return;
     }
   } else if (isForeign(x)) {
-    out.add(x.coerceToString(span));
+    out.add(x.coerceToString(span, opts));
     return;
   } else if (opts.coerceMore) {
     if (x === true) { out.text += '1'; return; }

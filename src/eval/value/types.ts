@@ -23,7 +23,11 @@ export function typeOf(v: Value): TypeName {
   if (v instanceof NixFloat) return 'float';
   if (v instanceof NixPath) return 'path';
   if (v instanceof Lambda || v instanceof PrimOp || v instanceof PrimOpApp) return 'lambda';
-  if (isForeign(v)) return v.materialize ? typeOf(v.materialize(undefined)) : 'set';
+  if (isForeign(v)) {
+    // A foreign derivation materializes as itself (it stays foreign): a set.
+    const m = v.materialize?.(undefined);
+    return m === undefined || m === v ? 'set' : typeOf(m);
+  }
   throw new Error(`typeOf: not a Nix value: ${String(v)}`);
 }
 
