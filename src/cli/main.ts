@@ -1,21 +1,12 @@
 /**
- * The `tsportable` command line: finds the command, parses its options from
- * its declaration, runs it, and turns a NixError into Nix-style output and
- * nix-build's exit codes (1, or 100 for a failed build). Any other exception
- * is a bug in tsportable and is reported as such, with its stack.
+ * The `tsportable` command line's help and reference: every command's
+ * declaration, loaded at once. Running a command goes through run.ts, which
+ * loads only that command's module (start-up time of `tsportable eval`).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { isNixError, NixError } from '../eval/errors.js';
-import { packageRoot } from '../paths.js';
-import { io } from './command.js';
 import { commands } from './commands/index.js';
-import { parseArgs, renderHelp, type ParsedArgs } from './options.js';
-import { errorToJSON, exitCodeFor, renderError } from './render.js';
+import { renderHelp } from './options.js';
 
-function version(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { main } from './run.js';
 
 /** The top-level `--help`; also the head of docs/cli.md. */
 export function mainHelp(): string {
@@ -35,39 +26,6 @@ export function mainHelp(): string {
     "Run 'tsportable <command> --help' for a command's options.",
     '',
   ].join('\n');
-}
-
-function report(err: NixError, args: ParsedArgs | undefined): number {
-  if (args?.options.has('json')) io.stdout(JSON.stringify({ error: errorToJSON(err) }, null, 2) + '\n');
-  else io.stderr(renderError(err, { showTrace: args?.options.has('show-trace') ?? false }));
-  return exitCodeFor(err);
-}
-
-export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(mainHelp());
-    return name === undefined ? 1 : 0;
-  }
-  if (name === '--version') {
-    io.stdout(`tsportable ${version()}\n`);
-    return 0;
-  }
-  const command = commands.find((c) => c.spec.name === name);
-  if (!command) return report(new NixError('usage', `unknown command '${name}'; see 'tsportable --help'`), undefined);
-  let args: ParsedArgs | undefined;
-  try {
-    args = parseArgs(command.spec, rest);
-    if (args.options.has('help')) {
-      io.stdout(renderHelp(command.spec));
-      return 0;
-    }
-    return await command.run(args);
-  } catch (e) {
-    if (isNixError(e)) return report(e, args);
-    io.stderr(`tsportable: internal error (a bug in tsportable, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
-    return 2;
-  }
 }
 
 /** docs/cli.md: every command's --help, so the docs are the help. */

@@ -118,6 +118,8 @@ export function optTuples(args: ParsedArgs, key: string): string[][] {
   return (args.options.get(key) ?? []).filter((v): v is string[] => Array.isArray(v));
 }
 
+const HELP_COLUMN_MAX = 28;
+
 export function renderHelp(spec: CommandSpec): string {
   const lines = [`Usage: tsportable ${spec.name} [options] ${spec.positional}`.trimEnd(), '', spec.summary, ''];
   if (spec.description) lines.push(spec.description, '');
@@ -127,7 +129,8 @@ export function renderHelp(spec: CommandSpec): string {
     const names = o.short ? `${o.short}, ${o.long}` : `    ${o.long}`;
     return `  ${names}${o.values?.length ? ' ' + o.values.join(' ') : ''}`;
   });
-  const width = Math.max(...heads.map((h) => h.length)) + 2;
+  // Descriptions line up in one column; an option too long for it gets its own line.
+  const width = Math.min(Math.max(...heads.map((h) => h.length)) + 2, HELP_COLUMN_MAX);
   all.forEach((o, k) => {
     const head = heads[k]!;
     lines.push(head.length + 2 > width ? head + '\n' + ' '.repeat(width) + o.description : head.padEnd(width) + o.description);

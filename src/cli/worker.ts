@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { NixError } from '../eval/errors.js';
 import { interrupt } from './command.js';
 import type { WorkerMessage } from './launch.js';
-import { main } from './main.js';
+import { main } from './run.js';
 
 const port = parentPort!;
 port.on('message', (m: { interrupt?: string }) => {

@@ -4,12 +4,17 @@
  * entry in order: a plain entry `P` gives `P/nixpkgs/lib`; an entry
  * `nixpkgs=P` gives `P/lib` (the prefix must match whole components). The
  * first candidate that exists wins. URL entries need Nix to fetch them and
- * are reported as such.
+ * are reported as such. `<nix/fetchurl.nix>` is Nix's own file when no entry
+ * provides it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { NixError } from './errors.js';
 import type { Span } from './span.js';
+import { packageRoot } from '../paths.js';
+
+/** Where tsportable keeps its own version of Nix's corepkgs. */
+const COREPKGS = path.join(packageRoot, 'src', 'eval', 'builtins', 'corepkgs');
 
 export interface SearchPathEntry {
   readonly prefix: string;
@@ -61,6 +66,11 @@ export function findInSearchPath(entries: readonly SearchPathEntry[], name: stri
     }
     const candidate = rest === '' ? entry.path : path.join(entry.path, rest);
     if (fs.existsSync(candidate)) return path.normalize(candidate).replace(/(.)\/$/, '$1');
+  }
+  // Nix's own files (`<nix/fetchurl.nix>`) come last, and are no entry of __nixPath.
+  if (name.startsWith('nix/')) {
+    const core = path.join(COREPKGS, name.slice(4));
+    if (fs.existsSync(core)) return core;
   }
   // A `throw` in Nix (tryEval catches it).
   throw new NixError('throw',

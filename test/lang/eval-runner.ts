@@ -31,6 +31,8 @@ interface Outcome {
   /** Why it failed, general enough to group cases: "wrong output", "unexpected error: ...". */
   readonly cause?: string;
   readonly detail?: string;
+  /** eval-fail: whether the whole stderr (traces, positions, code frames) is Nix's, not only the last line. */
+  readonly wholeStderr?: boolean;
 }
 
 const TIMEOUT_MS = 20_000;
@@ -44,7 +46,9 @@ async function runWorker(): Promise<void> {
   const { NixError } = await import('../../src/eval/errors.js');
   const { valueToXML } = await import('../../src/eval/builtins/xml.js');
   const { tomlOptions } = await import('../../src/eval/builtins/toml.js');
-  const { diagnostics } = await import('../../src/eval/builtins/control.js');
+  const { diagnostics } = await import('../../src/eval/diagnostics.js');
+  const { lintSettings, resetLints, LINT_NAMES } = await import('../../src/eval/syntax/lint.js');
+  const { renderWarning, renderError } = await import('../../src/cli/render.js');
   // Nix's harness runs with NIX_REMOTE=dummy://, a store that computes paths
   // but holds nothing: the same here, with the bridge's native store paths.
   const { setHooks } = await import('../../src/eval/value/hooks.js');
@@ -83,6 +87,7 @@ async function runWorker(): Promise<void> {
 
   let stderr = '';
   diagnostics.write = (line: string) => { stderr += line + '\n'; };
+  diagnostics.warn = (w) => { stderr += renderWarning(w, { color: false, underline: false }); };
   const realStderrWrite = process.stderr.write.bind(process.stderr);
 
   const pwd = (s: string) => s.split(functionalDir).join('/pwd');
@@ -99,6 +104,7 @@ async function runWorker(): Promise<void> {
     const args: Array<[string, 'expr' | 'str', string]> = [];
     let attrPath: string | undefined;
     tomlOptions.timestamps = false;
+    resetLints();
     for (let i = 0; i < flags.length; i++) {
       const f = flags[i];
       if (f === '-I') includes.push(flags[++i]);
@@ -107,7 +113,9 @@ async function runWorker(): Promise<void> {
       else if (f === '-A') attrPath = flags[++i];
       else if (f === '--extra-experimental-features') {
         if (flags[++i] === 'parse-toml-timestamps') tomlOptions.timestamps = true;
-      } else if (f === '--max-call-depth' || f.startsWith('--lint-')) i++;
+      } else if ((LINT_NAMES as readonly string[]).includes(f.slice(2))) {
+        lintSettings[f.slice(2) as keyof typeof lintSettings] = flags[++i] as 'ignore' | 'warn' | 'fatal';
+      } else if (f === '--max-call-depth') i++;
     }
     stderr = '';
     process.stderr.write = ((chunk: string | Uint8Array) => {
@@ -152,7 +160,10 @@ async function runWorker(): Promise<void> {
       } catch (e) {
         if (!(e instanceof NixError)) throw e;
         const got = `error: ${pwd(firstLine(e.message))}`;
-        if (got === expectedLine) return { name: c.name, ok: true };
+        // Nix prints the trace by default: compare with it shown, in Nix's form (no colour, `^` only).
+        const rendered = pwd(stderr + renderError(e, { showTrace: true, color: false, underline: false }));
+        const wholeStderr = rendered === read('err.exp');
+        if (got === expectedLine) return { name: c.name, ok: true, wholeStderr, detail: wholeStderr ? undefined : rendered };
         return { name: c.name, ok: false, cause: `wrong error: ${errorClass(expectedLine)}`, detail: `got:      ${got}\nexpected: ${expectedLine}` };
       }
     } catch (e) {
@@ -232,6 +243,7 @@ async function main(): Promise<void> {
     });
     outcomes.push(outcome);
     if (verbose && !outcome.ok) console.log(`FAIL ${outcome.name}: ${outcome.cause}\n${outcome.detail ?? ''}\n`);
+    if (verbose && outcome.ok && outcome.wholeStderr === false) console.log(`STDERR ${outcome.name}\n${outcome.detail ?? ''}\n`);
   }
   await worker.terminate();
   report(cases, outcomes);
@@ -241,7 +253,8 @@ function report(cases: Case[], outcomes: Outcome[]): void {
   for (const kind of ['okay', 'fail'] as const) {
     const mine = outcomes.filter((o) => cases.find((c) => c.name === o.name)!.kind === kind);
     const passed = mine.filter((o) => o.ok).length;
-    console.log(`eval-${kind}: ${passed}/${mine.length} ${kind === 'okay' ? 'identical output' : 'same final error line'}`);
+    const whole = kind === 'fail' ? ` (${mine.filter((o) => o.wholeStderr).length} with the whole stderr identical)` : '';
+    console.log(`eval-${kind}: ${passed}/${mine.length} ${kind === 'okay' ? 'identical output' : 'same final error line'}${whole}`);
     const groups = new Map<string, string[]>();
     for (const o of mine) {
       if (o.ok) continue;

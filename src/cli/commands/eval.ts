@@ -4,7 +4,31 @@ import { printExpr } from '../../eval/syntax/print.js';
 import { autoArgsMap, evalRoot } from '../autoArgs.js';
 import { io, type Command } from '../command.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
-import { optFlag } from '../options.js';
+import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
+import { DIAGNOSE_LEVELS, type DiagnoseLevel } from '../../eval/diagnostics.js';
+import { LINT_NAMES, lintSettings, resetLints } from '../../eval/syntax/lint.js';
+
+const LINT_DESCRIPTIONS: Record<(typeof LINT_NAMES)[number], string> = {
+  'lint-url-literals': 'Unquoted URLs (http://x): ignore (default), warn or fatal.',
+  'lint-short-path-literals': "Relative paths without './' (foo/bar): ignore (default), warn or fatal.",
+  'lint-absolute-path-literals': 'Absolute and ~/ path literals: ignore (default), warn or fatal.',
+};
+
+/** Current Nix's parser lint settings, as options taking ignore|warn|fatal. */
+const lintOptions: OptionSpec[] = LINT_NAMES.map((name) => ({ long: `--${name}`, values: ['LEVEL'], description: LINT_DESCRIPTIONS[name] }));
+
+/** Applies the lint options (process-wide, as Nix's settings) and renders warnings on stderr. */
+function setUpDiagnostics(args: ParsedArgs): void {
+  resetLints();
+  for (const name of LINT_NAMES) {
+    const level = optString(args, name);
+    if (level === undefined) continue;
+    if (!(DIAGNOSE_LEVELS as readonly string[]).includes(level)) {
+      throw usageError(`option '${name}' has invalid value '${level}' (expected 'ignore', 'warn', or 'fatal')`);
+    }
+    lintSettings[name] = level as DiagnoseLevel;
+  }
+}
 
 export const evalCommand: Command = {
   spec: {
@@ -23,10 +47,12 @@ export const evalCommand: Command = {
       { long: '--strict', description: 'Evaluate the result deeply (lists and attribute sets included).' },
       jsonOption,
       { long: '--parse', description: 'Only parse: print the expression as nix-instantiate --parse does.' },
+      ...lintOptions,
     ],
   },
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
+    setUpDiagnostics(args);
     const ev = createEvaluator({ searchPath: input.searchPath, cwd: input.cwd });
     if (optFlag(args, 'parse')) {
       const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);

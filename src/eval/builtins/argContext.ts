@@ -6,5 +6,8 @@
 const ORDINALS = ['first', 'second', 'third', 'fourth'];
 
 export function argCtx(builtin: string, index: number): string {
-  return `while evaluating the ${ORDINALS[index]} argument passed to builtins.${builtin}`;
+  return `while evaluating the ${ORDINALS[index]} argument passed to ${QUOTED.has(builtin) ? `'builtins.${builtin}'` : `builtins.${builtin}`}`;
 }
+
+/** The few builtins whose argument contexts current Nix writes with the name in quotes. */
+const QUOTED: ReadonlySet<string> = new Set(['elemAt', 'head', 'tail', 'storePath', 'dirOf']);

@@ -94,7 +94,9 @@ defineBuiltin({
       const name = forceStringNoContext(nameV, span,
         'while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs');
       if (map.has(name)) continue;
-      map.set(name, lazy(() => force(getAttr(pair, 'value', span, 'in a {name=...; value=...;} pair'))));
+      // The value as it is (no thunk per pair); a missing one fails only when used.
+      const value = pair.get('value');
+      map.set(name, value ?? lazy(() => force(getAttr(pair, 'value', span, 'in a {name=...; value=...;} pair'))));
     }
     return new NixAttrs(map);
   },
@@ -123,7 +125,7 @@ defineBuiltin({
     const list = forceList(l, span, argCtx('catAttrs', 1));
     const out: Lazy[] = [];
     for (const item of list.items) {
-      const v = forceAttrs(item, span, 'while evaluating the value of the second argument passed to builtins.catAttrs').get(name);
+      const v = forceAttrs(item, span, 'while evaluating an element in the list passed as second argument to builtins.catAttrs').get(name);
       if (v !== undefined) out.push(v);
     }
     return new NixList(out);

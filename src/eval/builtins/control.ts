@@ -14,15 +14,10 @@ import { coerceToString, stringText } from '../value/string.js';
 import { previewValue, printAttrName } from '../value/preview.js';
 import { NixAttrs, NixList, NixString, Thunk, type Lazy } from '../value/index.js';
 import { defineBuiltin } from './registry.js';
+import { diagnostics } from '../diagnostics.js';
 
-/** Where traces and warnings go; tests replace it to capture them. */
-export const diagnostics = {
-  write(line: string): void {
-    process.stderr.write(line + '\n');
-  },
-  /** `--trace-verbose`: whether traceVerbose prints. */
-  traceVerbose: false,
-};
+/** Where traces and warnings go (src/eval/diagnostics.ts); re-exported for existing importers. */
+export { diagnostics };
 
 defineBuiltin({
   name: 'throw',

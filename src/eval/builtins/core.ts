@@ -10,7 +10,7 @@ import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import { type Lazy, type Value, NixAttrs, NixList, NixPath, isForeign } from '../value/index.js';
 import { force, forceAttrs, forceList, forceString, forceStringValue } from '../value/force.js';
-import { coerceToPath } from '../value/string.js';
+import { coerceToPath, coerceToString, stringText } from '../value/string.js';
 import { attrsFromRecord } from '../value/attrs.js';
 import { hooks, needsNix } from '../value/hooks.js';
 import { currentState } from '../interp/state.js';
@@ -61,7 +61,9 @@ defineBuiltin({
       const prefix = set.get('prefix');
       const path = set.get('path');
       if (path === undefined) throw new NixError('eval', "attribute 'path' missing", span);
-      return { prefix: prefix === undefined ? '' : forceString(prefix, span), path: forceString(path, span) };
+      // Nix coerces `path` (a path value is fine) without copying it to the store.
+      const where = stringText(coerceToString(path, span, {}, 'while evaluating the `path` attribute of an element of the list passed to builtins.findFile'));
+      return { prefix: prefix === undefined ? '' : forceString(prefix, span), path: where };
     });
     return new NixPath(findFileIn(list, wanted, span));
   },
@@ -111,7 +113,7 @@ defineBuiltin({
   name: 'storePath', arity: 1, placeholder: true,
   doc: 'Uses a path already in the store, with its context (through the bridge).',
   fn: ([p], span) => hooks.storePath(
-    coerceToPath(p, span, 'while evaluating the first argument passed to builtins.storePath').path, span),
+    coerceToPath(p, span, "while evaluating the first argument passed to 'builtins.storePath'").path, span),
 });
 
 defineBuiltin({

@@ -18,7 +18,7 @@ import { getAttr } from '../value/attrs.js';
 import { StringBuilder, coerceInto, mkString, stringText } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
 import { defineBuiltin } from './registry.js';
-import { diagnostics } from './control.js';
+import { diagnostics } from '../diagnostics.js';
 import { instantiate, type DerivationSpec } from './derivationPaths.js';
 import { jsonString } from './jsonText.js';
 import { valueToJSON } from './json.js';
@@ -114,7 +114,11 @@ export function derivationSpec(attrs: NixAttrs, span: Span | undefined): Derivat
           else if (key === 'outputHashMode') handleHashMode(forceStringNoContext(v, at));
           else if (key === 'outputs') handleOutputs(forceList(v, at).items.map((o) => forceStringNoContext(o, at)));
           else if (STRUCTURED_IGNORED.has(key)) {
-            diagnostics.write(`warning: 'structuredAttrs' disables the effect of the derivation attribute '${key}'; use 'outputChecks.<output>.${key}' instead`);
+            diagnostics.warn({
+              message: `'structuredAttrs' disables the effect of the derivation attribute '${key}'; use 'outputChecks.<output>.${key}' instead`,
+              span: at,
+              trace: [{ message: `while evaluating derivation '${drvName}'` }],
+            });
           }
         } else {
           const text = coerce(v, at);

@@ -8,7 +8,7 @@ import { forceAttrs, forceString, forceStringNoContext } from '../value/force.js
 import { getAttr } from '../value/attrs.js';
 import { defineBuiltin } from './registry.js';
 import { argCtx } from './argContext.js';
-import { diagnostics } from './control.js';
+import { diagnostics } from '../diagnostics.js';
 import { readFileBytes, realisePath } from './fs.js';
 import {
   BadHash, formatHash, hashBytes, isHashAlgo, parseAnyHash, parseHashFormat, unknownAlgoMessage, type HashAlgo,

@@ -22,3 +22,4 @@ import './system.js';
 import './xml.js';
 import './store.js';
 import './derivations.js';
+import './flakeRefs.js';

@@ -11,9 +11,9 @@
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
-import { NixAttrs, NixList, PrimOp, type Lazy, type Value } from '../value/index.js';
+import { NixAttrs, NixList, PrimOp, Thunk, type Lazy, type Value } from '../value/index.js';
 import { force, forceBool, forceFunction, forceInt, forceList, forceString, lazy } from '../value/force.js';
-import { callFunction } from '../value/call.js';
+import { callFunction, call1, call2 } from '../value/call.js';
 import { valuesEqual, lessThan } from '../value/compare.js';
 import { defineBuiltin, getBuiltin } from './registry.js';
 import { argCtx } from './argContext.js';
@@ -26,10 +26,17 @@ defineBuiltin({
   fn: ([f, listArg], span) => {
     const list = forceList(listArg, span, argCtx('map', 1));
     if (list.items.length === 0) return list;
-    forceFunction(f, span, argCtx('map', 0));
-    return new NixList(list.items.map((x) => lazy(() => callFunction(f, [x], span))));
+    const fn = forceFunction(f, span, argCtx('map', 0));
+    // One thunk per element, over the element itself: no closure per element.
+    const one = (x: Lazy) => call1(fn, x, span);
+    const src = list.items;
+    const items = new Array<Lazy>(src.length);
+    for (let i = 0; i < src.length; i++) items[i] = Thunk.of(one, src[i]);
+    return new NixList(items);
   },
 });
+
+const FILTER_RESULT = 'while evaluating the return value of the filtering function passed to builtins.filter';
 
 defineBuiltin({
   name: 'filter',
@@ -38,9 +45,12 @@ defineBuiltin({
   fn: ([f, listArg], span) => {
     const list = forceList(listArg, span, argCtx('filter', 1));
     if (list.items.length === 0) return list;
-    forceFunction(f, span, argCtx('filter', 0));
-    const kept = list.items.filter((x) =>
-      forceBool(callFunction(f, [x], span), span, 'while evaluating the return value of the filtering function passed to builtins.filter'));
+    const fn = forceFunction(f, span, argCtx('filter', 0));
+    const kept: Lazy[] = [];
+    for (const x of list.items) {
+      const r = call1(fn, x, span);
+      if (r === true || (r !== false && forceBool(r, span, FILTER_RESULT))) kept.push(x);
+    }
     return kept.length === list.items.length ? list : new NixList(kept);
   },
 });
@@ -79,7 +89,7 @@ defineBuiltin({
   arity: 1,
   doc: 'The first element of a list.',
   fn: ([listArg], span) => {
-    const list = forceList(listArg, span, 'while evaluating the first argument passed to builtins.head');
+    const list = forceList(listArg, span, argCtx('head', 0));
     if (list.items.length === 0) throw new NixError('eval', "'builtins.head' called on an empty list", span);
     return force(list.items[0]);
   },
@@ -90,7 +100,7 @@ defineBuiltin({
   arity: 1,
   doc: 'A list without its first element.',
   fn: ([listArg], span) => {
-    const list = forceList(listArg, span, 'while evaluating the first argument passed to builtins.tail');
+    const list = forceList(listArg, span, argCtx('tail', 0));
     if (list.items.length === 0) throw new NixError('eval', "'builtins.tail' called on an empty list", span);
     return new NixList(list.items.slice(1));
   },
@@ -139,11 +149,11 @@ defineBuiltin({
   arity: 3,
   doc: 'Reduces a list from the left with a function of the accumulator and an element, forcing the accumulator at each step.',
   fn: ([f, init, listArg], span) => {
-    forceFunction(f, span, 'while evaluating the first argument passed to builtins.foldlStrict');
+    const fn = forceFunction(f, span, 'while evaluating the first argument passed to builtins.foldlStrict');
     const list = forceList(listArg, span, 'while evaluating the third argument passed to builtins.foldlStrict');
     if (list.items.length === 0) return force(init);
     let acc: Lazy = init;
-    for (const x of list.items) acc = callFunction(f, [acc, x], span);
+    for (const x of list.items) acc = call2(fn, acc, x, span);
     return force(acc);
   },
 });
@@ -175,9 +185,10 @@ defineBuiltin({
   fn: ([f, nArg], span) => {
     const n = forceInt(nArg, span, argCtx('genList', 1));
     if (n < 0 || n > 1e8) throw new NixError('eval', `cannot create list of size ${n}`, span);
-    forceFunction(f, span, argCtx('genList', 0));
+    const fn = forceFunction(f, span, argCtx('genList', 0));
+    const one = (i: number) => call1(fn, i, span);
     const items: Lazy[] = new Array(Number(n));
-    for (let i = 0; i < items.length; i++) items[i] = lazy(() => callFunction(f, [i], span));
+    for (let i = 0; i < items.length; i++) items[i] = Thunk.of(one, i);
     return new NixList(items);
   },
 });

@@ -149,7 +149,7 @@ defineBuiltin({
   arity: 1,
   doc: 'A store path as a string with itself as context (the path must be valid in the store).',
   fn: ([p], span) => {
-    const { path } = coerceToPath(p, span, 'while evaluating the first argument passed to builtins.storePath');
+    const { path } = coerceToPath(p, span, "while evaluating the first argument passed to 'builtins.storePath'");
     const dir = storeDir();
     const top = path.startsWith(dir + '/') ? path.slice(0, dir.length + 1 + path.slice(dir.length + 1).split('/')[0].length) : '';
     if (!isStorePath(top)) throw new NixError('eval', `path '${path}' is not in the Nix store`, span);

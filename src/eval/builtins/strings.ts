@@ -155,7 +155,7 @@ defineBuiltin({
       const i = x.path.lastIndexOf('/');
       return new NixPath(i <= 0 ? '/' : x.path.slice(0, i));
     }
-    const s = coerceToString(x, span, { copyToStore: false }, 'while evaluating the first argument passed to builtins.dirOf');
+    const s = coerceToString(x, span, { copyToStore: false }, "while evaluating the first argument passed to 'builtins.dirOf'");
     const text = stringText(s);
     const i = text.lastIndexOf('/');
     return mkString(i < 0 ? '.' : i === 0 ? '/' : text.slice(0, i), stringContext(s));

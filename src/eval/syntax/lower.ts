@@ -10,7 +10,9 @@
  * integers beyond 64 bits, paths with a trailing slash, `or` used as a value.
  * And it reads a few things differently from Nix, which are put right here:
  * the "cursed" `f or`, `a//b` taken for one path, and the zero-width name it
- * invents for the valid `inherit;`.
+ * invents for the valid `inherit;`. Current Nix's parser warnings (the cursed
+ * `or` as an argument, list element or default; the path and URL lints of
+ * lint.ts) are emitted here too, where the literal text is at hand.
  *
  * The walk uses one cursor over a flat copy of the tree (flatTree.ts): reading
  * tree-sitter nodes directly costs a native call per property.
@@ -29,6 +31,7 @@ import { RESERVED_KEYWORDS } from './keywords.js';
 import { FlatTree, type SyntaxCursor } from './flatTree.js';
 import { nixParser } from './treeSitter.js';
 import { tokenAt } from './syntaxErrors.js';
+import { lint, warnCursedOr } from './lint.js';
 
 export interface LowerOptions {
   /** Directory that relative path literals are resolved against. */
@@ -66,6 +69,9 @@ export function lowerTree(cursor: SyntaxCursor, text: string, table: PositionTab
 }
 
 class Lowerer {
+  /** Where each `or` default was written, parentheses included (for the cursed-or warning). */
+  private readonly fallbackStart = new WeakMap<Expr, number>();
+
   constructor(
     private readonly c: SyntaxCursor,
     private readonly text: string,
@@ -136,8 +142,12 @@ class Lowerer {
       case 'path_expression': case 'hpath_expression': return this.pathOrUpdate(start, end);
       case 'spath_expression':
         return { kind: 'searchPath', path: this.text.slice(start + 1, end - 1), span: this.span(start, end) };
-      case 'uri_expression':
-        return { kind: 'string', parts: [this.text.slice(start, end)], form: 'uri', span: this.span(start, end) };
+      case 'uri_expression': {
+        const uri = this.text.slice(start, end);
+        const span = this.span(start, end);
+        lint('lint-url-literals', span, (fatal) => `URL literals are ${fatal ? 'disallowed' : 'discouraged'}. Consider using a string literal "${uri}" instead`);
+        return { kind: 'string', parts: [uri], form: 'uri', span };
+      }
       case 'parenthesized_expression': return this.onlyChildExpr();
       case 'attrset_expression': return this.attrset(false, start, end);
       case 'rec_attrset_expression': return this.attrset(true, start, end);
@@ -148,12 +158,16 @@ class Lowerer {
       }
       case 'list_expression': {
         const elems: Expr[] = [];
+        let lastStart = start;
         if (this.firstChild()) {
           do {
             if (!c.nodeIsNamed) continue;
             const or = elems.length > 0 ? this.cursedOr() : undefined;
-            if (or) elems[elems.length - 1] = callOr(elems[elems.length - 1], or); // `[ f or ]`
-            else elems.push(this.expr());
+            if (or) elems[elems.length - 1] = this.cursedCall(elems[elems.length - 1]!, or, lastStart); // `[ f or ]`
+            else {
+              lastStart = c.startIndex;
+              elems.push(this.expr());
+            }
           } while (this.next());
           c.gotoParent();
         }
@@ -289,20 +303,41 @@ class Lowerer {
       this.firstChild();
       depth++;
     }
+    const fnIsSelect = c.nodeType === 'select_expression';
     let fn = this.expr();
     let args: Expr[] = [];
     if (fn.kind === 'call') {
       args = fn.args.slice();
       fn = fn.fn;
     }
+    let added = 0;
+    let lastStart = start;
     for (let i = 0; i < depth; i++) {
       this.next();
       const or = this.cursedOr();
-      if (or && i > 0) args[args.length - 1] = callOr(args[args.length - 1], or);
-      else args.push(or ?? this.expr());
+      if (or && added > 0) {
+        args[args.length - 1] = this.cursedCall(args[args.length - 1]!, or, lastStart);
+      } else if (or && i === 0 && fnIsSelect && fn.kind === 'select' && fn.fallback) {
+        // `s.a or d or`: Nix reads the cursed `d or` as the default (tree-sitter applies the select to `or`).
+        fn = { ...fn, fallback: this.cursedCall(fn.fallback, or, this.fallbackStart.get(fn.fallback) ?? start), span: this.span(start, c.endIndex) };
+      } else {
+        lastStart = c.startIndex;
+        args.push(or ?? this.expr());
+        added++;
+      }
       c.gotoParent();
     }
-    return { kind: 'call', fn, args, span: this.span(start, end) };
+    return args.length === 0 ? fn : { kind: 'call', fn, args, span: this.span(start, end) };
+  }
+
+  /**
+   * `x or` where Nix reads the cursed `or` inside an argument, list element or
+   * default: the call, with Nix's warning pointing at `x` (written from `xStart`).
+   */
+  private cursedCall(x: Expr, or: Var, xStart: number): Expr {
+    const orEnd = this.c.endIndex;
+    warnCursedOr(this.span(xStart, orEnd), this.text.slice(xStart, orEnd));
+    return callOr(x, or);
   }
 
   /** The variable `or` when the cursor is on the bare word `or` (the grammar reads it as a variable). */
@@ -321,7 +356,11 @@ class Lowerer {
     let fallback: Expr | undefined;
     while (this.next()) {
       if (c.nodeType === 'attrpath') path = this.attrpath();
-      else if (c.nodeIsNamed) fallback = this.expr(); // the expression after `or`
+      else if (c.nodeIsNamed) { // the expression after `or`
+        const fallbackStart = c.startIndex;
+        fallback = this.expr();
+        this.fallbackStart.set(fallback, fallbackStart);
+      }
     }
     c.gotoParent();
     return fallback
@@ -371,17 +410,23 @@ class Lowerer {
     const c = this.c;
     const parts: Array<string | Expr> = [];
     let textStart = start + 1;
+    // Each run of text is one token of Nix's lexer, which refuses NUL bytes in it (after unescaping).
+    const addText = (from: number, to: number) => {
+      const text = unescapeDouble(this.text.slice(from, to));
+      if (text.includes('\0')) throw this.nulError(text, from, to);
+      pushText(parts, text);
+    };
     if (this.firstChild()) {
       do {
         if (c.nodeType === 'interpolation') {
-          pushText(parts, unescapeDouble(this.text.slice(textStart, c.startIndex)));
+          addText(textStart, c.startIndex);
           parts.push(this.onlyChildExpr());
           textStart = c.endIndex;
         }
       } while (this.next());
       c.gotoParent();
     }
-    pushText(parts, unescapeDouble(this.text.slice(textStart, end - 1)));
+    addText(textStart, end - 1);
     return { kind: 'string', parts, form: 'double', span: this.span(start, end) };
   }
 
@@ -391,7 +436,13 @@ class Lowerer {
     let textStart = start + 2;
     const addText = (raw: string) => {
       // The opening `''` takes spaces and one newline right after it.
-      if (textStart === start + 2) raw = raw.replace(/^ *\n/, '');
+      let from = textStart;
+      if (textStart === start + 2) {
+        const opening = /^ *\n/.exec(raw)?.[0].length ?? 0;
+        raw = raw.slice(opening);
+        from += opening;
+      }
+      if (raw.includes('\0')) this.checkIndentedNul(raw, from);
       splitIndented(raw, pieces);
     };
     if (this.firstChild()) {
@@ -410,6 +461,36 @@ class Lowerer {
     return tokens.length === parts.length
       ? { kind: 'string', parts, form: 'indented', span }
       : { kind: 'string', parts, nixParts: tokens, form: 'indented', span };
+  }
+
+  /** Nix's lexer error for a string token holding a NUL byte (shown as ␀). */
+  private nulError(token: string, from: number, to: number): NixError {
+    const shown = token.replace(/\0/g, '\u2400');
+    return this.error(`input string '${shown}' cannot be represented as Nix string because it contains null bytes`, from, to);
+  }
+
+  /**
+   * Finds the token of Nix's lexer holding a NUL in the text `raw` of an
+   * indented string (written from `from`): runs of plain text, and the short
+   * tokens `''$`, `'''`, `''\x`, a lone `$` or `'` between them.
+   */
+  private checkIndentedNul(raw: string, from: number): void {
+    const plain = /(?:[^$']|\$[^{']|'[^'$])+/y;
+    let i = 0;
+    while (i < raw.length) {
+      if (raw.startsWith("''\\", i)) {
+        const escaped = unescapeDouble('\\' + (raw[i + 3] ?? ''));
+        if (escaped.includes('\0')) throw this.nulError(escaped, from + i, from + i + 4);
+        i += 4;
+        continue;
+      }
+      if (raw.startsWith("''$", i) || raw.startsWith("'''", i)) { i += 3; continue; }
+      plain.lastIndex = i;
+      const m = plain.exec(raw);
+      if (!m) { i += 1; continue; } // a lone `$` or `'`
+      if (m[0].includes('\0')) throw this.nulError(m[0], from + i, from + i + m[0].length);
+      i += m[0].length;
+    }
   }
 
   /**
@@ -448,6 +529,7 @@ class Lowerer {
     const c = this.c;
     const first = this.text[start];
     const base = first === '/' ? 'absolute' : first === '~' ? 'home' : 'relative';
+    this.lintPath(base, start, end);
     const parts: Array<string | Expr> = [];
     let textStart = start;
     let lastWasText = false;
@@ -470,6 +552,21 @@ class Lowerer {
     addText(this.text.slice(textStart, end));
     if (lastWasText) throw this.error('path has a trailing slash', end, end);
     return { kind: 'path', base, parts, span: this.span(start, end) };
+  }
+
+  /** Nix's path lints look at the literal's first token (up to an interpolation). */
+  private lintPath(base: Path['base'], start: number, end: number): void {
+    const interpolation = this.text.indexOf('${', start);
+    const literalEnd = interpolation >= 0 && interpolation < end ? interpolation : end;
+    const literal = this.text.slice(start, literalEnd);
+    const span = this.span(start, literalEnd);
+    const portable = (kind: string) => () =>
+      `${kind} path literals are not portable. Consider replacing path literal '${literal}' by a string, relative path, or parameter`;
+    if (base === 'absolute') lint('lint-absolute-path-literals', span, portable('absolute'));
+    else if (base === 'home') lint('lint-absolute-path-literals', span, portable('home'));
+    else if (!literal.startsWith('.')) {
+      lint('lint-short-path-literals', span, () => `relative path literal '${literal}' should be prefixed with '.' for clarity: './${literal}'`);
+    }
   }
 
   // ---- sets, let, functions -------------------------------------------------

@@ -10,6 +10,8 @@
  *   becomes LF in the copy (Nix counts it as a line break anyway);
  * - `~/${x}`: the grammar needs a character after `~/`; the copy says
  *   `./${x}` and lowering sees the `~` in the original;
+ * - a NUL byte becomes U+0001, which tree-sitter reads as a character of a
+ *   string, so that lowering can report Nix's error for strings with NULs;
  * - a trailing comma in formals (`{ pkgs, lib, }:`), which nixfmt writes
  *   everywhere, becomes a space in the copy (see trailingCommas.ts).
  * The remaining differences (keywords after a dot, chained comparisons, `a//b`
@@ -66,6 +68,8 @@ export function parseTree(text: string): Tree {
   const parser = nixParser();
   let patched = text;
   if (patched.includes('\r')) patched = patched.replace(/\r(?!\n)/g, '\n');
+  // NUL is no token for tree-sitter; inside a string it is for Nix, which then refuses it (lower.ts says so).
+  if (patched.includes('\0')) patched = patched.replace(/\0/g, '\u0001');
   if (patched.includes('~/${')) patched = patched.replace(/~\/\$\{/g, './${');
   const commas = trailingFormalCommas(patched);
   if (commas.length > 0) {

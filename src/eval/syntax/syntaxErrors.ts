@@ -70,11 +70,21 @@ function missingName(type: string): string | undefined {
   }
 }
 
+function isPipe(found: FoundToken): boolean {
+  return found.text === '|>' || found.text === '<|';
+}
+
+/** Nix's message; for a pipe operator Nix's own (its experimental feature is off by default), see pipeHint. */
 function messageFor(found: FoundToken, expecting?: string): string {
-  if (found.text === '|>' || found.text === '<|') {
-    return `experimental Nix feature 'pipe-operators' is disabled; tsportable does not support the pipe operator '${found.text}'`;
+  if (isPipe(found)) {
+    return "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it";
   }
   return `syntax error, unexpected ${found.name}${expecting ? `, expecting ${expecting}` : ''}`;
+}
+
+/** Nix's message points at a Nix option; tsportable has no pipe operators at all, which the user must learn too. */
+function pipeHint(found: FoundToken): string {
+  return `tsportable does not implement the pipe operator '${found.text}': write the application instead (x |> f is f x)`;
 }
 
 /** Tokens that start a construct which is still correct when tree-sitter's ERROR begins with them. */
@@ -171,7 +181,9 @@ export function collectSyntaxErrors(tree: Tree, text: string, table: PositionTab
   const add = (found: FoundToken, expecting?: string) => {
     if (places.has(found.start)) return; // one report per place
     places.add(found.start);
-    errors.push(new NixError('parse', messageFor(found, expecting), table.span(found.start, found.end)));
+    const error = new NixError('parse', messageFor(found, expecting), table.span(found.start, found.end));
+    if (isPipe(found)) error.hints.push(pipeHint(found));
+    errors.push(error);
   };
   const visit = (node: SyntaxNode) => {
     if (node.type === 'ERROR') {
