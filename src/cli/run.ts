@@ -15,7 +15,8 @@ import { packageRoot } from '../paths.js';
 import { io } from './command.js';
 import { loadCommand } from './commands/load.js';
 import { parseArgs, renderHelp, type ParsedArgs } from './options.js';
-import { errorToJSON, exitCodeFor, renderError } from './render.js';
+import { diagnostics } from '../eval/diagnostics.js';
+import { errorToJSON, exitCodeFor, renderError, renderWarning } from './render.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -28,6 +29,8 @@ function report(err: NixError, args: ParsedArgs | undefined): number {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Evaluation warnings (builtins.warn, lints, deprecations) with their code frames, as Nix shows them.
+  diagnostics.warn = (w) => io.stderr(renderWarning(w, {}));
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout((await import('./main.js')).mainHelp());

@@ -6,6 +6,7 @@
  * Frames of a warning are shown, each followed by an empty line.
  * And the eval command's lint options, which install this renderer.
  */
+import { main } from '../../src/cli/run.js';
 import { renderError, renderWarning } from '../../src/cli/render.js';
 import { NixError } from '../../src/eval/errors.js';
 import { evalCommand } from '../../src/cli/commands/eval.js';
@@ -74,8 +75,7 @@ describe('eval --lint-*', () => {
   });
 
   test('warn renders the warning on stderr and evaluates', async () => {
-    const args = parseArgs(evalCommand.spec, ['--lint-url-literals', 'warn', '-E', 'http://x.org']);
-    expect(await evalCommand.run(args)).toBe(0);
+    expect(await main(['eval', '--lint-url-literals', 'warn', '-E', 'http://x.org'])).toBe(0);
     expect(out).toBe('"http://x.org"\n');
     expect(err).toContain('warning: URL literals are discouraged. Consider using a string literal "http://x.org" instead (lint-url-literals)');
     expect(err).toContain('at «string»:1:1:');

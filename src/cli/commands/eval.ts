@@ -1,8 +1,8 @@
 /** `tsportable eval`: evaluates a Nix file or expression as `nix-instantiate --eval` does. */
-import { createEvaluator } from '../../eval/index.js';
 import { printExpr } from '../../eval/syntax/print.js';
-import { autoArgsMap, evalRoot } from '../autoArgs.js';
-import { io, type Command } from '../command.js';
+import { evalRoot } from '../autoArgs.js';
+import { io, stderrIsTerminal, type Command } from '../command.js';
+import { openSession } from '../session.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
 import { DIAGNOSE_LEVELS, type DiagnoseLevel } from '../../eval/diagnostics.js';
@@ -53,14 +53,14 @@ export const evalCommand: Command = {
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
     setUpDiagnostics(args);
-    const ev = createEvaluator({ searchPath: input.searchPath, cwd: input.cwd });
+    // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
+    const { ev, autoArgs } = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json') });
     if (optFlag(args, 'parse')) {
       const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);
       io.stdout(printExpr(expr) + '\n');
       return 0;
     }
     const root = evalRoot(ev, input);
-    const autoArgs = autoArgsMap(ev, input);
     const json = optFlag(args, 'json');
     const strict = optFlag(args, 'strict');
     for (const attrPath of input.attrPaths.length ? input.attrPaths : ['']) {

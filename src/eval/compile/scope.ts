@@ -27,10 +27,24 @@ export type Resolution =
  * a `with` level binds no names (its environment holds the set in slot 0).
  */
 export class Scope {
+  /** Slots of this level's environment (its `up` follows them: interp/env.ts). */
+  readonly size: number;
   constructor(
     readonly parent: Scope | undefined,
     readonly names: ReadonlyMap<string, number> | undefined,
-  ) {}
+  ) {
+    let size = names === undefined ? 1 : 0;
+    if (names) for (const slot of names.values()) size = Math.max(size, slot + 1);
+    this.size = size;
+  }
+
+  /** The slot counts of the `n` levels from this one outwards (to walk `up` n times). */
+  sizesOut(n: number): number[] {
+    const sizes: number[] = [];
+    let s: Scope | undefined = this;
+    for (let i = 0; i < n && s !== undefined; i++, s = s.parent) sizes.push(s.size);
+    return sizes;
+  }
 
   static withScope(parent: Scope | undefined): Scope {
     return new Scope(parent, undefined);

@@ -9,7 +9,7 @@ import type { Span } from '../span.js';
 import { type Lazy, type Value, type Lambda, NixAttrs, Thunk } from '../value/index.js';
 import { forceAttrs } from '../value/force.js';
 import { didYouMean } from '../value/attrs.js';
-import { Env } from './env.js';
+import { type Env, newEnv, env1 } from './env.js';
 import type { LambdaCode } from './code.js';
 
 export function applyLambda(fn: Lambda, arg: Lazy, span: Span | undefined): Value {
@@ -17,11 +17,28 @@ export function applyLambda(fn: Lambda, arg: Lazy, span: Span | undefined): Valu
   const formals = code.formals;
   let env: Env;
   if (formals === undefined) {
-    env = new Env(fn.env as Env, [arg]);
+    env = env1(arg, fn.env as Env);
   } else {
-    env = new Env(fn.env as Env, new Array<Lazy>(code.nslots));
+    env = newEnv(fn.env as Env, code.nslots);
     bindFormals(code, formals, env, arg, span);
   }
+  return enter(code, env);
+}
+
+/**
+ * `fn a b` where `fn` is `a: b: body` (plain parameters): the body runs in
+ * the environment the two calls would make, without the intermediate
+ * function value (foldl' calls its function so 100k times). Undefined for
+ * any other function: the caller applies it one argument at a time.
+ */
+export function applyLambda2(fn: Lambda, a: Lazy, b: Lazy): Value | undefined {
+  const code = fn.code as LambdaCode;
+  const inner = code.curried;
+  if (inner === undefined || code.formals !== undefined || inner.formals !== undefined) return undefined;
+  return enter(inner, env1(b, env1(a, fn.env as Env)));
+}
+
+function enter(code: LambdaCode, env: Env): Value {
   if (++callDepth > Limits.MaxCallDepth) {
     callDepth--;
     throw new NixError('eval', 'stack overflow; max-call-depth exceeded', code.expr.span);
@@ -58,7 +75,7 @@ function bindFormals(
     if (e instanceof NixError) e.addTrace('from call site', span);
     throw e;
   }
-  const vals = env.vals;
+  const vals = env;
   if (formals.firstSlot === 1) vals[0] = set;
   const names = formals.names;
   let used = 0;

@@ -16,7 +16,7 @@ import { type Lazy, type Value, Thunk, NixAttrs, AttrShape, isForeign } from '..
 import { force, forceThunk, forceStringNoContext, typeError } from '../value/force.js';
 import { didYouMean } from '../value/attrs.js';
 import { Scope } from '../compile/scope.js';
-import { Env } from './env.js';
+import { type Env, newEnv } from './env.js';
 import type { Code } from './code.js';
 import { compile, compileLazy, compileDeferred, type CompileCtx } from './compile.js';
 
@@ -57,7 +57,8 @@ function compileBindings(
       case 'inheritFrom': {
         const from = def.from;
         const span = def.nameSpan;
-        values.push((_env, _outer, froms) => new Thunk(() => selectOne(froms[from], name, span)));
+        const code = (froms: readonly Lazy[]) => selectOne(froms[from], name, span);
+        values.push((_env, _outer, froms) => Thunk.of(code, froms));
         break;
       }
     }
@@ -154,9 +155,10 @@ export function compileAttrs(e: ast.Attrs, scope: Scope | undefined, cx: Compile
   const n = names.length;
   const overrides = slots.get('__overrides');
   const shape = new AttrShape(names);
+  if (n !== inner.size) throw new Error(`rec set of ${n} bindings in a scope of ${inner.size} slots`);
   return (env) => {
-    const vals = new Array<Lazy>(n);
-    const recEnv = new Env(env, vals);
+    const vals = newEnv(env, n);
+    const recEnv = vals;
     const froms = b.froms.length ? makeFroms(b, recEnv) : NO_FROMS;
     for (let i = 0; i < n; i++) vals[i] = values[i](recEnv, env, froms);
     // The set shares the scope's slots (they are complete and never change after this).
@@ -198,9 +200,10 @@ export function compileLet(e: ast.Let, scope: Scope | undefined, cx: CompileCtx)
   const body = compile(e.body, inner, cx);
   const { values } = b;
   const n = values.length;
+  if (n !== inner.size) throw new Error(`let of ${n} bindings in a scope of ${inner.size} slots`);
   return (env) => {
-    const vals = new Array<Lazy>(n);
-    const letEnv = new Env(env, vals);
+    const vals = newEnv(env, n);
+    const letEnv = vals;
     const froms = b.froms.length ? makeFroms(b, letEnv) : NO_FROMS;
     for (let i = 0; i < n; i++) vals[i] = values[i](letEnv, env, froms);
     return body(letEnv);
@@ -257,6 +260,16 @@ function forceSelected(x: Thunk, path: string, span: Span): Value {
   }
 }
 
+/** `forceSelected` for a path with dynamic names: the path's text is only computed for an error. */
+function forceSelectedPath(x: Thunk, names: readonly NameCode[], env: Env, span: Span): Value {
+  try {
+    return forceThunk(x);
+  } catch (err) {
+    if (err instanceof NixError) err.at(span).addTrace(`while evaluating the attribute '${showPath(names, env, span)}'`, span);
+    throw err;
+  }
+}
+
 function selectSlow(v: Value, names: readonly NameCode[], fallback: Code | undefined, env: Env, span: Span): Value {
   for (let i = 0; i < names.length; i++) {
     const name = nameOf(names[i], env, span);
@@ -279,7 +292,7 @@ function selectSlow(v: Value, names: readonly NameCode[], fallback: Code | undef
       throw typeError('a set', v, span, 'while selecting an attribute');
     }
     if (x instanceof Thunk) {
-      v = x.value !== undefined ? x.value : forceSelected(x, showPath(names, env, span), span);
+      v = x.value !== undefined ? x.value : forceSelectedPath(x, names, env, span);
     } else {
       v = x;
     }

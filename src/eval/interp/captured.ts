@@ -7,7 +7,7 @@
  */
 import { type Lazy, type Lambda, NixAttrs } from '../value/index.js';
 import { force } from '../value/force.js';
-import type { Env } from './env.js';
+import { type Env, outer } from './env.js';
 import type { LambdaCode } from './code.js';
 
 export type Captured =
@@ -20,17 +20,17 @@ export function lookupCaptured(fn: Lambda, name: string, globals: ReadonlyMap<st
   const code = fn.code as LambdaCode;
   const withs: Env[] = [];
   let env = fn.env as Env | undefined;
-  for (let scope = code.outerScope; scope && env; scope = scope.parent, env = env.up) {
+  for (let scope = code.outerScope; scope && env; env = outer(env, scope.size), scope = scope.parent) {
     if (scope.names === undefined) {
       withs.push(env);
       continue;
     }
     const slot = scope.names.get(name);
-    if (slot !== undefined) return { kind: 'lexical', value: env.vals[slot] };
+    if (slot !== undefined) return { kind: 'lexical', value: env[slot] };
   }
   if (globals.has(name)) return { kind: 'global' };
   for (const w of withs) {
-    const set = force(w.vals[0]);
+    const set = force(w[0]);
     if (set instanceof NixAttrs) {
       const v = set.get(name);
       if (v !== undefined) return { kind: 'with', value: v };

@@ -19,6 +19,8 @@ export interface LambdaCode {
   /** Slots of the function's environment: the `@` name (if any) first, then formals. */
   readonly nslots: number;
   readonly body: Code;
+  /** For `a: b: ...` (body is itself a function): the inner function's code. */
+  readonly curried?: LambdaCode;
   /** For `{ a, b ? e, ... }` functions. */
   readonly formals?: {
     readonly names: readonly string[];

@@ -19,7 +19,7 @@ import { normInt } from '../value/int.js';
 import { callFunction } from '../value/call.js';
 import { assertEqual } from '../value/compare.js';
 import { Scope, resolveVar } from '../compile/scope.js';
-import { Env } from './env.js';
+import { type Env, outer, env1 } from './env.js';
 import type { Code, LazyCode, LambdaCode } from './code.js';
 import { applyLambda } from './apply.js';
 import { compileAttrs, compileLet, compileSelect, compileHasAttr } from './attrs.js';
@@ -90,7 +90,7 @@ export function compileDeferred(e: ast.Expr, scope: Scope | undefined, cx: Compi
 }
 
 /** The environment of a file's top level: nothing is bound there but globals. */
-export const ROOT_ENV = new Env(undefined, []);
+export const ROOT_ENV: Env = [];
 
 // ---- variables ----
 
@@ -118,18 +118,19 @@ function compileVar(e: ast.Var, scope: Scope | undefined, cx: CompileCtx): Code 
   switch (r.kind) {
     case 'local': {
       const slot = r.slot;
+      const sizes = scope!.sizesOut(r.up);
       switch (r.up) {
-        case 0: return (env) => forceAt(env.vals[slot], span);
-        case 1: return (env) => forceAt(env.up!.vals[slot], span);
-        case 2: return (env) => forceAt(env.up!.up!.vals[slot], span);
-        default: {
-          const up = r.up;
-          return (env) => {
-            let x = env;
-            for (let i = 0; i < up; i++) x = x.up!;
-            return forceAt(x.vals[slot], span);
-          };
+        case 0: return (env) => forceAt(env[slot], span);
+        case 1: {
+          const s0 = sizes[0];
+          return (env) => forceAt(outer(env, s0)[slot], span);
         }
+        case 2: {
+          const s0 = sizes[0];
+          const s1 = sizes[1];
+          return (env) => forceAt(outer(outer(env, s0), s1)[slot], span);
+        }
+        default: return (env) => forceAt(walkOut(env, sizes)[slot], span);
       }
     }
     case 'global': {
@@ -138,8 +139,9 @@ function compileVar(e: ast.Var, scope: Scope | undefined, cx: CompileCtx): Code 
     }
     case 'with': {
       const ups = r.ups;
+      const sizes = scope!.sizesOut(ups[ups.length - 1]);
       const name = e.name;
-      return (env) => forceAt(lookupWith(env, ups, name, span), span);
+      return (env) => forceAt(lookupWith(env, ups, sizes, name, span), span);
     }
   }
 }
@@ -151,17 +153,14 @@ function compileVarLazy(e: ast.Var, scope: Scope | undefined, cx: CompileCtx): L
   switch (r.kind) {
     case 'local': {
       const slot = r.slot;
+      const sizes = scope!.sizesOut(r.up);
       switch (r.up) {
-        case 0: return (env) => env.vals[slot];
-        case 1: return (env) => env.up!.vals[slot];
-        default: {
-          const up = r.up;
-          return (env) => {
-            let x = env;
-            for (let i = 0; i < up; i++) x = x.up!;
-            return x.vals[slot];
-          };
+        case 0: return (env) => env[slot];
+        case 1: {
+          const s0 = sizes[0];
+          return (env) => outer(env, s0)[slot];
         }
+        default: return (env) => walkOut(env, sizes)[slot];
       }
     }
     case 'global': {
@@ -170,21 +169,30 @@ function compileVarLazy(e: ast.Var, scope: Scope | undefined, cx: CompileCtx): L
     }
     case 'with': {
       const ups = r.ups;
+      const sizes = scope!.sizesOut(ups[ups.length - 1]);
       const name = e.name;
       const span = e.span;
-      return (env) => new Thunk(() => force(lookupWith(env, ups, name, span)));
+      const code = (env: Env) => force(lookupWith(env, ups, sizes, name, span));
+      return (env) => Thunk.of(code, env);
     }
   }
 }
 
 const WITH_CTX = 'while evaluating the first subexpression of a with expression';
 
-function lookupWith(env: Env, ups: readonly number[], name: string, span: Span): Lazy {
+/** The environment `sizes.length` levels out of `env` (`sizes`: the slot counts of the levels walked). */
+function walkOut(env: Env, sizes: readonly number[]): Env {
+  let x = env;
+  for (let i = 0; i < sizes.length; i++) x = outer(x, sizes[i]);
+  return x;
+}
+
+function lookupWith(env: Env, ups: readonly number[], sizes: readonly number[], name: string, span: Span): Lazy {
   let cur = env;
   let at = 0;
   for (const up of ups) {
-    for (; at < up; at++) cur = cur.up!;
-    const set = forceAttrsOrForeign(cur.vals[0], span, WITH_CTX);
+    for (; at < up; at++) cur = outer(cur, sizes[at]);
+    const set = forceAttrsOrForeign(cur[0], span, WITH_CTX);
     if (set instanceof NixAttrs) {
       const v = set.get(name);
       if (v !== undefined) return v;
@@ -213,6 +221,11 @@ function compileList(e: ast.List, scope: Scope | undefined, cx: CompileCtx): Cod
 }
 
 function compileLambda(e: ast.Lambda, scope: Scope | undefined, cx: CompileCtx): Code {
+  const code = compileLambdaCode(e, scope, cx);
+  return (env) => new Lambda(e, env, code);
+}
+
+function compileLambdaCode(e: ast.Lambda, scope: Scope | undefined, cx: CompileCtx): LambdaCode {
   const names = new Map<string, number>();
   let n = 0;
   if (e.param !== undefined) names.set(e.param, n++);
@@ -221,13 +234,18 @@ function compileLambda(e: ast.Lambda, scope: Scope | undefined, cx: CompileCtx):
   for (const f of entries) names.set(f.name, n++);
   const inner = new Scope(scope, names);
   const defaults = entries.map((f) => (f.fallback ? compileDeferred(f.fallback, inner, cx) : undefined));
-  const body = compile(e.body, inner, cx);
+  // `a: b: ...`: the inner function's code is kept, so that a call with both
+  // arguments (foldl') can skip making the intermediate function.
+  const curried = e.body.kind === 'lambda' ? compileLambdaCode(e.body, inner, cx) : undefined;
+  const innerExpr = e.body;
+  const body: Code = curried ? (env) => new Lambda(innerExpr as ast.Lambda, env, curried) : compile(e.body, inner, cx);
   const sortedIndex = entries.map((_, i) => i).sort((a, b) => (entries[a].name < entries[b].name ? -1 : 1));
   const code: LambdaCode = {
     expr: e,
     outerScope: scope,
     nslots: n,
     body,
+    curried,
     formals: e.formals && {
       names: entries.map((f) => f.name),
       defaults,
@@ -238,7 +256,7 @@ function compileLambda(e: ast.Lambda, scope: Scope | undefined, cx: CompileCtx):
     },
     get displayName() { return e.name !== undefined ? `'${e.name}'` : 'anonymous lambda'; },
   };
-  return (env) => new Lambda(e, env, code);
+  return code;
 }
 
 function compileCall(e: ast.Call, scope: Scope | undefined, cx: CompileCtx): Code {
@@ -264,7 +282,7 @@ function compileCall(e: ast.Call, scope: Scope | undefined, cx: CompileCtx): Cod
 function compileWith(e: ast.With, scope: Scope | undefined, cx: CompileCtx): Code {
   const set = compileLazy(e.env, scope, cx);
   const body = compile(e.body, Scope.withScope(scope), cx);
-  return (env) => body(new Env(env, [set(env)]));
+  return (env) => body(env1(set(env), env));
 }
 
 function compileIf(e: ast.If, scope: Scope | undefined, cx: CompileCtx): Code {

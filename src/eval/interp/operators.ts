@@ -61,8 +61,19 @@ export function compileBinOp(e: ast.BinOp, scope: Scope | undefined, cx: Compile
       }
       return arith('/', a, b, span);
     };
-    case '==': return (env) => valuesEqual(l(env), r(env), span);
-    case '!=': return (env) => !valuesEqual(l(env), r(env), span);
+    // Ints (JS numbers: floats are boxed) and strings without context compare by ===.
+    case '==': return (env) => {
+      const a = l(env);
+      const b = r(env);
+      if ((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string')) return a === b;
+      return valuesEqual(a, b, span);
+    };
+    case '!=': return (env) => {
+      const a = l(env);
+      const b = r(env);
+      if ((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string')) return a !== b;
+      return !valuesEqual(a, b, span);
+    };
     case '<': return (env) => {
       const a = l(env);
       const b = r(env);

@@ -5,7 +5,7 @@
 import type { Expr } from '../syntax/ast.js';
 import type { Lazy, Value } from '../value/index.js';
 import { Scope } from '../compile/scope.js';
-import { Env } from './env.js';
+import { newEnv } from './env.js';
 import { compile, ROOT_ENV } from './compile.js';
 
 /** Compiles without running: the scope check of `nix-instantiate --parse` (undefined variables). */
@@ -29,5 +29,7 @@ export function runScoped(
     vals.push(v);
   }
   const code = compile(expr, new Scope(undefined, names), { globals, baseDir });
-  return code(new Env(undefined, vals));
+  const env = newEnv(undefined, vals.length);
+  for (let i = 0; i < vals.length; i++) env[i] = vals[i];
+  return code(env);
 }

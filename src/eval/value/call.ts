@@ -10,7 +10,7 @@ import { type Lazy, type Value, Lambda, PrimOp, PrimOpApp, NixAttrs, isForeign }
 import { force } from './force.js';
 import { showType } from './types.js';
 import { previewValue } from './preview.js';
-import { applyLambda } from '../interp/apply.js';
+import { applyLambda, applyLambda2 } from '../interp/apply.js';
 
 /** `fn arg1 arg2 ...`. */
 export function callFunction(fn: Lazy, args: readonly Lazy[], span?: Span): Value {
@@ -51,6 +51,25 @@ export function callFunction(fn: Lazy, args: readonly Lazy[], span?: Span): Valu
       `attempt to call something which is not a function but ${showType(f)}: ${previewValue(f)}`, span);
   }
   return f;
+}
+
+/**
+ * `fn arg` for loops over big lists (map, filter, genList): a Nix lambda is
+ * applied directly, without the argument array of `callFunction`.
+ */
+export function call1(fn: Value, arg: Lazy, span: Span | undefined): Value {
+  return fn instanceof Lambda ? applyLambda(fn, arg, span) : callFunction(fn, [arg], span);
+}
+
+/** `fn a b` (foldl'), as `call1`: `a: b: ...` is applied without arrays. */
+export function call2(fn: Value, a: Lazy, b: Lazy, span: Span | undefined): Value {
+  if (fn instanceof Lambda) {
+    const r = applyLambda2(fn, a, b);
+    if (r !== undefined) return r;
+    const g = applyLambda(fn, a, span);
+    return g instanceof Lambda ? applyLambda(g, b, span) : callFunction(g, [b], span);
+  }
+  return callFunction(fn, [a, b], span);
 }
 
 export function callPrimOp(op: PrimOp, args: Lazy[], span: Span | undefined): Value {

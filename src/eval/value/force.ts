@@ -12,7 +12,7 @@ import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import {
   type Lazy, type Value, type NixFunction, type Foreign, Thunk, NixFloat, NixString, NixPath, NixList, NixAttrs,
-  Lambda, PrimOp, PrimOpApp, isForeign,
+  Lambda, PrimOp, PrimOpApp, isForeign, BLACKHOLE, FAILED,
 } from './index.js';
 import type { NixInt } from './int.js';
 import { showType } from './types.js';
@@ -25,23 +25,27 @@ export function force(v: Lazy): Value {
 export function forceThunk(t: Thunk): Value {
   const done = t.value;
   if (done !== undefined) return done;
-  if (t.failed !== undefined) throw t.failed;
-  if (t.forcing) throw new NixError('eval', 'infinite recursion encountered');
-  t.forcing = true;
+  const code = t.code as (env: unknown) => Value;
+  if (code === BLACKHOLE) throw new NixError('eval', 'infinite recursion encountered');
+  if (code === FAILED) throw t.env;
+  const env = t.env;
+  t.code = BLACKHOLE;
   try {
-    const compute = t.compute;
-    const v = compute !== undefined ? compute() : (t.code as (env: unknown) => Value)(t.env);
+    const v = code(env);
     t.value = v;
-    t.compute = undefined;
     t.code = undefined;
     t.env = undefined;
     return v;
   } catch (e) {
-    // A JS stack overflow is not memoized: on a larger stack the same thunk may succeed.
-    if (e instanceof NixError) t.failed = e;
+    if (e instanceof NixError) {
+      t.code = FAILED;
+      t.env = e;
+    } else {
+      // A JS stack overflow is not memoized: on a larger stack the same thunk may succeed.
+      t.code = code;
+      t.env = env;
+    }
     throw e;
-  } finally {
-    t.forcing = false;
   }
 }
 

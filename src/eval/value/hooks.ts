@@ -33,6 +33,12 @@ export interface EvalHooks {
    * real path. Called only when the context is not empty.
    */
   realisePath(text: string, context: Context, span: Span | undefined): string;
+  /**
+   * The references of a store path (`nix-store --query --references`), for
+   * `builtins.readFile` of a file in the store: Nix gives the text those
+   * references as context. Empty when the path is not valid in the store.
+   */
+  storeReferences(storePath: string, span: Span | undefined): readonly string[];
   /** Called before `import path`; a value replaces the import (nixpkgs), undefined continues. */
   importHook(path: string, span: Span | undefined): Value | undefined;
 }
@@ -64,7 +70,11 @@ const defaults: EvalHooks = {
   realisePath(text, _context, span) {
     throw needsNix(`reading '${text}', which refers to a store path that must be built,`, span);
   },
-
+  // Without the bridge nothing was built here and the store cannot be asked: a file read from the
+  // store carries no references (only the bridge builds images, where they matter).
+  storeReferences() {
+    return [];
+  },
   importHook() {
     return undefined;
   },
