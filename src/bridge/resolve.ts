@@ -22,7 +22,7 @@ import { NixString } from '../eval/value/index.js';
 import { nixDir } from '../paths.js';
 import type { NixRunner, RunResult } from './runner.js';
 import { NixProgram, type WriteBackOptions } from './writeBack.js';
-import { type ForeignHandle, handleOfContext } from './foreign.js';
+import { type ForeignHandle, handleOfContext, placeholdersIn } from './foreign.js';
 import { pathLiteral, stringLiteral } from './nixLiterals.js';
 
 /** A string to resolve: a native string value, or the `NixText` form builder specs hold. */
@@ -65,7 +65,10 @@ export class Resolver {
   /** Resolves and realises every item, in one evaluation and one realisation. */
   resolve(items: readonly ResolveItem[], span?: Span): Resolved {
     const strings = items.map((i) => toNixString(i.value));
-    if (strings.every((s) => typeof s === 'string')) return { texts: strings as string[], storePaths: [] };
+    // Strings without context need Nix only for the placeholders a dropped context left in their text.
+    if (strings.every((s) => typeof s === 'string' && !placeholdersIn(s).length)) {
+      return { texts: strings as string[], storePaths: [] };
+    }
     const program = new NixProgram(this.options.writeBack);
     const entries = strings.map((s, i) => `${stringLiteral(String(i))} = ${program.value(s, items[i].span ?? span)};`);
     // Each foreign value the strings name directly, alone: its context tells which build was its own.
@@ -121,6 +124,23 @@ export class Resolver {
       throw err;
     }
     return r.stdout.split('\n').filter((l) => l.startsWith('/'));
+  }
+
+  private readonly referencesKnown = new Map<string, readonly string[]>();
+
+  /**
+   * The references of one store path (`builtins.readFile` of a file in it
+   * gives them as context): one `nix-store --query --references` per path,
+   * remembered, since a valid path's references never change. A path that is
+   * not valid has none, as in Nix.
+   */
+  references(storePath: string): readonly string[] {
+    const known = this.referencesKnown.get(storePath);
+    if (known) return known;
+    const r = this.options.runner.run('nix-store', ['--query', '--references', storePath]);
+    const refs = r.exitCode === 0 ? r.stdout.split('\n').filter((l) => l.startsWith('/')) : [];
+    this.referencesKnown.set(storePath, refs);
+    return refs;
   }
 
   /** The closure of `paths` in the store, one `nix-store --query --requisites`. */

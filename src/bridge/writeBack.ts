@@ -15,7 +15,9 @@
  * - Strings with contexts: each placeholder of a foreign value becomes an
  *   interpolation of that value, each local file added to the store an
  *   interpolation of its path (Nix copies it to the same store path), so the
- *   string Nix sees has the same text and context the native one had.
+ *   string Nix sees has the same text and context the native one had. A
+ *   placeholder whose context the string lost keeps only its text (through
+ *   `unsafeDiscardStringContext`): the context must not come back.
  * - Functions: their syntax tree is printed, inside a `let` of the values they
  *   captured, which are written back in turn.
  */
@@ -141,7 +143,10 @@ export class NixProgram {
     if (v === true) return 'true';
     if (v === false) return 'false';
     if (typeof v === 'number' || typeof v === 'bigint') return intLiteral(v);
-    if (typeof v === 'string') return stringLiteral(v);
+    if (typeof v === 'string') {
+      // No context, but maybe placeholders whose context was dropped: their text must still become Nix's.
+      return placeholdersIn(v).length ? this.string(new NixString(v, new Set())) : stringLiteral(v);
+    }
     if (v instanceof NixFloat) {
       const lit = floatLiteral(v.value);
       if (lit === undefined) return this.defer(cannot(`the float ${v.value}`, span));
@@ -212,7 +217,18 @@ export class NixProgram {
   string(v: NixString): string {
     const spots: Array<{ offset: number; length: number; source: string }> = [];
     const missing: string[] = [];
-    for (const p of placeholdersIn(v.s)) spots.push({ offset: p.offset, length: p.length, source: this.handle(p.handle) });
+    const inContext = new Set<ForeignHandle>();
+    for (const elem of v.context) {
+      const h = handleOfContext(elem);
+      if (h) inContext.add(h);
+    }
+    for (const p of placeholdersIn(v.s)) {
+      // A placeholder whose context was dropped (unsafeDiscardStringContext, match, split) keeps its
+      // text only: interpolating the value as it is would bring its context back into Nix's string.
+      const h = this.handle(p.handle);
+      const source = inContext.has(p.handle) ? h : `builtins.unsafeDiscardStringContext "\${${h}}"`;
+      spots.push({ offset: p.offset, length: p.length, source });
+    }
     const appended: Record<string, string[] | true> = {};
     for (const elem of v.context) {
       const h = handleOfContext(elem);

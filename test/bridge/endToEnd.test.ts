@@ -101,7 +101,11 @@ describe('values only Nix knows', () => {
 
   test('readFile of a built path builds it during evaluation', () => {
     const v = s.eval(withPkgs('builtins.readFile "${pkgs.writeText "r.txt" "read me ${pkgs.hello}"}"'));
-    expect(typeof v === 'string' ? v : '').toMatch(/^read me \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/);
+    // As Nix, the text carries the file's references (hello) as context.
+    expect(v).toBeInstanceOf(NixString);
+    const { s: text, context } = v as NixString;
+    expect(text).toMatch(/^read me \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/);
+    expect([...context]).toEqual([text.slice('read me '.length)]);
   });
 
   test('a flake-style nixpkgs input: legacyPackages.${system} and import', async () => {

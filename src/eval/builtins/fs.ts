@@ -6,12 +6,14 @@
  * A path given as a string with a store context (`"${drv}/bin/x"`) refers to
  * something that must be built first; only the bridge can do that, through
  * the optional `realisePath` hook, otherwise the builtin says it needs Nix.
+ * readFile of a store file gives the store path's references as context, as
+ * Nix does (the `storeReferences` hook asks the store).
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
-import { NixAttrs, type Lazy } from '../value/index.js';
+import { NixAttrs, NixString, type Lazy } from '../value/index.js';
 import { force } from '../value/force.js';
 import { coerceToPath } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
@@ -50,7 +52,12 @@ defineBuiltin({
     if (bytes.includes(0)) {
       throw new NixError('eval', `the contents of the file '${path}' cannot be represented as a Nix string`, span);
     }
-    return bytes.toString('utf8');
+    const text = bytes.toString('utf8');
+    // Nix gives a file read from the store the references of its store path as context (import from
+    // derivation: a unit text read from a build output still needs the packages it names).
+    const storePath = /^\/nix\/store\/[^/]+/.exec(path)?.[0];
+    const refs = storePath ? hooks.storeReferences(storePath, span) : [];
+    return refs.length ? new NixString(text, new Set(refs)) : text;
   },
 });
 
