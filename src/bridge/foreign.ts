@@ -13,6 +13,7 @@
 import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import { type Foreign, type Lazy, type Value, NixString, Thunk } from '../eval/value/index.js';
+import type { NixAttrs } from '../eval/value/index.js';
 import { type CoerceOptions, coerceToString as coerceNative } from '../eval/value/string.js';
 
 /** What a handle stands for, built from its parts. */
@@ -52,6 +53,8 @@ export interface ForeignOracle {
   hasAttr(h: ForeignHandle, name: string): boolean;
   /** The value as native data, one level deep: parts stay foreign (a derivation stays foreign). */
   materialize(h: ForeignHandle, span: Span | undefined): Value;
+  /** A foreign set's attributes, derivations included, as a native set whose values select from it. */
+  attrsView(h: ForeignHandle, span: Span | undefined): NixAttrs;
 }
 
 let oracle: ForeignOracle | undefined;
@@ -141,6 +144,12 @@ export class ForeignHandle implements Foreign {
   materialize(span: Span | undefined): Value {
     if (!oracle) throw new NixError('eval', `the value of ${this.describe()} needs Nix`, span);
     return oracle.materialize(this, span);
+  }
+
+  /** The attributes of this set, a derivation too, for `//`, `attrNames`, `mapAttrs`...: asked of Nix once. */
+  attrsView(span: Span | undefined): NixAttrs {
+    if (!oracle) throw new NixError('eval', `the attributes of ${this.describe()} need Nix`, span);
+    return oracle.attrsView(this, span);
   }
 
   apply(arg: Lazy, span: Span | undefined, storeName?: string): ForeignHandle {

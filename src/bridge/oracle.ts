@@ -58,6 +58,7 @@ export function createOracle(resolver: Resolver, newProgram: () => NixProgram, o
   let packages: ForeignHandle[] = [];
   const answers = new Map<ForeignHandle, Map<string, boolean>>();
   const materialized = new Map<ForeignHandle, Value>();
+  const views = new Map<ForeignHandle, NixAttrs>();
 
   const ask = (h: ForeignHandle, body: (ref: string) => string, span?: Span): unknown => {
     const program = newProgram();
@@ -167,7 +168,25 @@ export function createOracle(resolver: Resolver, newProgram: () => NixProgram, o
       materialized.set(h, v);
       return v;
     },
+
+    attrsView(h, span) {
+      const done = views.get(h);
+      if (done !== undefined) return done;
+      const s = h.onSelect ? undefined : summary(h);
+      const d = s ?? (ask(h, (r) => `import ${pathLiteral(join(nixDir, 'bridge', 'describe.nix'))} false ${r}`, span) as Summary);
+      if (d.type !== 'set') throw new NixError('eval', `expected a set but found ${d.type === 'lambda' ? 'a function' : `a ${d.type}`}: ${h.describe()}`, span);
+      const view = setOf(h, d, span);
+      views.set(h, view);
+      return view;
+    },
   };
+}
+
+/** A foreign set as a native one: each attribute selects from the handle (so a package set keeps its native parts). */
+function setOf(h: ForeignHandle, d: Summary, span: Span | undefined): NixAttrs {
+  const m = new Map<string, Lazy>();
+  for (const n of d.names!) m.set(n, h.select(n, span) ?? h.child(n, span));
+  return new NixAttrs(m);
 }
 
 /** The summary of attribute `name` that came with a set's summary, if it came. */
@@ -192,10 +211,7 @@ function toNative(h: ForeignHandle, d: Summary, span: Span | undefined, summarie
   switch (d.type) {
     case 'set': {
       if (d.isDerivation) return h; // stays foreign: its string is a placeholder until a build
-      const m = new Map<string, Lazy>();
-      // Through select, so that a package set keeps its native `lib` and builder plugins.
-      for (const n of d.names!) m.set(n, h.select(n, span) ?? h.child(n, span));
-      return new NixAttrs(m);
+      return setOf(h, d, span);
     }
     case 'list': {
       const items: Lazy[] = [];

@@ -155,6 +155,7 @@ export function forceList(v: Lazy, span?: Span, ctx?: string): NixList {
 export function forceAttrs(v: Lazy, span?: Span, ctx?: string): NixAttrs {
   const x = forced(v, span, ctx);
   if (x instanceof NixAttrs) return x;
+  if (isForeign(x) && x.attrsView) return x.attrsView(span);
   throw typeError('a set', x, span, ctx);
 }
 

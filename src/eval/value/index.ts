@@ -347,6 +347,12 @@ export interface Foreign {
    * evaluator needs the content: `if`, arithmetic, `attrNames`, `length`...
    */
   materialize?(span: Span | undefined): Value;
+  /**
+   * (bridge) The attributes of a foreign set that stays foreign when
+   * materialized (a derivation), as a native set whose values select from it:
+   * what `//`, `attrNames`, `mapAttrs`... need (`drv // { override = ...; }`).
+   */
+  attrsView?(span: Span | undefined): NixAttrs;
 }
 
 export function isForeign(v: Value): v is Foreign {
