@@ -23,6 +23,7 @@ import { pathLiteral } from './nixLiterals.js';
 import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
 import * as natives from './natives.js';
 import { findNixpkgs } from './findNixpkgs.js';
+import { PackageSetRoots } from './packageSetRoots.js';
 import { lookupCaptured } from '../eval/interp/captured.js';
 import { currentState } from '../eval/interp/state.js';
 
@@ -80,6 +81,7 @@ export interface BridgeExtraHooks {
   filterSource(filter: Lazy, path: Lazy, span: Span | undefined): Value;
   fetch(kind: 'fetchurl' | 'fetchTarball' | 'fetchGit' | 'fetchMercurial' | 'fetchTree', arg: Lazy, span: Span | undefined): Value;
   realisePath(text: string, context: Context, span: Span | undefined): string;
+  storeReferences(storePath: string, span: Span | undefined): readonly string[];
 }
 
 /** The systems a flake's `legacyPackages` offers (nixpkgs' flake exposes these and more). */
@@ -136,6 +138,8 @@ export function createBridge(options: BridgeOptions): Bridge {
       functions.set(op, h);
       modelled.add(h);
     },
+    // H15: `pkgs.path` (packageSetRoots.ts).
+    rootPath: (pkgsPath, span) => roots.rootPath(pkgsPath, span),
     onCreate() {
       if (usingDefault && !noticed) {
         noticed = true;
@@ -144,6 +148,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
   };
 
+  // H15: `import pkgs.path args` where the set's root is not nixpkgsDir (a wrapper set) is a package set of that root.
+  const roots = new PackageSetRoots(nixpkgsDir, (dir, args, span) => makePackageSet({ ...env, nixpkgsDir: dir }, [args], span));
   const importNixpkgs = new PrimOp('import <nixpkgs>', 1, ([args], span) => makePackageSet(env, [args], span),
     'nixpkgs: a package set evaluated by real Nix');
   // Handed to Nix as a function (`map (import <nixpkgs>) [...]`), it is nixpkgs' own.
@@ -157,6 +163,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     importHook(path, span) {
       const p = path.replace(/\/default\.nix$/, '');
       if (p === nixpkgsDir) return importNixpkgs;
+      const otherRoot = roots.importOf(p); // H15
+      if (otherRoot) return otherRoot;
       // nixpkgs' lib is evaluated natively; every other file of nixpkgs is Nix's.
       if (p === `${nixpkgsDir}/lib` || p.startsWith(`${nixpkgsDir}/lib/`)) return importNative(path);
       if (p.startsWith(`${nixpkgsDir}/`)) {
@@ -171,6 +179,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     filterSource: (filter, path, span) => natives.filterSource(filter, path, span),
     fetch: (kind, arg, span) => natives.fetch(kind, arg, span),
     realisePath: (text, context, span) => resolver.resolve([{ value: new NixString(text, context), span }], span).texts[0],
+    storeReferences: (storePath) => resolver.references(storePath),
   };
 
   return {

@@ -14,6 +14,7 @@ import { lazy } from '../eval/value/force.js';
 import type { BuilderPlugin } from '../builders/types.js';
 import { ForeignHandle } from './foreign.js';
 import { pathLiteral } from './nixLiterals.js';
+import { callPackageFunction, packageSetArgs, withExtra } from './callPackage.js';
 
 export interface PackageSetEnv {
   /** The nixpkgs directory in use (a real nixpkgs, or tsportable's nix/pkgs). */
@@ -27,7 +28,42 @@ export interface PackageSetEnv {
   registerFunction(op: PrimOp, handle: ForeignHandle): void;
   /** Called once a package set is made (the notice about the default set). */
   onCreate(): void;
+  /** (H15) `pkgs.path`: the set's root directory as a path value (`pkgsPath` is the foreign `pkgs.path`). */
+  rootPath?(pkgsPath: ForeignHandle, span: Span | undefined): Value;
 }
+
+/**
+ * (H15) Members of the set computed natively, once per package set: `callPackage`
+ * and `newScope` (so a package file gets the builder plugins), `path` (so
+ * `import pkgs.path { }` is a package set again).
+ */
+function nativeMember(env: PackageSetEnv, set: ForeignHandle, attrPath: string, span: Span | undefined): Lazy | undefined {
+  if (!set.onSelect) return undefined; // only the set's own members, not `pkgs.foo.callPackage`
+  let members = nativeMembers.get(set);
+  if (!members) nativeMembers.set(set, (members = new Map()));
+  const done = members.get(attrPath);
+  if (done !== undefined) return done;
+  const importFile = (path: string): Value => env.importNative(path);
+  let made: Lazy | undefined;
+  if (attrPath === 'callPackage') {
+    const op = callPackageFunction('pkgs.callPackage', packageSetArgs(set), importFile);
+    env.registerFunction(op, set.child(attrPath, span));
+    made = op;
+  } else if (attrPath === 'newScope') {
+    const op = new PrimOp('pkgs.newScope', 1, ([extra], s) =>
+      callPackageFunction('callPackage', withExtra(packageSetArgs(set), extra, s), importFile),
+    "nixpkgs' newScope: a callPackage over the package set and the given attributes");
+    env.registerFunction(op, set.child(attrPath, span));
+    made = op;
+  } else if (attrPath === 'path' && env.rootPath) {
+    const rootPath = env.rootPath;
+    made = lazy(() => rootPath(set.child('path', span), span));
+  }
+  if (made !== undefined) members.set(attrPath, made);
+  return made;
+}
+
+const nativeMembers = new WeakMap<ForeignHandle, Map<string, Lazy>>();
 
 /** `import <nixpkgs> args`: args are the native arguments, written back when a build needs them. */
 export function makePackageSet(env: PackageSetEnv, args: readonly Lazy[], span: Span | undefined): ForeignHandle {
@@ -39,6 +75,10 @@ export function makePackageSet(env: PackageSetEnv, args: readonly Lazy[], span: 
       const attrPath = handle.onSelect ? name : handle.attrPath && `${handle.attrPath}.${name}`;
       if (attrPath === undefined) return undefined;
       if (attrPath === 'lib') return (lib ??= lazy(() => env.importNative(libDir(env))));
+      // --- H15: callPackage, newScope and path answered natively (callPackage.ts) ---
+      const native = nativeMember(env, handle, attrPath, selectSpan);
+      if (native !== undefined) return native;
+      // --- end H15 ---
       const plugin = env.getBuilder(attrPath);
       if (!plugin) return undefined;
       // Per package set: `pkgs.extend f` has its own `writeText`, which the overlay may have changed.

@@ -76,14 +76,15 @@ describe('errors', () => {
   });
 
   test('a native error Nix needs is reported as the native error, at its span', async () => {
-    const e = await resolveFailure('let pkgs = import <nixpkgs> { };\nin "${pkgs.callPackage ./pkg.nix {\n  extra = throw "no extra today";\n}}"');
+    // `pkgs.pkgs.callPackage`: a function Nix runs (`pkgs.callPackage` itself is native, H15).
+    const e = await resolveFailure('let pkgs = import <nixpkgs> { };\nin "${pkgs.pkgs.callPackage ./pkg.nix {\n  extra = throw "no extra today";\n}}"');
     expect(e.kind).toBe('throw');
     expect(e.message).toBe('no extra today');
     expect(e.span?.line).toBe(3);
   });
 
   test('a value that cannot be written as Nix source is an error at its place, when Nix needs it', async () => {
-    const e = await resolveFailure('let pkgs = import <nixpkgs> { };\n  f = pkgs.callPackage ({ writeText }: x: writeText "f" (toString x)) { };\nin "${f\n  (1.0e308 * 10.0)}"');
+    const e = await resolveFailure('let pkgs = import <nixpkgs> { };\n  f = pkgs.pkgs.callPackage ({ writeText }: x: writeText "f" (toString x)) { };\nin "${f\n  (1.0e308 * 10.0)}"');
     expect(e.message).toMatch(/cannot pass the float Infinity to Nix/);
     expect(e.span?.line).toBe(3);
   });
