@@ -5,6 +5,7 @@
  * the search path), the evaluator's store hooks, and realisation of whatever
  * a build needs in a constant number of Nix processes.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../eval/span.js';
 import { type Lazy, type Value, type Context, NixAttrs, NixString, PrimOp } from '../eval/value/index.js';
@@ -163,11 +164,12 @@ export function createBridge(options: BridgeOptions): Bridge {
     importHook(path, span) {
       const p = path.replace(/\/default\.nix$/, '');
       if (p === nixpkgsDir) return importNixpkgs;
-      const otherRoot = roots.importOf(p); // H15
+      const otherRoot = roots.importOf(p);
       if (otherRoot) return otherRoot;
       // nixpkgs' lib is evaluated natively; every other file of nixpkgs is Nix's.
       if (p === `${nixpkgsDir}/lib` || p.startsWith(`${nixpkgsDir}/lib/`)) return importNative(path);
-      if (p.startsWith(`${nixpkgsDir}/`)) {
+      // A file that does not exist is the evaluator's "path ... does not exist", as in Nix.
+      if (p.startsWith(`${nixpkgsDir}/`) && existsSync(path)) {
         return new ForeignHandle({ kind: 'call', source: `import ${pathLiteral(path)}`, args: [] }, span,
           `import ${path}`);
       }
