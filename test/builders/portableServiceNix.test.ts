@@ -69,8 +69,8 @@ test('every argument kind: replaceVars unit, a hand-made unit set, symlinks, con
   expect(plan.units.map((u) => [u.name, u.source])).toEqual([
     ['full.service', 'pkgs.replaceVars'],
     ['full-extra.service', 'pkgs.writeText'],
-    // A unit only Nix builds: its name is data of a nixpkgs value, which the bridge asks Nix for.
-    ['full-called.service', 'built by Nix: pkgs.callPackage (...) (...)'],
+    // callPackage is native: the file's writeText is the builder plugin, so its text is known too.
+    ['full-called.service', 'pkgs.writeText'],
   ]);
   expect(plan.units[0].text).toMatch(/^ExecStart=\$\{pkgs\.hello\}\/bin\/hello$/m);
   expect(plan.symlinks.map((l) => l.symlink)).toEqual(['/etc/ssl/certs/ca-certificates.crt', '/bin/sh', '/etc/full.service.template']);
