@@ -15,9 +15,28 @@ import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import { type Lazy, type Value, NixAttrs, NixList, NixString, NixPath } from '../eval/value/index.js';
 import { force, forceList, forceString, forceStringValue, forceBool, lazy } from '../eval/value/force.js';
+import { derivationSpec } from '../eval/builtins/derivations.js';
+import { instantiate } from '../eval/builtins/derivationPaths.js';
 import { ForeignHandle } from './foreign.js';
 import type { PendingStore } from './pendingStore.js';
 import { storeDir } from './storePath.js';
+
+/**
+ * One handle per distinct derivation: the same attributes (as Nix sees them,
+ * `__ignoreNulls` and all) give the same handle, so equal derivations have
+ * equal placeholder paths, as they have equal paths in Nix. The key is the
+ * .drv path computed natively, placeholders of foreign inputs included.
+ */
+const derivations = new Map<string, ForeignHandle>();
+
+function derivationKey(attrs: NixAttrs, span: Span | undefined): string | undefined {
+  try {
+    return instantiate(derivationSpec(attrs, span)).drvPath;
+  } catch (e) {
+    if (e instanceof NixError) return undefined; // Nix reports it when it instantiates
+    throw e;
+  }
+}
 
 /** `builtins.derivationStrict attrs`: `{ drvPath; <output> = path; ... }` as placeholders of one foreign value. */
 export function derivationStrict(attrs: NixAttrs, span: Span | undefined): Value {
@@ -25,11 +44,17 @@ export function derivationStrict(attrs: NixAttrs, span: Span | undefined): Value
   const outputsLazy = attrs.get('outputs');
   const outputs = outputsLazy === undefined ? ['out']
     : forceList(outputsLazy, span).items.map((o) => forceString(o, span, 'while evaluating an output name'));
-  const h = new ForeignHandle({ kind: 'call', source: 'builtins.derivationStrict', args: [attrs] }, span,
-    `derivation ${JSON.stringify(name)}`);
+  const key = derivationKey(attrs, span);
+  let h = key === undefined ? undefined : derivations.get(key);
+  if (h === undefined) {
+    h = new ForeignHandle({ kind: 'call', source: 'builtins.derivationStrict', args: [attrs] }, span,
+      `derivation ${JSON.stringify(name)}`);
+    if (key !== undefined) derivations.set(key, h);
+  }
+  const handle = h;
   const result = new Map<string, Lazy>();
-  result.set('drvPath', h.child('drvPath', span, `${name}.drv`).coerceToString(span));
-  for (const o of outputs) result.set(o, h.child(o, span, o === 'out' ? name : `${name}-${o}`).coerceToString(span));
+  result.set('drvPath', handle.child('drvPath', span, `${name}.drv`).coerceToString(span));
+  for (const o of outputs) result.set(o, handle.child(o, span, o === 'out' ? name : `${name}-${o}`).coerceToString(span));
   return new NixAttrs(result);
 }
 
