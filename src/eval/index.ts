@@ -16,7 +16,7 @@ import { NixError } from './errors.js';
 import type { Span } from './span.js';
 import { parseNix } from './syntax/parse.js';
 import {
-  type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda,
+  type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda, isForeign,
 } from './value/index.js';
 import { force, forceDeep } from './value/force.js';
 import { callFunction } from './value/call.js';
@@ -242,7 +242,12 @@ function selectAttrPath(v: Lazy, attrPath: string, autoArgs: ReadonlyMap<string,
   for (const attr of parseAttrPath(attrPath)) {
     const x = force(autoCall(cur, autoArgs));
     const index = /^[0-9]+$/.test(attr) ? Number(attr) : undefined;
-    if (index === undefined) {
+    if (index === undefined && isForeign(x)) {
+      // A value real Nix computes (a package, a builder's result): select through the bridge.
+      const a = attr === '' ? undefined : x.select(attr, undefined);
+      if (a === undefined) throw new NixError('eval', `attribute '${attr}' in selection path '${attrPath}' not found`);
+      cur = a;
+    } else if (index === undefined) {
       if (!(x instanceof NixAttrs)) {
         throw new NixError('eval', `the expression selected by the selection path '${attrPath}' should be a set but is ${showType(x)}`);
       }

@@ -17,6 +17,7 @@ import { execa } from 'execa';
 import { createBridge } from '../../src/bridge/index.js';
 import { createEvaluator, type Evaluator, type Lazy } from '../../src/eval/index.js';
 import { runOnBigStack } from '../../src/eval/bigStack.js';
+import { diagnostics } from '../../src/eval/diagnostics.js';
 
 export interface LibEvalRequest {
   /** The file to evaluate, absolute; or `expr`. */
@@ -89,6 +90,9 @@ function recordReads(): { files: string[]; restore(): void } {
 /** Runs in the worker: evaluates and prints as nix-instantiate --eval [--strict]. */
 export function evalLibHere(req: LibEvalRequest): LibEvalResult {
   const reads = req.countReads ? recordReads() : undefined;
+  // Warnings (lib's deprecation notices) are kept out of the output, as nix-instantiate's stderr is.
+  const write = diagnostics.write;
+  diagnostics.write = () => undefined;
   const t = performance.now();
   try {
     const ev = openEvaluator(req);
@@ -100,6 +104,7 @@ export function evalLibHere(req: LibEvalRequest): LibEvalResult {
     return { error: e instanceof Error ? e.message : String(e), ms: performance.now() - t, filesRead: reads?.files };
   } finally {
     reads?.restore();
+    diagnostics.write = write;
   }
 }
 
