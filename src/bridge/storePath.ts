@@ -14,38 +14,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeStorePath } from '../eval/builtins/derivationPaths.js';
+
+export { makeStorePath };
 
 export const storeDir = '/nix/store';
-
-const base32Chars = '0123456789abcdfghijklmnpqrsvwxyz';
-
-/** Nix's base-32 encoding of a hash (printHash32). */
-export function nixBase32(hash: Uint8Array): string {
-  const len = Math.floor((hash.length * 8 - 1) / 5) + 1;
-  let s = '';
-  for (let n = len - 1; n >= 0; n--) {
-    const b = n * 5;
-    const i = Math.floor(b / 8);
-    const j = b % 8;
-    const c = (hash[i] >> j) | (i >= hash.length - 1 ? 0 : (hash[i + 1] << (8 - j)));
-    s += base32Chars[c & 0x1f];
-  }
-  return s;
-}
-
-/** Folds a hash to `size` bytes by XOR, as Nix does for store path hashes. */
-function compressHash(hash: Uint8Array, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  for (let i = 0; i < hash.length; i++) out[i % size] ^= hash[i];
-  return out;
-}
-
-/** `makeStorePath(type, hash, name)`: type already includes references ("text:/nix/store/a"). */
-export function makeStorePath(type: string, sha256Hex: string, name: string): string {
-  const fingerprint = `${type}:sha256:${sha256Hex}:${storeDir}:${name}`;
-  const h = createHash('sha256').update(fingerprint).digest();
-  return `${storeDir}/${nixBase32(compressHash(h, 20))}-${name}`;
-}
 
 /** Characters Nix allows in a store path name (and the rules on its first character). */
 export function isValidStoreName(name: string): boolean {
