@@ -15,6 +15,7 @@ import type { Span } from '../eval/span.js';
 import { type Foreign, type Lazy, type Value, NixString, Thunk } from '../eval/value/index.js';
 import type { NixAttrs } from '../eval/value/index.js';
 import { type CoerceOptions, coerceToString as coerceNative } from '../eval/value/string.js';
+import type { BuiltBy } from '../builders/types.js';
 
 /** What a handle stands for, built from its parts. */
 export type ForeignExpr =
@@ -22,12 +23,6 @@ export type ForeignExpr =
   | { readonly kind: 'call'; readonly source: string; readonly args: readonly Lazy[] }
   | { readonly kind: 'select'; readonly base: ForeignHandle; readonly name: string }
   | { readonly kind: 'apply'; readonly fn: ForeignHandle; readonly arg: Lazy };
-
-/** The builder plugin call a handle stands for (CONTRACTS.md "Bridge ⇄ builders"). */
-export interface BuiltBy {
-  readonly plugin: unknown;
-  readonly spec: unknown;
-}
 
 /** What a handle does on `select` beyond making a child (the package set's `lib` and plugins). */
 export type SelectOverride = (handle: ForeignHandle, name: string, span: Span | undefined) => Lazy | undefined;
@@ -70,7 +65,7 @@ export class ForeignHandle implements Foreign {
   readonly foreign = true as const;
   readonly id: number;
   readonly placeholder: string;
-  /** Set when a builder plugin made this value. */
+  /** Set when a builder plugin made this value: the plugin call it stands for. */
   builder?: BuiltBy;
   /** The derivation name, when known natively (a builder plugin's preview): `v.name` needs no Nix. */
   knownName?: string;
@@ -200,7 +195,7 @@ export class ForeignHandle implements Foreign {
   }
 
   /** The package set this handle was selected from, if any (selects only). */
-  private packageSetRoot(): ForeignHandle | undefined {
+  packageSetRoot(): ForeignHandle | undefined {
     let h: ForeignHandle = this;
     while (h.expr.kind === 'select') h = h.expr.base;
     return h.onSelect ? h : undefined;

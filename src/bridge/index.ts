@@ -74,7 +74,7 @@ export interface Bridge {
   renderText(t: NixText | string | NixString): string;
 }
 
-/** The hooks the builtins call beyond H2's EvalHooks (h3-notes.md). */
+/** The hooks the builtins call beyond the evaluator's EvalHooks (value/hooks.ts). */
 export interface BridgeExtraHooks {
   toFile(name: Lazy, contents: Lazy, span: Span | undefined): Value;
   storePath(path: Lazy, span: Span | undefined): Value;
@@ -139,7 +139,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       functions.set(op, h);
       modelled.add(h);
     },
-    // H15: `pkgs.path` (packageSetRoots.ts).
+    // `pkgs.path` (packageSetRoots.ts).
     rootPath: (pkgsPath, span) => roots.rootPath(pkgsPath, span),
     onCreate() {
       if (usingDefault && !noticed) {
@@ -149,7 +149,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
   };
 
-  // H15: `import pkgs.path args` where the set's root is not nixpkgsDir (a wrapper set) is a package set of that root.
+  // `import pkgs.path args` where the set's root is not nixpkgsDir (a wrapper set) is a package set of that root.
   const roots = new PackageSetRoots(nixpkgsDir, (dir, args, span) => makePackageSet({ ...env, nixpkgsDir: dir }, [args], span));
   const importNixpkgs = new PrimOp('import <nixpkgs>', 1, ([args], span) => makePackageSet(env, [args], span),
     'nixpkgs: a package set evaluated by real Nix');

@@ -41,9 +41,7 @@ function derivationKey(attrs: NixAttrs, span: Span | undefined): string | undefi
 /** `builtins.derivationStrict attrs`: `{ drvPath; <output> = path; ... }` as placeholders of one foreign value. */
 export function derivationStrict(attrs: NixAttrs, span: Span | undefined): Value {
   const name = forceString(attrs.get('name') ?? missing('name', span), span, 'while evaluating the derivation attribute \'name\'');
-  const outputsLazy = attrs.get('outputs');
-  const outputs = outputsLazy === undefined ? ['out']
-    : forceList(outputsLazy, span).items.map((o) => forceString(o, span, 'while evaluating an output name'));
+  const outputs = outputNames(attrs, span);
   const key = derivationKey(attrs, span);
   let h = key === undefined ? undefined : derivations.get(key);
   if (h === undefined) {
@@ -56,6 +54,13 @@ export function derivationStrict(attrs: NixAttrs, span: Span | undefined): Value
   result.set('drvPath', handle.child('drvPath', span, `${name}.drv`).coerceToString(span));
   for (const o of outputs) result.set(o, handle.child(o, span, o === 'out' ? name : `${name}-${o}`).coerceToString(span));
   return new NixAttrs(result);
+}
+
+/** The derivation's `outputs` (default `[ "out" ]`). */
+function outputNames(attrs: NixAttrs, span: Span | undefined): string[] {
+  const outputs = attrs.get('outputs');
+  if (outputs === undefined) return ['out'];
+  return forceList(outputs, span).items.map((o) => forceString(o, span, 'while evaluating an output name'));
 }
 
 function missing(attr: string, span: Span | undefined): never {
@@ -127,9 +132,7 @@ export function filterSource(filter: Lazy, path: Lazy, span: Span | undefined): 
  */
 export function derivation(attrs: NixAttrs, span: Span | undefined): Value {
   const strict = lazy(() => derivationStrict(attrs, span));
-  const outputsLazy = attrs.get('outputs');
-  const outputs = outputsLazy === undefined ? ['out']
-    : forceList(outputsLazy, span).items.map((o) => forceString(o, span, 'while evaluating an output name'));
+  const outputs = outputNames(attrs, span);
   const perOutput = new Map<string, NixAttrs>();
   const common = new Map<string, Lazy>(attrs.map);
   for (const o of outputs) {

@@ -18,7 +18,7 @@ export function stringLiteral(s: string): string {
 
 const keywords = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
 
-export function isIdentifier(name: string): boolean {
+function isIdentifier(name: string): boolean {
   return /^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(name) && !keywords.has(name);
 }
 

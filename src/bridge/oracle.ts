@@ -22,7 +22,7 @@ import { type Lazy, type Value, NixAttrs, NixFloat, NixList, NixPath, NixString 
 import { nixDir } from '../paths.js';
 import { ForeignHandle, type ForeignOracle } from './foreign.js';
 import { pathLiteral, stringLiteral } from './nixLiterals.js';
-import type { Resolver } from './resolve.js';
+import type { ContextJSON, Resolver } from './resolve.js';
 import type { NixProgram } from './writeBack.js';
 
 /** What Nix says a value is (summarize.nix's `describe`); `attrs`: the parts summarized with it, null where they threw. */
@@ -33,9 +33,12 @@ interface Summary {
   length?: number;
   items?: Summary[];
   value?: unknown;
-  context?: Record<string, { path?: boolean; allOutputs?: boolean; outputs?: string[] }>;
+  context?: ContextJSON;
   attrs?: Record<string, Summary | null>;
 }
+
+const describeNix = pathLiteral(join(nixDir, 'bridge', 'describe.nix'));
+const summarizeNix = pathLiteral(join(nixDir, 'bridge', 'summarize.nix'));
 
 /** How many other packages one summary batch takes along (they cost little next to a process). */
 const maxPrefetch = 64;
@@ -98,7 +101,7 @@ export function createOracle(resolver: Resolver, newProgram: () => NixProgram, o
       const n = stringLiteral(root.name);
       entries.push(`child = if ${r} ? ${n} then { value = ${r}.${n}; } else { };`);
     }
-    const summarize = `import ${pathLiteral(join(nixDir, 'bridge', 'summarize.nix'))} { ${entries.join(' ')} }`;
+    const summarize = `import ${summarizeNix} { ${entries.join(' ')} }`;
     const body = root ? `{ summaries = ${summarize}; names = builtins.attrNames ${program.handle(root.handle)}; }` : `{ summaries = ${summarize}; }`;
     let json: { summaries: Record<string, Summary | null>; names?: string[] };
     try {
@@ -132,6 +135,10 @@ export function createOracle(resolver: Resolver, newProgram: () => NixProgram, o
     return s;
   };
 
+  /** What `h` is: its summary, else Nix's description of it alone (always alone for a package set). */
+  const describe = (h: ForeignHandle, span: Span | undefined): Summary =>
+    (h.onSelect ? undefined : summary(h)) ?? (ask(h, (r) => `import ${describeNix} false ${r}`, span) as Summary);
+
   return {
     created(h) {
       if (h.isPackage()) packages.push(h);
@@ -162,8 +169,7 @@ export function createOracle(resolver: Resolver, newProgram: () => NixProgram, o
     materialize(h, span) {
       const done = materialized.get(h);
       if (done !== undefined) return done;
-      const s = h.onSelect ? undefined : summary(h);
-      const d = s ?? (ask(h, (r) => `import ${pathLiteral(join(nixDir, 'bridge', 'describe.nix'))} false ${r}`, span) as Summary);
+      const d = describe(h, span);
       const v = d.type === 'lambda' ? asFunction(h) : toNative(h, d, span, summaries);
       materialized.set(h, v);
       return v;
@@ -172,8 +178,7 @@ export function createOracle(resolver: Resolver, newProgram: () => NixProgram, o
     attrsView(h, span) {
       const done = views.get(h);
       if (done !== undefined) return done;
-      const s = h.onSelect ? undefined : summary(h);
-      const d = s ?? (ask(h, (r) => `import ${pathLiteral(join(nixDir, 'bridge', 'describe.nix'))} false ${r}`, span) as Summary);
+      const d = describe(h, span);
       if (d.type !== 'set') throw new NixError('eval', `expected a set but found ${d.type === 'lambda' ? 'a function' : `a ${d.type}`}: ${h.describe()}`, span);
       const view = setOf(h, d, span);
       views.set(h, view);

@@ -28,72 +28,67 @@ export interface PackageSetEnv {
   registerFunction(op: PrimOp, handle: ForeignHandle): void;
   /** Called once a package set is made (the notice about the default set). */
   onCreate(): void;
-  /** (H15) `pkgs.path`: the set's root directory as a path value (`pkgsPath` is the foreign `pkgs.path`). */
+  /** `pkgs.path`: the set's root directory as a path value (`pkgsPath` is the foreign `pkgs.path`). */
   rootPath?(pkgsPath: ForeignHandle, span: Span | undefined): Value;
 }
 
 /**
- * (H15) Members of the set computed natively, once per package set: `callPackage`
- * and `newScope` (so a package file gets the builder plugins), `path` (so
- * `import pkgs.path { }` is a package set again).
+ * Members of the set computed natively: `callPackage` and `newScope` (so a
+ * package file gets the builder plugins), `path` (so `import pkgs.path { }` is
+ * a package set again). Only the set's own members, not `pkgs.foo.callPackage`.
  */
 function nativeMember(env: PackageSetEnv, set: ForeignHandle, attrPath: string, span: Span | undefined): Lazy | undefined {
-  if (!set.onSelect) return undefined; // only the set's own members, not `pkgs.foo.callPackage`
-  let members = nativeMembers.get(set);
-  if (!members) nativeMembers.set(set, (members = new Map()));
-  const done = members.get(attrPath);
-  if (done !== undefined) return done;
+  if (!set.onSelect) return undefined;
   const importFile = (path: string): Value => env.importNative(path);
-  let made: Lazy | undefined;
   if (attrPath === 'callPackage') {
     const op = callPackageFunction('pkgs.callPackage', packageSetArgs(set), importFile);
     env.registerFunction(op, set.child(attrPath, span));
-    made = op;
-  } else if (attrPath === 'newScope') {
+    return op;
+  }
+  if (attrPath === 'newScope') {
     const op = new PrimOp('pkgs.newScope', 1, ([extra], s) =>
       callPackageFunction('callPackage', withExtra(packageSetArgs(set), extra, s), importFile),
     "nixpkgs' newScope: a callPackage over the package set and the given attributes");
     env.registerFunction(op, set.child(attrPath, span));
-    made = op;
-  } else if (attrPath === 'path' && env.rootPath) {
-    const rootPath = env.rootPath;
-    made = lazy(() => rootPath(set.child('path', span), span));
+    return op;
   }
-  if (made !== undefined) members.set(attrPath, made);
-  return made;
+  if (attrPath === 'path' && env.rootPath) {
+    const rootPath = env.rootPath;
+    return lazy(() => rootPath(set.child('path', span), span));
+  }
+  return undefined;
 }
-
-const nativeMembers = new WeakMap<ForeignHandle, Map<string, Lazy>>();
 
 /** `import <nixpkgs> args`: args are the native arguments, written back when a build needs them. */
 export function makePackageSet(env: PackageSetEnv, args: readonly Lazy[], span: Span | undefined): ForeignHandle {
   env.onCreate();
-  const plugins = new Map<string, PrimOp>();
+  // Per package set: `pkgs.extend f` (same onSelect, another root) has its own `writeText`, which the overlay may have changed.
+  const members = new Map<string, Lazy>();
   let lib: Lazy | undefined;
   return new ForeignHandle({ kind: 'call', source: `import ${pathLiteral(env.nixpkgsDir)}`, args }, span, 'pkgs', {
     onSelect(handle, name, selectSpan) {
       const attrPath = handle.onSelect ? name : handle.attrPath && `${handle.attrPath}.${name}`;
       if (attrPath === undefined) return undefined;
       if (attrPath === 'lib') return (lib ??= lazy(() => env.importNative(libDir(env))));
-      // --- H15: callPackage, newScope and path answered natively (callPackage.ts) ---
-      const native = nativeMember(env, handle, attrPath, selectSpan);
-      if (native !== undefined) return native;
-      // --- end H15 ---
-      const plugin = env.getBuilder(attrPath);
-      if (!plugin) return undefined;
-      // Per package set: `pkgs.extend f` has its own `writeText`, which the overlay may have changed.
-      let root = handle;
-      while (root.expr.kind === 'select') root = root.expr.base;
-      const key = `${root.id}:${attrPath}`;
-      let op = plugins.get(key);
-      if (!op) {
-        op = pluginFunction(plugin, handle.child(name, selectSpan));
-        env.registerFunction(op, handle.child(name, selectSpan));
-        plugins.set(key, op);
-      }
-      return op;
+      const key = `${handle.packageSetRoot()?.id}:${attrPath}`;
+      const known = members.get(key);
+      if (known !== undefined) return known;
+      const made = nativeMember(env, handle, attrPath, selectSpan) ?? pluginMember(env, handle, name, attrPath, selectSpan);
+      if (made !== undefined) members.set(key, made);
+      return made;
     },
   });
+}
+
+/** `pkgs.<attrPath>` when a builder plugin models it. */
+function pluginMember(env: PackageSetEnv, handle: ForeignHandle, name: string, attrPath: string,
+  span: Span | undefined): PrimOp | undefined {
+  const plugin = env.getBuilder(attrPath);
+  if (!plugin) return undefined;
+  const fn = handle.child(name, span);
+  const op = pluginFunction(plugin, fn);
+  env.registerFunction(op, fn);
+  return op;
 }
 
 function libDir(env: PackageSetEnv): string {

@@ -50,6 +50,8 @@ export interface ResolverOptions {
   progress: boolean;
 }
 
+const collectNix = pathLiteral(join(nixDir, 'bridge', 'collect.nix'));
+
 function toNixString(v: ResolvableString): string | NixString {
   if (typeof v === 'string' || v instanceof NixString) return v;
   return v.context.length ? new NixString(v.text, new Set(v.context)) : v.text;
@@ -80,7 +82,7 @@ export class Resolver {
       }
     }
     for (const [key, h] of handles) entries.push(`${stringLiteral(key)} = ${program.handle(h)};`);
-    const source = program.render(`import ${pathLiteral(join(nixDir, 'bridge', 'collect.nix'))} { ${entries.join(' ')} }`);
+    const source = program.render(`import ${collectNix} { ${entries.join(' ')} }`);
     const json = this.evaluate(program, source, items.find((i) => i.span)?.span ?? span);
     const texts: string[] = [];
     const targets = new Set<string>();
@@ -123,7 +125,7 @@ export class Resolver {
       err.hints.push(log.length ? `the end of the build log:\n${log.join('\n')}` : 'a Nix build failed (nix-store --realise); see `nix log`');
       throw err;
     }
-    return r.stdout.split('\n').filter((l) => l.startsWith('/'));
+    return storePathLines(r.stdout);
   }
 
   private readonly referencesKnown = new Map<string, readonly string[]>();
@@ -138,7 +140,7 @@ export class Resolver {
     const known = this.referencesKnown.get(storePath);
     if (known) return known;
     const r = this.options.runner.run('nix-store', ['--query', '--references', storePath]);
-    const refs = r.exitCode === 0 ? r.stdout.split('\n').filter((l) => l.startsWith('/')) : [];
+    const refs = r.exitCode === 0 ? storePathLines(r.stdout) : [];
     this.referencesKnown.set(storePath, refs);
     return refs;
   }
@@ -149,7 +151,7 @@ export class Resolver {
     const args = ['--query', '--requisites', ...paths];
     const r = this.options.runner.run('nix-store', args);
     if (r.exitCode !== 0) throw new NixError('build', nixMessage(r, 'nix-store', args), span);
-    return r.stdout.split('\n').filter((l) => l.startsWith('/'));
+    return storePathLines(r.stdout);
   }
 
   private evaluate(program: NixProgram, source: string, span: Span | undefined): Record<string, CollectResult> {
@@ -188,9 +190,12 @@ export class Resolver {
   }
 }
 
+/** `builtins.getContext s` as JSON: per store path, how the string refers to it. */
+export type ContextJSON = Record<string, { path?: boolean; allOutputs?: boolean; outputs?: string[] }>;
+
 interface CollectResult {
   s: string;
-  context: Record<string, { path?: boolean; allOutputs?: boolean; outputs?: string[] }>;
+  context: ContextJSON;
 }
 
 /**
@@ -215,6 +220,11 @@ export function nixMessage(r: RunResult, program: string, args: readonly string[
     body.push(l);
   }
   return body.join('\n').replace(/^error: /, '').trim();
+}
+
+/** The store paths nix-store prints, one a line. */
+function storePathLines(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => l.startsWith('/'));
 }
 
 /** The builder's own output in nix-store's stderr: the last lines before the error. */

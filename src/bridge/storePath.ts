@@ -16,8 +16,6 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeStorePath } from '../eval/builtins/derivationPaths.js';
 
-export { makeStorePath };
-
 export const storeDir = '/nix/store';
 
 /** Characters Nix allows in a store path name (and the rules on its first character). */
@@ -50,7 +48,7 @@ function narString(h: Hash, s: string | Buffer): void {
 }
 
 /** Feeds the NAR serialisation of `path` into `h`. */
-export function narSerialise(path: string, h: Hash): void {
+function narSerialise(path: string, h: Hash): void {
   narString(h, 'nix-archive-1');
   narNode(path, h);
 }

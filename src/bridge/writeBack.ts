@@ -33,7 +33,7 @@ import { floatLiteral, intLiteral, pathLiteral, stringLiteral, escapeStringBody 
 import { printExpr, type Printed, type PrintedNode } from './printExpr.js';
 import { freeVariables } from './freeVariables.js';
 
-/** What a free variable of a function means where the function was made (H2's env introspection). */
+/** What a free variable of a function means where the function was made (the evaluator's environment introspection). */
 export type Captured =
   | { readonly kind: 'lexical'; readonly value: Lazy }
   | { readonly kind: 'with'; readonly value: Lazy }

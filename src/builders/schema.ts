@@ -98,7 +98,7 @@ export interface ArgType<T> {
 }
 
 /** Converts an evaluator string value to the builders' `NixText`. */
-export function toNixText(s: StringValue): NixText {
+function toNixText(s: StringValue): NixText {
   return { text: stringText(s), context: [...stringContext(s)] };
 }
 

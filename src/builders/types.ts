@@ -32,7 +32,7 @@ export interface BuiltBy {
   readonly spec: unknown;
 }
 
-/** A Foreign value as the bridge makes it for a builder plugin's call (CONTRACTS: "Bridge ⇄ builders"). */
+/** A Foreign value as the bridge makes it for a builder plugin's call (bridge/foreign.ts `ForeignHandle.builder`). */
 export type ForeignWithBuilder = Foreign & { readonly builder?: BuiltBy };
 
 /**

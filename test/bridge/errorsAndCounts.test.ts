@@ -76,7 +76,7 @@ describe('errors', () => {
   });
 
   test('a native error Nix needs is reported as the native error, at its span', async () => {
-    // `pkgs.pkgs.callPackage`: a function Nix runs (`pkgs.callPackage` itself is native, H15).
+    // `pkgs.pkgs.callPackage`: a function Nix runs (`pkgs.callPackage` itself is native).
     const e = await resolveFailure('let pkgs = import <nixpkgs> { };\nin "${pkgs.pkgs.callPackage ./pkg.nix {\n  extra = throw "no extra today";\n}}"');
     expect(e.kind).toBe('throw');
     expect(e.message).toBe('no extra today');

@@ -20,7 +20,7 @@ export function mksquashfsOptions(spec: Pick<PortableServiceSpec, 'compression' 
 }
 
 /** A store object as `show` writes it: its path when known, else `${expression}`. */
-export function describeObject(obj: StoreObject, env: PreviewEnv): string {
+function describeObject(obj: StoreObject, env: PreviewEnv): string {
   if (obj.kind === 'path') return `\${${obj.path}}`;
   return env.renderText(obj.outPath);
 }

@@ -19,7 +19,7 @@ export interface RealiseBridge {
 }
 
 /** The program mksquashfs of the package set's default: the host's. */
-export const hostMksquashfs = 'mksquashfs';
+const hostMksquashfs = 'mksquashfs';
 
 export async function realisePortableService(spec: PortableServiceSpec, bridge: RealiseBridge): Promise<ImageInput> {
   const texts: NixText[] = [];

@@ -40,7 +40,7 @@ export function replaceFail(
  * (`(?!a|b@)`, whose alternation nixpkgs does not group): built identically
  * here so that previews agree with builds.
  */
-export function leftoverIdentifiers(text: string, kept: readonly string[]): string[] {
+function leftoverIdentifiers(text: string, kept: readonly string[]): string[] {
   const lookahead = kept.length === 0 ? '' : `(?!${kept.join('|')}@)`;
   const re = new RegExp(`@${lookahead}[a-zA-Z_][0-9A-Za-z_'-]*@`, 'g');
   return [...new Set(text.match(re) ?? [])];
