@@ -20,8 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { createEvaluator } from '../src/eval/index.js';
 import { runOnBigStack } from '../src/eval/bigStack.js';
-
-interface BenchRow { name: string; value: number; unit: string; note?: string }
+import type { BenchRow } from './main.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'bin/tsportable.js');

@@ -16,8 +16,7 @@ import { execa } from 'execa';
 import { buildImage, cacheRoot, osReleaseText, type ImageInput } from '../src/image/index.js';
 import { buildLikeNixpkgs } from '../test/image/nixpkgsMethod.js';
 import { sha256 } from '../test/image/listing.js';
-
-interface BenchRow { name: string; value: number; unit: string; note?: string }
+import type { BenchRow } from './main.js';
 
 /** Host directories that make a closure of about 230 MB and 14,000 files on Debian bookworm. */
 const hostDirs = [

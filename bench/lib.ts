@@ -24,8 +24,7 @@
 import path from 'node:path';
 import { evalLib, evalLibWithNix, type LibEvalRequest, type LibEvalResult } from '../test/lib/libEval.js';
 import { isLibCheckout, lazinessProbes, libFilesRead, suiteRequest, suitesIn } from '../test/lib/libSuites.js';
-
-interface BenchRow { name: string; value: number; unit: string; note?: string }
+import type { BenchRow } from './main.js';
 
 const envVar = 'TSPORTABLE_BENCH_NIXPKGS_LIB';
 

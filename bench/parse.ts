@@ -6,8 +6,7 @@
  * Times are the fastest of several runs.
  */
 import { parseNix, parseTree } from '../src/eval/syntax/parse.js';
-
-interface BenchRow { name: string; value: number; unit: string; note?: string }
+import type { BenchRow } from './main.js';
 
 function block(i: number): string {
   return `  pkg${i} = { stdenv, fetchurl, lib ? null, python3, }:

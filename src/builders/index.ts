@@ -12,7 +12,7 @@ export { getBuilder, builderAttrPaths } from './registry.js';
 export type { BuilderPlugin, BuilderPreview, BuiltBy, NixText, PreviewEnv, StoreObject } from './types.js';
 export { plainPreviewEnv } from './types.js';
 export type { PortableServiceSpec, PortableUnit, PortableSymlink } from './portableService/spec.js';
-export { planPortableService, mksquashfsOptions } from './portableService/plan.js';
+export { planPortableService } from './portableService/plan.js';
 export { realisePortableService, type RealiseBridge } from './portableService/realise.js';
 
 /** The spec of a `pkgs.portableService { ... }` value, or undefined when the value is something else. */

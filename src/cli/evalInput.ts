@@ -8,23 +8,23 @@ import { isAbsolute, resolve } from 'node:path';
 import type { OptionSpec, ParsedArgs } from './options.js';
 import { optFlag, optString, optStrings, optTuples, usageError } from './options.js';
 
-export const attrOption: OptionSpec = {
+const attrOption: OptionSpec = {
   long: '--attr', short: '-A', values: ['ATTRPATH'], repeatable: true,
   description: 'Select an attribute from the top-level value (a.b.c; list elements by index).',
 };
-export const argOption: OptionSpec = {
+const argOption: OptionSpec = {
   long: '--arg', values: ['NAME', 'EXPR'], repeatable: true,
   description: 'Pass the Nix expression EXPR as argument NAME when the top-level value is a function.',
 };
-export const argstrOption: OptionSpec = {
+const argstrOption: OptionSpec = {
   long: '--argstr', values: ['NAME', 'STRING'], repeatable: true,
   description: 'Pass the string STRING as argument NAME when the top-level value is a function.',
 };
-export const includeOption: OptionSpec = {
+const includeOption: OptionSpec = {
   long: '--include', short: '-I', values: ['PATH'], repeatable: true,
   description: 'Add PATH (or NAME=PATH) to the search path for <...> lookups, before NIX_PATH.',
 };
-export const showTraceOption: OptionSpec = {
+const showTraceOption: OptionSpec = {
   long: '--show-trace', description: 'Show the whole trace of what was being evaluated when an error occurs.',
 };
 export const jsonOption: OptionSpec = { long: '--json', description: 'Print the result (or the error) as JSON.' };

@@ -42,7 +42,7 @@ export interface ParsedArgs {
 export type OptionValue = true | string | string[];
 
 /** The options every command takes. */
-export const helpOption: OptionSpec = { long: '--help', short: '-h', description: 'Show this help and exit.' };
+const helpOption: OptionSpec = { long: '--help', short: '-h', description: 'Show this help and exit.' };
 
 export function usageError(message: string): NixError {
   return new NixError('usage', message);

@@ -11,6 +11,7 @@ import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
 import type { NixError, TraceFrame } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import type { NixWarning } from '../eval/diagnostics.js';
+import { toPlanSpan, type PlanSpan } from '../show/plan.js';
 
 export interface RenderOptions {
   readonly showTrace: boolean;
@@ -131,18 +132,11 @@ export function renderWarning(w: NixWarning, options: Omit<RenderOptions, 'showT
   return out.join('\n') + '\n';
 }
 
-export interface SpanJSON {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+/** A span in JSON: the same form `show --json` uses for its warnings. */
+export type SpanJSON = PlanSpan;
 
-export function spanToJSON(span: Span | undefined): SpanJSON | null {
-  return span
-    ? { file: span.source.path, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn }
-    : null;
+function spanToJSON(span: Span | undefined): SpanJSON | null {
+  return span ? toPlanSpan(span) : null;
 }
 
 export interface ErrorJSON {

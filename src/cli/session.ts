@@ -55,13 +55,14 @@ export function selectImages(session: Session, input: EvalInput): SelectedImage[
     if (spec) return { attrPath, spec };
     const where = attrPath === '' ? 'the top-level value' : `attribute '${attrPath}'`;
     if (v instanceof NixAttrs) {
-      const images = v.sortedNames().filter((n) => {
-        const x = ev.force(v.get(n)!);
-        return portableServiceSpecOf(x) !== undefined;
+      const images = v.sortedNames().flatMap((name): SelectedImage[] => {
+        const found = portableServiceSpecOf(ev.force(v.get(name)!));
+        return found ? [{ attrPath: name, spec: found }] : [];
       });
-      if (images.length === 1 && attrPath === '') return { attrPath: images[0]!, spec: portableServiceSpecOf(ev.force(v.get(images[0]!)!))! };
+      if (images.length === 1 && attrPath === '') return images[0]!;
       if (images.length > 1) {
-        throw new NixError('usage', `${where} holds several images (${images.join(', ')}); choose one with -A, e.g. -A ${images[0]}`);
+        const names = images.map((i) => i.attrPath);
+        throw new NixError('usage', `${where} holds several images (${names.join(', ')}); choose one with -A, e.g. -A ${names[0]}`);
       }
     }
     throw new NixError('eval', `${where} is not a portable service image: expected the result of pkgs.portableService, but found ${showType(v)}`);

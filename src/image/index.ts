@@ -4,6 +4,7 @@ export {
   checkUnitName, compressionWords, inStore, symlinkComponents, validateImageInput, storeDir,
   type ImageField, type ImageInput, type ImageProblem, type ImageSymlink, type ImageUnit, type StorePath,
 } from './input.js';
+export { mksquashfsOptions, type SquashSettings } from './squashOptions.js';
 export { osReleaseText, type OsReleaseFields } from './osRelease.js';
 export { requisites, referenceGraph, closureIn, scaffoldReferences, storePathOf, hashPart } from './closure.js';
 export { imageClosure, type ImageClosure } from './imageClosure.js';

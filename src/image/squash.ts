@@ -13,7 +13,8 @@ import { writeFile, mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { NixError } from '../eval/errors.js';
-import { compressionWords, type StorePath } from './input.js';
+import { storeDir, type StorePath } from './input.js';
+import { mksquashfsOptions } from './squashOptions.js';
 import { excludeLines } from './excludes.js';
 import { interruption } from './interrupt.js';
 
@@ -33,13 +34,9 @@ export interface SquashJob {
   readonly cancelSignal?: AbortSignal;
 }
 
-/** nixpkgs' options, in nixpkgs' order; the compressor's words go last, as there. */
-function nixpkgsOptions(job: SquashJob, extra: readonly string[]): string[] {
-  return [
-    '-quiet', '-no-progress', '-noappend', '-exit-on-error', '-keep-as-directory',
-    '-all-root', '-root-mode', '755', '-b', job.blockSize, ...extra,
-    '-comp', ...compressionWords(job.compression),
-  ];
+/** The image-shaping options with mksquashfs kept quiet: its output is shown only when it fails. */
+function options(job: SquashJob, extra: readonly string[]): string[] {
+  return ['-quiet', '-no-progress', ...mksquashfsOptions(job, extra)];
 }
 
 async function run(job: SquashJob, args: string[], cwd: string): Promise<void> {
@@ -65,10 +62,10 @@ function scaffoldSources(job: SquashJob): string[] {
 /** mksquashfs reading the closure from /nix, nothing copied. */
 export async function squashDirect(job: SquashJob): Promise<void> {
   const excludeFile = join(job.workDir, 'excludes');
-  const names = job.closure.map((p) => p.slice('/nix/store/'.length));
+  const names = job.closure.map((p) => p.slice(storeDir.length + 1));
   await writeFile(excludeFile, excludeLines(names).join('\n') + '\n');
   const extra = ['-wildcards', '-ef', excludeFile, '-p', 'nix m 755 0 0', '-p', 'nix/store m 755 0 0'];
-  await run(job, ['/nix', ...scaffoldSources(job), job.output, ...nixpkgsOptions(job, extra)], job.workDir);
+  await run(job, ['/nix', ...scaffoldSources(job), job.output, ...options(job, extra)], job.workDir);
 }
 
 /** nixpkgs' own way: one `cp -a` per closure path into a private `nix/store`, then mksquashfs. */
@@ -82,7 +79,7 @@ export async function squashByCopy(job: SquashJob): Promise<void> {
     if (copy.isCanceled) throw interruption(job.cancelSignal);
     if (copy.exitCode !== 0) throw new NixError('build', `copying ${p} failed: ${String(copy.all ?? '').trim()}`);
   }
-  await run(job, ['nix', ...scaffoldSources(job), job.output, ...nixpkgsOptions(job, [])], job.workDir);
+  await run(job, ['nix', ...scaffoldSources(job), job.output, ...options(job, [])], job.workDir);
 }
 
 const versions = new Map<string, Promise<string>>();

@@ -1,7 +1,8 @@
 /**
  * Small text helpers shared by the `inspect` and `show` renderers: byte sizes
- * people can read, and the one-line form of a finding (`severity: where: what
- * [code]`), so both commands print problems the same way.
+ * people can read, lists of store paths with sizes, and the one-line form of
+ * a finding (`severity: where: what [code]`), so both commands print these
+ * the same way.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Problem } from './rules.js';
@@ -26,6 +27,13 @@ export function formatBytes(n: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A titled list of store paths with their sizes (`Closure (3, 1.2 MiB)`), the sizes right-aligned. */
+export function sizedPathLines(title: string, paths: readonly { readonly path: string; readonly size: number }[], c: ChalkInstance): string[] {
+  const total = paths.reduce((n, p) => n + p.size, 0);
+  const width = Math.max(0, ...paths.map((p) => formatBytes(p.size).length));
+  return [c.bold(`${title} (${paths.length}, ${formatBytes(total)})`), ...paths.map((p) => `  ${formatBytes(p.size).padStart(width)}  ${p.path}`)];
 }
 
 /** One line for a problem; `where` is the location prefix (`demo.service:5`, a Nix position), if any. */

@@ -63,7 +63,7 @@ function resolutionProblem(r: Resolution, path: string): { code: string; detail:
 }
 
 /** The finding for one command, if its program cannot run. */
-export function checkCommand(tree: ImageTree, unit: InspectedUnit, command: ExecCommand): Finding | undefined {
+function checkCommand(tree: ImageTree, unit: InspectedUnit, command: ExecCommand): Finding | undefined {
   const problem = programProblem(tree, command.program);
   if (!problem) return undefined;
   return {

@@ -5,7 +5,7 @@
  * last thing on the terminal is what is wrong. `inspectReportToJSON` is the
  * same report as data.
  */
-import { chalkFor, formatBytes, formatProblem, indentBlock, type TextOptions } from './format.js';
+import { chalkFor, formatBytes, formatProblem, indentBlock, sizedPathLines, type TextOptions } from './format.js';
 import type { Finding, InspectReport } from './report.js';
 
 /** The unit file (and line) a finding is about; other findings name their path in the message. */
@@ -36,10 +36,7 @@ export function renderInspect(report: InspectReport, options: TextOptions = {}):
   }
   out.push('', head(`Symlinks (${report.symlinks.length})`));
   for (const s of report.symlinks) out.push(`  ${s.path} -> ${s.target}`);
-  const total = report.storePaths.reduce((n, p) => n + p.size, 0);
-  out.push('', head(`Store paths (${report.storePaths.length}, ${formatBytes(total)})`));
-  const width = Math.max(0, ...report.storePaths.map((p) => formatBytes(p.size).length));
-  for (const p of report.storePaths) out.push(`  ${formatBytes(p.size).padStart(width)}  ${p.path}`);
+  out.push('', ...sizedPathLines('Store paths', report.storePaths, c));
   out.push('', head('Checks'));
   if (report.findings.length === 0) out.push(`  ${c.green('ok')}: the image follows systemd's rules for portable services`);
   for (const f of report.findings) out.push(`  ${formatProblem(f, where(f), c)}`);

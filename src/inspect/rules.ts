@@ -23,7 +23,7 @@ export interface Problem {
   readonly line?: number;
 }
 
-export const unitSuffixes = ['.service', '.socket', '.target', '.timer', '.path'] as const;
+const unitSuffixes = ['.service', '.socket', '.target', '.timer', '.path'] as const;
 
 /** Directories systemd bind-mounts over, which a read-only image must already have. */
 export const mountPoints = ['/proc', '/sys', '/dev', '/run', '/tmp', '/var/tmp'] as const;

@@ -32,7 +32,7 @@ interface Range {
 }
 
 /** The hash parts of the store paths the image holds (`/nix/store/<hash>-name` entries). */
-export function presentStoreHashes(tree: ImageTree): Set<string> {
+function presentStoreHashes(tree: ImageTree): Set<string> {
   const hashes = new Set<string>();
   for (const path of tree.keys()) {
     const m = /^\/nix\/store\/([0-9a-df-np-sv-z]{32})-[^/]*$/.exec(path);

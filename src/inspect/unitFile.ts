@@ -16,7 +16,7 @@ export interface UnitDirective {
 }
 
 /** The directives whose value is a command line systemd executes. */
-export const commandDirectives: ReadonlySet<string> = new Set([
+const commandDirectives: ReadonlySet<string> = new Set([
   'ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload',
   'ExecStop', 'ExecStopPre', 'ExecStopPost',
 ]);

@@ -5,7 +5,7 @@
  * each at its place in the Nix file. `showPlanToJSON` is the form for editors
  * and scripts (shape: docs/show.schema.json).
  */
-import { chalkFor, formatBytes, formatProblem, indentBlock, type TextOptions } from '../inspect/format.js';
+import { chalkFor, formatProblem, indentBlock, sizedPathLines, type TextOptions } from '../inspect/format.js';
 import type { PlanWarning, ShowPlan } from './plan.js';
 
 function where(w: PlanWarning): string | undefined {
@@ -30,12 +30,7 @@ export function renderShow(plan: ShowPlan, options: TextOptions = {}): string {
   out.push('', head(`Contents (${plan.contents.length})`));
   for (const item of plan.contents) out.push(`  ${item.description}`);
   out.push('', `${head('mksquashfs')} ${plan.mksquashfs.options.join(' ')}`);
-  if (plan.closure) {
-    const total = plan.closure.reduce((n, p) => n + p.size, 0);
-    const width = Math.max(0, ...plan.closure.map((p) => formatBytes(p.size).length));
-    out.push('', head(`Closure (${plan.closure.length}, ${formatBytes(total)})`));
-    for (const p of plan.closure) out.push(`  ${formatBytes(p.size).padStart(width)}  ${p.path}`);
-  }
+  if (plan.closure) out.push('', ...sizedPathLines('Closure', plan.closure, c));
   if (plan.warnings.length > 0) {
     out.push('', head(`Warnings (${plan.warnings.length})`));
     for (const w of plan.warnings) out.push(`  ${formatProblem(w, where(w), c)}`);

@@ -12,7 +12,7 @@ import { packageRoot } from '../../src/paths.js';
 
 export const cliPath = join(packageRoot, 'bin', 'tsportable.js');
 export const examplesDir = join(packageRoot, 'examples');
-/** The nixpkgs-like test package set (H4), for `-I nixpkgs=...`. */
+/** The nixpkgs-like test package set, for `-I nixpkgs=...`. */
 export const testNixpkgs = join(packageRoot, 'test', 'fixtures', 'nixpkgs');
 
 export interface CliRun {

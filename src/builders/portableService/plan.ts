@@ -7,17 +7,12 @@
  */
 import { showPlanSchemaVersion, toPlanSpan, type PlannedUnit, type PlanWarning, type ShowPlan } from '../../show/plan.js';
 import { compressionWords } from '../../image/input.js';
+import { mksquashfsOptions } from '../../image/squashOptions.js';
 import { osReleaseText } from '../../image/osRelease.js';
 import { knownText } from '../knownText.js';
 import { plainPreviewEnv, type PreviewEnv, type StoreObject } from '../types.js';
 import type { PortableServiceSpec } from './spec.js';
 import { unitSpan } from './checks.js';
-
-/** nixpkgs' mksquashfs options after sources and destination (`-quiet` only silences it). */
-export function mksquashfsOptions(spec: Pick<PortableServiceSpec, 'compression' | 'blockSize'>): string[] {
-  return ['-noappend', '-exit-on-error', '-keep-as-directory', '-all-root', '-root-mode', '755',
-    '-b', spec.blockSize, '-comp', ...compressionWords(spec.compression)];
-}
 
 /** A store object as `show` writes it: its path when known, else `${expression}`. */
 function describeObject(obj: StoreObject, env: PreviewEnv): string {
