@@ -1,15 +1,14 @@
 /**
  * The builtins the language itself needs (import, scopedImport, the
- * search-path primitives, derivation), and the builtins that need the Nix
- * store or the network: those are placeholders that fail with a clear "needs
- * Nix" error until the nixpkgs bridge provides them. Those are declared as
- * placeholders: a family file declaring the same name wins, whatever the
+ * search-path primitives, derivation), and the fetchers no family implements
+ * yet, which fail with a clear "needs Nix" error. Those fetchers are declared
+ * as placeholders: a family file declaring the same name wins, whatever the
  * order in which the files are imported.
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
-import { type Lazy, type Value, NixAttrs, NixList, NixPath, isForeign } from '../value/index.js';
-import { force, forceAttrs, forceList, forceString, forceStringValue } from '../value/force.js';
+import { type Lazy, NixList, NixPath, isForeign } from '../value/index.js';
+import { force, forceAttrs, forceList, forceString } from '../value/force.js';
 import { coerceToPath, coerceToString, stringText } from '../value/string.js';
 import { attrsFromRecord } from '../value/attrs.js';
 import { hooks, needsNix } from '../value/hooks.js';
@@ -51,7 +50,7 @@ defineBuiltin({
 });
 
 defineBuiltin({
-  name: 'findFile', arity: 2, placeholder: true,
+  name: 'findFile', arity: 2,
   doc: 'Looks a path up in a search path given as a list of { prefix, path } sets.',
   fn: ([sp, name], span) => {
     const entries = forceList(sp, span, 'while evaluating the first argument passed to builtins.findFile');
@@ -65,16 +64,12 @@ defineBuiltin({
       const where = stringText(coerceToString(path, span, {}, 'while evaluating the `path` attribute of an element of the list passed to builtins.findFile'));
       return { prefix: prefix === undefined ? '' : forceString(prefix, span), path: where };
     });
-    return new NixPath(findFileIn(list, wanted, span));
+    return new NixPath(findInSearchPath(list, wanted, span));
   },
 });
 
-function findFileIn(entries: { prefix: string; path: string }[], name: string, span: Span | undefined): string {
-  return findInSearchPath(entries, name, span);
-}
-
 defineConstant({
-  name: 'nixPath', placeholder: true, doc: 'The search path, as a list of { prefix, path } sets.',
+  name: 'nixPath', doc: 'The search path, as a list of { prefix, path } sets.',
   value: () => new NixList(parseEntries(currentState().searchPath).map((e) => attrsFromRecord({ prefix: e.prefix, path: e.path }))),
 });
 
@@ -86,13 +81,6 @@ function parseEntries(entries: readonly string[]): { prefix: string; path: strin
 }
 
 defineBuiltin({
-  name: 'derivationStrict', arity: 1, global: true, placeholder: true,
-  doc: 'Instantiates a derivation (needs Nix: done by the nixpkgs bridge).',
-  fn: ([attrs], span) => hooks.derivationStrict(forceAttrs(attrs, span,
-    'while evaluating the argument passed to builtins.derivationStrict'), span),
-});
-
-defineBuiltin({
   name: 'derivation', arity: 1, global: true,
   doc: 'Describes a build action (needs Nix: done by the nixpkgs bridge).',
   fn: ([attrs], span) => {
@@ -101,39 +89,11 @@ defineBuiltin({
   },
 });
 
-defineBuiltin({
-  name: 'toFile', arity: 2, placeholder: true,
-  doc: 'Writes a string to a file in the store and returns its path (through the bridge).',
-  fn: ([name, contents], span) => hooks.toFile(
-    forceString(name, span, 'while evaluating the first argument passed to builtins.toFile'),
-    forceStringValue(contents, span, 'while evaluating the second argument passed to builtins.toFile'), span),
-});
-
-defineBuiltin({
-  name: 'storePath', arity: 1, placeholder: true,
-  doc: 'Uses a path already in the store, with its context (through the bridge).',
-  fn: ([p], span) => hooks.storePath(
-    coerceToPath(p, span, "while evaluating the first argument passed to 'builtins.storePath'").path, span),
-});
-
-defineBuiltin({
-  name: 'path', arity: 1, placeholder: true,
-  doc: 'Copies a path to the store with options name, filter, recursive, sha256 (through the bridge).',
-  fn: ([args], span) => hooks.addPath(forceAttrs(args, span, 'while evaluating the argument passed to builtins.path'), span),
-});
-
-defineBuiltin({
-  name: 'filterSource', arity: 2, placeholder: true,
-  doc: 'Copies a path to the store, keeping what the filter accepts (through the bridge).',
-  fn: ([filter, p], span) => hooks.filterSource(filter,
-    coerceToPath(p, span, 'while evaluating the second argument passed to builtins.filterSource').path, span),
-});
-
-/** Builtins whose result only the network can give. */
-const FETCHERS: ReadonlyArray<[string, boolean]> = [
-  ['fetchurl', false], ['fetchTarball', true], ['fetchGit', true], ['fetchTree', true], ['fetchMercurial', true],
-  ['fetchClosure', false],
-];
+/**
+ * Fetchers only the network can answer that no family implements (fetchurl,
+ * fetchTarball and fetchGit are in store.ts, fetchTree in flakeRefs.ts).
+ */
+const FETCHERS: ReadonlyArray<[string, boolean]> = [['fetchMercurial', true], ['fetchClosure', false]];
 
 for (const [name, global] of FETCHERS) {
   defineBuiltin({
@@ -142,5 +102,3 @@ for (const [name, global] of FETCHERS) {
     fn: (_args, span) => { throw needsNix(`builtins.${name}`, span); },
   });
 }
-
-export type { Value, NixAttrs };

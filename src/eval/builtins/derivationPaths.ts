@@ -186,9 +186,3 @@ export function instantiate(spec: DerivationSpec): { drvPath: string; outputs: M
   known.set(drvPath, drv);
   return { drvPath, outputs: new Map([...outputs].map(([n, o]) => [n, o.path])) };
 }
-
-/** The ATerm text of a derivation instantiated here (for tests and `show`). */
-export function derivationText(drvPath: string): string | undefined {
-  const d = known.get(drvPath);
-  return d && unparse(d, false);
-}

@@ -126,7 +126,7 @@ function queryString(query: Map<string, string>): string {
 }
 
 /** The input attributes and `dir` of a flake reference string, as Nix's parseFlakeRef (paths must be absolute). */
-export function parseFlakeRefString(text: string, span?: Span): InputAttrs {
+function parseFlakeRefString(text: string, span?: Span): InputAttrs {
   const fragmentAt = text.indexOf('#');
   if (fragmentAt >= 0) throw badRef(`unexpected fragment '${text.slice(fragmentAt + 1)}' in flake reference '${text}'`, span);
   let attrs: InputAttrs;
@@ -211,7 +211,7 @@ function withQuery(base: string, q: Map<string, string>): string {
 }
 
 /** The URL form of flake reference attributes (input attributes and `dir`), as Nix's flakeRefToString. */
-export function flakeRefAttrsToString(all: InputAttrs, span?: Span): string {
+function flakeRefAttrsToString(all: InputAttrs, span?: Span): string {
   const attrs = new Map(all);
   const dirValue = attrs.get('dir');
   attrs.delete('dir');

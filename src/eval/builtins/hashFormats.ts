@@ -30,7 +30,7 @@ export function hashBytes(algo: HashAlgo, data: Uint8Array | string): Buffer {
 
 const NIX32 = '0123456789abcdfghijklmnpqrsvwxyz';
 
-export function nix32Length(size: number): number {
+function nix32Length(size: number): number {
   return Math.floor((size * 8 - 1) / 5) + 1;
 }
 

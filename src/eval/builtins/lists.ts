@@ -12,7 +12,7 @@
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import { NixAttrs, NixList, PrimOp, Thunk, type Lazy, type Value } from '../value/index.js';
-import { force, forceBool, forceFunction, forceInt, forceList, forceString, lazy } from '../value/force.js';
+import { force, forceBool, forceFunction, forceInt, forceList, forceString } from '../value/force.js';
 import { callFunction, call1, call2 } from '../value/call.js';
 import { valuesEqual, lessThan } from '../value/compare.js';
 import { defineBuiltin, getBuiltin } from './registry.js';
@@ -198,7 +198,7 @@ defineBuiltin({
  * right run goes first only when strictly less, so equal elements keep their
  * order whatever the comparator answers.
  */
-export function stableSort<T>(items: T[], less: (a: T, b: T) => boolean): T[] {
+function stableSort<T>(items: T[], less: (a: T, b: T) => boolean): T[] {
   let src = items.slice();
   let dst = new Array<T>(src.length);
   for (let width = 1; width < src.length; width *= 2) {

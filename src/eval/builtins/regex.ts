@@ -43,18 +43,26 @@ function groups(m: RegExpExecArray, decode: (s: string) => string): NixList {
 
 const same = (s: string) => s;
 
+/**
+ * Forces both arguments (the pattern is checked before the subject is forced,
+ * as in Nix) and picks the form to match in: as written, or one char per byte.
+ */
+function prepare(builtin: string, [reArg, sArg]: Lazy[], span: Span | undefined) {
+  const re = forceString(reArg, span, argCtx(builtin, 0));
+  const plain = compile(re, span);
+  const text = forceString(sArg, span, argCtx(builtin, 1));
+  if (!NON_ASCII.test(text) && !NON_ASCII.test(re)) return { ...plain, s: text, decode: same };
+  return { ...compile(toBytes(re), span, re), s: toBytes(text), decode: fromBytes };
+}
+
 defineBuiltin({
   name: 'match',
   arity: 2,
   doc: 'The capture groups if a POSIX extended regular expression matches the whole string, else null.',
-  fn: ([reArg, sArg], span): Value => {
-    const re = forceString(reArg, span, argCtx('match', 0));
-    compile(re, span);
-    const s = forceString(sArg, span, argCtx('match', 1));
-    const bytes = NON_ASCII.test(s) || NON_ASCII.test(re);
-    const { whole } = bytes ? compile(toBytes(re), span, re) : compile(re, span);
-    const m = whole.exec(bytes ? toBytes(s) : s);
-    return m ? groups(m, bytes ? fromBytes : same) : null;
+  fn: (args, span): Value => {
+    const { whole, s, decode } = prepare('match', args, span);
+    const m = whole.exec(s);
+    return m ? groups(m, decode) : null;
   },
 });
 
@@ -62,14 +70,8 @@ defineBuiltin({
   name: 'split',
   arity: 2,
   doc: 'Splits a string at the matches of a POSIX extended regular expression: [ before [ groups ] between ... after ].',
-  fn: ([reArg, sArg], span) => {
-    const re = forceString(reArg, span, argCtx('split', 0));
-    compile(re, span);
-    const text = forceString(sArg, span, argCtx('split', 1));
-    const bytes = NON_ASCII.test(text) || NON_ASCII.test(re);
-    const { search } = bytes ? compile(toBytes(re), span, re) : compile(re, span);
-    const s = bytes ? toBytes(text) : text;
-    const decode = bytes ? fromBytes : same;
+  fn: (args, span) => {
+    const { search, s, decode } = prepare('split', args, span);
     const out: Lazy[] = [];
     let last = 0;
     let from = 0;

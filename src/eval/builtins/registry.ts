@@ -5,7 +5,7 @@
  * its family; importing that file (src/eval/builtins/index.ts) registers it.
  * The evaluator builds the `builtins` set and the global names from this list.
  *
- * Conventions for implementations (see /tmp/tsportable-coord/eval-api.md):
+ * Conventions for implementations:
  * - `fn(args, span)` gets exactly `arity` arguments, *unforced* (`Lazy`);
  *   force what you need with the helpers of src/eval/value/force.ts, giving the
  *   span and a context such as "while evaluating the first argument passed to

@@ -180,7 +180,10 @@ function fetchUrlLike(kind: 'fetchurl' | 'fetchTarball', arg: Lazy, span: Span |
     url = forceStringNoContext(v, span, 'while evaluating the url we should fetch');
   }
   if (url.startsWith('channel:')) url = `https://nixos.org/channels/${url.slice(8)}/nixexprs.tar.xz`;
-  if (name === '') name = url.replace(/\/+$/, '').slice(url.replace(/\/+$/, '').lastIndexOf('/') + 1);
+  if (name === '') {
+    const trimmed = url.replace(/\/+$/, '');
+    name = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  }
   const bad = badStoreName(name);
   if (bad) {
     const advice = nameGiven

@@ -8,7 +8,7 @@
  * it was built from.
  */
 import { NixError } from '../errors.js';
-import { NixPath, type Lazy, type Value } from '../value/index.js';
+import { NixPath, type Value } from '../value/index.js';
 import { force, forceInt, forceList, forceStringValue } from '../value/force.js';
 import {
   StringBuilder, coerceToString, mkString, stringContext, stringText, type StringValue,
@@ -19,12 +19,12 @@ import { argCtx } from './argContext.js';
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** UTF-8 byte length of a JS string. */
-export function byteLength(s: string): number {
+function byteLength(s: string): number {
   return ASCII.test(s) ? s.length : Buffer.byteLength(s);
 }
 
 /** `s.substr(start, len)` in UTF-8 bytes; `len` undefined means "to the end". */
-export function byteSubstring(s: string, start: number, len: number | undefined): string {
+function byteSubstring(s: string, start: number, len: number | undefined): string {
   if (ASCII.test(s)) return len === undefined ? s.slice(start) : s.slice(start, start + len);
   const b = Buffer.from(s);
   if (start >= b.length) return '';
@@ -161,8 +161,3 @@ defineBuiltin({
     return mkString(i < 0 ? '.' : i === 0 ? '/' : text.slice(0, i), stringContext(s));
   },
 });
-
-/** A list of strings from a Nix list (used by families that take lists of names). */
-export function forceStringList(v: Lazy, span: Parameters<typeof forceList>[1], ctx: string): string[] {
-  return forceList(v, span, ctx).items.map((x) => stringText(forceStringValue(x, span, ctx)));
-}

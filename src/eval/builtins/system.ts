@@ -11,9 +11,9 @@ import { defineBuiltin, defineConstant } from './registry.js';
 import { hashBytes, toNix32 } from './hashFormats.js';
 
 /** The Nix release whose language tsportable follows. */
-export const NIX_VERSION = '2.31.2';
+const NIX_VERSION = '2.31.2';
 /** `builtins.langVersion` of that release. */
-export const LANG_VERSION = 6;
+const LANG_VERSION = 6;
 
 /** The store directory: $NIX_STORE_DIR or /nix/store, as Nix reads it. */
 export function storeDir(): string {
@@ -47,7 +47,7 @@ defineBuiltin({
 });
 
 /** The placeholder string Nix substitutes with an output path at build time. */
-export function outputPlaceholder(output: string): string {
+function outputPlaceholder(output: string): string {
   return '/' + toNix32(hashBytes('sha256', 'nix-output:' + output));
 }
 

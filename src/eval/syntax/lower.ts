@@ -406,38 +406,45 @@ class Lowerer {
 
   // ---- strings and paths ----------------------------------------------------
 
-  private doubleString(start: number, end: number): Str {
+  /**
+   * Walks the children of the string or path node at the cursor from
+   * `textStart`: `text(from, to)` gets each run of literal text before an
+   * interpolation, `expr` the interpolated expression. Returns where the
+   * last run of text starts (its end is the caller's).
+   */
+  private interpolations(textStart: number, text: (from: number, to: number) => void, expr: (e: Expr) => void): number {
     const c = this.c;
+    if (this.firstChild()) {
+      do {
+        if (c.nodeType === 'interpolation') {
+          text(textStart, c.startIndex);
+          expr(this.onlyChildExpr());
+          textStart = c.endIndex;
+        }
+      } while (this.next());
+      c.gotoParent();
+    }
+    return textStart;
+  }
+
+  private doubleString(start: number, end: number): Str {
     const parts: Array<string | Expr> = [];
-    let textStart = start + 1;
     // Each run of text is one token of Nix's lexer, which refuses NUL bytes in it (after unescaping).
     const addText = (from: number, to: number) => {
       const text = unescapeDouble(this.text.slice(from, to));
       if (text.includes('\0')) throw this.nulError(text, from, to);
       pushText(parts, text);
     };
-    if (this.firstChild()) {
-      do {
-        if (c.nodeType === 'interpolation') {
-          addText(textStart, c.startIndex);
-          parts.push(this.onlyChildExpr());
-          textStart = c.endIndex;
-        }
-      } while (this.next());
-      c.gotoParent();
-    }
-    addText(textStart, end - 1);
+    addText(this.interpolations(start + 1, addText, (e) => parts.push(e)), end - 1);
     return { kind: 'string', parts, form: 'double', span: this.span(start, end) };
   }
 
   private indentedString(start: number, end: number): Str {
-    const c = this.c;
     const pieces: IndentedPiece[] = [];
-    let textStart = start + 2;
-    const addText = (raw: string) => {
+    const addText = (from: number, to: number) => {
+      let raw = this.text.slice(from, to);
       // The opening `''` takes spaces and one newline right after it.
-      let from = textStart;
-      if (textStart === start + 2) {
+      if (from === start + 2) {
         const opening = /^ *\n/.exec(raw)?.[0].length ?? 0;
         raw = raw.slice(opening);
         from += opening;
@@ -445,17 +452,7 @@ class Lowerer {
       if (raw.includes('\0')) this.checkIndentedNul(raw, from);
       splitIndented(raw, pieces);
     };
-    if (this.firstChild()) {
-      do {
-        if (c.nodeType === 'interpolation') {
-          addText(this.text.slice(textStart, c.startIndex));
-          pieces.push({ expr: this.onlyChildExpr() });
-          textStart = c.endIndex;
-        }
-      } while (this.next());
-      c.gotoParent();
-    }
-    addText(this.text.slice(textStart, end - 2));
+    addText(this.interpolations(start + 2, addText, (expr) => pieces.push({ expr })), end - 2);
     const { parts, tokens } = stripIndentation(pieces);
     const span = this.span(start, end);
     return tokens.length === parts.length
@@ -502,8 +499,7 @@ class Lowerer {
    */
   private pathOrUpdate(start: number, end: number): Expr {
     const c = this.c;
-    const interpolation = this.text.indexOf('${', start);
-    const literalEnd = interpolation >= 0 && interpolation < end ? interpolation : end;
+    const literalEnd = this.pathLiteralEnd(start, end);
     const slashes = this.text.indexOf('//', start);
     if (slashes < 0 || slashes >= literalEnd) return this.path(start, end);
     if (this.text.slice(start, slashes).includes('/')) {
@@ -526,38 +522,35 @@ class Lowerer {
   }
 
   private path(start: number, end: number): Path {
-    const c = this.c;
     const first = this.text[start];
     const base = first === '/' ? 'absolute' : first === '~' ? 'home' : 'relative';
     this.lintPath(base, start, end);
     const parts: Array<string | Expr> = [];
-    let textStart = start;
     let lastWasText = false;
-    const addText = (raw: string) => {
-      if (raw === '') return;
+    const addText = (from: number, to: number) => {
+      if (from === to) return;
+      const raw = this.text.slice(from, to);
       pushText(parts, parts.length === 0 ? resolvePathStart(raw, base, this.opts.baseDir, this.opts.home) : raw);
       lastWasText = raw.endsWith('/');
     };
-    if (this.firstChild()) {
-      do {
-        if (c.nodeType === 'interpolation') {
-          addText(this.text.slice(textStart, c.startIndex));
-          lastWasText = false;
-          parts.push(this.onlyChildExpr());
-          textStart = c.endIndex;
-        }
-      } while (this.next());
-      c.gotoParent();
-    }
-    addText(this.text.slice(textStart, end));
+    const addExpr = (e: Expr) => {
+      lastWasText = false;
+      parts.push(e);
+    };
+    addText(this.interpolations(start, addText, addExpr), end);
     if (lastWasText) throw this.error('path has a trailing slash', end, end);
     return { kind: 'path', base, parts, span: this.span(start, end) };
   }
 
+  /** Where the first token of the path literal at `start` ends: at its first interpolation, if any. */
+  private pathLiteralEnd(start: number, end: number): number {
+    const interpolation = this.text.indexOf('${', start);
+    return interpolation >= 0 && interpolation < end ? interpolation : end;
+  }
+
   /** Nix's path lints look at the literal's first token (up to an interpolation). */
   private lintPath(base: Path['base'], start: number, end: number): void {
-    const interpolation = this.text.indexOf('${', start);
-    const literalEnd = interpolation >= 0 && interpolation < end ? interpolation : end;
+    const literalEnd = this.pathLiteralEnd(start, end);
     const literal = this.text.slice(start, literalEnd);
     const span = this.span(start, literalEnd);
     const portable = (kind: string) => () =>

@@ -65,7 +65,6 @@ export function parseNix(text: string, sourcePath: string, opts: ParseOptions): 
 
 /** The tree-sitter tree of `text`, with the grammar's gaps patched as described above. */
 export function parseTree(text: string): Tree {
-  const parser = nixParser();
   let patched = text;
   if (patched.includes('\r')) patched = patched.replace(/\r(?!\n)/g, '\n');
   // NUL is no token for tree-sitter; inside a string it is for Nix, which then refuses it (lower.ts says so).
@@ -77,6 +76,5 @@ export function parseTree(text: string): Tree {
     for (const index of commas) chars[index] = ' ';
     patched = chars.join('');
   }
-  const tree = parser.parse(patched);
-  return tree;
+  return nixParser().parse(patched);
 }

@@ -74,7 +74,7 @@ function utf8Offsets(text: string): Uint32Array {
  * A span that knows its offsets and computes line/column on demand. It
  * satisfies `Span`; `toJSON` gives the plain fields for serialisation.
  */
-export class OffsetSpan implements Span {
+class OffsetSpan implements Span {
   constructor(private readonly table: PositionTable, readonly start: number, readonly end: number) {}
   get source(): Source { return this.table.source; }
   get line(): number { return this.table.lineColumn(this.start).line; }

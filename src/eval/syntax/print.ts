@@ -13,6 +13,7 @@
 import type { AttrDef, AttrName, Attrs, BinOp, Expr } from './ast.js';
 import { RESERVED_KEYWORDS } from './keywords.js';
 import { NixError } from '../errors.js';
+import { formatFloat } from '../value/float.js';
 
 export function printExpr(e: Expr): string {
   const out: string[] = [];
@@ -38,7 +39,7 @@ export function printIdentifier(s: string): string {
 }
 
 /** A string literal with Nix's escapes (`\n \r \t \" \\ \${`). */
-export function printString(s: string): string {
+function printString(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
@@ -50,23 +51,6 @@ export function printString(s: string): string {
     else out += c;
   }
   return out + '"';
-}
-
-/** C++'s default `ostream << double`: `%g` with six significant digits. */
-export function formatFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mantissa, expText] = x.toExponential(5).split('e');
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 6) {
-    const m = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
-    const sign = exp < 0 ? '-' : '+';
-    const digits = String(Math.abs(exp)).padStart(2, '0');
-    return `${m}e${sign}${digits}`;
-  }
-  const fixed = x.toFixed(5 - exp);
-  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
 const NATIVE_BINOPS = new Set(['==', '!=', '&&', '||', '->', '++', '//', '+']);
