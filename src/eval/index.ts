@@ -18,7 +18,7 @@ import { parseNix } from './syntax/parse.js';
 import {
   type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda, isForeign,
 } from './value/index.js';
-import { force, forceDeep } from './value/force.js';
+import { force, forceDeep, stackOverflow } from './value/force.js';
 import { callFunction } from './value/call.js';
 import { showType } from './value/types.js';
 import { valueToJSON } from './value/json.js';
@@ -143,9 +143,9 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
 }
 
 /** A JS stack overflow becomes Nix's stack-overflow error; other NixErrors pass. */
-export function asNixError(e: unknown): unknown {
+function asNixError(e: unknown): unknown {
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return new NixError('eval', 'stack overflow; max-call-depth exceeded');
+    return stackOverflow();
   }
   return e;
 }
@@ -218,7 +218,7 @@ https://nix.dev/manual/nix/stable/language/syntax.html#functions.`, formal.span)
 }
 
 /** Splits `a."b.c".0` into its components. */
-export function parseAttrPath(s: string): string[] {
+function parseAttrPath(s: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {

@@ -49,10 +49,6 @@ export class Scope {
   static withScope(parent: Scope | undefined): Scope {
     return new Scope(parent, undefined);
   }
-
-  get isWith(): boolean {
-    return this.names === undefined;
-  }
 }
 
 /** Resolves `name` from `scope` outwards; `globals` is the base environment. */

@@ -6,8 +6,8 @@
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
-import { type Lazy, type Value, type Lambda, NixAttrs, Thunk } from '../value/index.js';
-import { forceAttrs } from '../value/force.js';
+import { type Lazy, type Value, type Lambda, NixAttrs } from '../value/index.js';
+import { forceAttrs, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
 import { didYouMean } from '../value/attrs.js';
 import { type Env, newEnv, env1 } from './env.js';
 import type { LambdaCode } from './code.js';
@@ -39,9 +39,9 @@ export function applyLambda2(fn: Lambda, a: Lazy, b: Lazy): Value | undefined {
 }
 
 function enter(code: LambdaCode, env: Env): Value {
-  if (++callDepth > Limits.MaxCallDepth) {
+  if (++callDepth > MAX_CALL_DEPTH) {
     callDepth--;
-    throw new NixError('eval', 'stack overflow; max-call-depth exceeded', code.expr.span);
+    throw stackOverflow(code.expr.span);
   }
   try {
     return code.body(env);
@@ -53,16 +53,11 @@ function enter(code: LambdaCode, env: Env): Value {
   }
 }
 
-const enum Limits {
-  /**
-   * Current Nix's default `max-call-depth`: deeper nesting of function calls
-   * is its "stack overflow" error. It also bounds our JS stack use, so that
-   * runaway recursion fails at once instead of filling a large stack.
-   */
-  MaxCallDepth = 10000,
-}
-
-/** Nesting depth of lambda calls in progress. */
+/**
+ * Nesting depth of lambda calls in progress. Bounding it as Nix does also
+ * bounds our JS stack use: runaway recursion fails at once instead of filling
+ * a large stack.
+ */
 let callDepth = 0;
 
 function bindFormals(
@@ -117,5 +112,3 @@ function callError(code: LambdaCode, what: string, span: Span | undefined): NixE
   e.addTrace('from call site', span);
   return e;
 }
-
-export { Thunk };

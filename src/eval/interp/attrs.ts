@@ -14,7 +14,7 @@ import { formatPos, type Span } from '../span.js';
 import type * as ast from '../syntax/ast.js';
 import { type Lazy, type Value, Thunk, NixAttrs, AttrShape, isForeign } from '../value/index.js';
 import { force, forceThunk, forceStringNoContext, typeError } from '../value/force.js';
-import { didYouMean } from '../value/attrs.js';
+import { missingAttr } from '../value/attrs.js';
 import { Scope } from '../compile/scope.js';
 import { type Env, newEnv } from './env.js';
 import type { Code } from './code.js';
@@ -86,13 +86,6 @@ function selectOne(from: Lazy, name: string, span: Span): Value {
   throw typeError('a set', set, span, 'while selecting an attribute');
 }
 
-export function missingAttr(name: string, set: NixAttrs, span: Span | undefined): NixError {
-  const e = new NixError('eval', `attribute '${name}' missing`, span);
-  const hint = didYouMean(name, set.sortedNames());
-  if (hint) e.hints.push(hint);
-  return e;
-}
-
 function staticPositions(attrs: ReadonlyMap<string, ast.AttrDef>): Map<string, Span> {
   const m = new Map<string, Span>();
   for (const [name, def] of attrs) m.set(name, def.nameSpan);
@@ -157,10 +150,10 @@ export function compileAttrs(e: ast.Attrs, scope: Scope | undefined, cx: Compile
   const shape = new AttrShape(names);
   if (n !== inner.size) throw new Error(`rec set of ${n} bindings in a scope of ${inner.size} slots`);
   return (env) => {
+    // The recursive scope's level: its slots are the attribute values.
     const vals = newEnv(env, n);
-    const recEnv = vals;
-    const froms = b.froms.length ? makeFroms(b, recEnv) : NO_FROMS;
-    for (let i = 0; i < n; i++) vals[i] = values[i](recEnv, env, froms);
+    const froms = b.froms.length ? makeFroms(b, vals) : NO_FROMS;
+    for (let i = 0; i < n; i++) vals[i] = values[i](vals, env, froms);
     // The set shares the scope's slots (they are complete and never change after this).
     if (dyn.length === 0 && overrides === undefined) return NixAttrs.shaped(shape, vals, positions);
     const map = new Map<string, Lazy>();
@@ -168,7 +161,7 @@ export function compileAttrs(e: ast.Attrs, scope: Scope | undefined, cx: Compile
     if (overrides !== undefined) applyOverrides(map, vals, slots, vals[overrides], e.span);
     if (dyn.length === 0) return new NixAttrs(map, positions);
     const pos = new Map(positions);
-    addDynamic(map, pos, dyn, recEnv);
+    addDynamic(map, pos, dyn, vals);
     return new NixAttrs(map, pos);
   };
 }
@@ -202,10 +195,9 @@ export function compileLet(e: ast.Let, scope: Scope | undefined, cx: CompileCtx)
   const n = values.length;
   if (n !== inner.size) throw new Error(`let of ${n} bindings in a scope of ${inner.size} slots`);
   return (env) => {
-    const vals = newEnv(env, n);
-    const letEnv = vals;
+    const letEnv = newEnv(env, n);
     const froms = b.froms.length ? makeFroms(b, letEnv) : NO_FROMS;
-    for (let i = 0; i < n; i++) vals[i] = values[i](letEnv, env, froms);
+    for (let i = 0; i < n; i++) letEnv[i] = values[i](letEnv, env, froms);
     return body(letEnv);
   };
 }

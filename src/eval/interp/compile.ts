@@ -12,9 +12,9 @@ import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import type * as ast from '../syntax/ast.js';
 import {
-  type Lazy, type Value, Thunk, NixFloat, NixList, NixAttrs, NixPath, Lambda,
+  type Lazy, type Value, Thunk, NixFloat, NixList, NixAttrs, Lambda,
 } from '../value/index.js';
-import { forceThunk, forceBool, forceAttrsOrForeign, typeError, force } from '../value/force.js';
+import { forceThunk, forceBool, forceAttrsOrForeign, force } from '../value/force.js';
 import { normInt } from '../value/int.js';
 import { callFunction } from '../value/call.js';
 import { assertEqual } from '../value/compare.js';
@@ -25,7 +25,7 @@ import { applyLambda } from './apply.js';
 import { compileAttrs, compileLet, compileSelect, compileHasAttr } from './attrs.js';
 import { compileBinOp, compileNeg } from './operators.js';
 import { compileString, compilePath, compileSearchPath } from './strings.js';
-import { exprText } from './exprText.js';
+import { printExpr } from '../syntax/print.js';
 import { positionValue } from '../builtins/attrs.js';
 
 export interface CompileCtx {
@@ -302,7 +302,9 @@ function compileAssert(e: ast.Assert, scope: Scope | undefined, cx: CompileCtx):
   const cond = compile(e.cond, scope, cx);
   const body = compile(e.body, scope, cx);
   const span = e.span;
-  const text = exprText(e.cond);
+  // Current Nix shows the condition in its own normalised form (`(x == 1)`), as the syntax printer
+  // does; printed only when the assertion fails.
+  const text = (): string => printExpr(e.cond);
   const eqSides = e.cond.kind === 'binop' && e.cond.op === '=='
     ? [compile(e.cond.left, scope, cx), compile(e.cond.right, scope, cx)] as const
     : undefined;
@@ -313,11 +315,11 @@ function compileAssert(e: ast.Assert, scope: Scope | undefined, cx: CompileCtx):
         try {
           assertEqual(eqSides[0](env), eqSides[1](env), e.cond.span);
         } catch (err) {
-          if (err instanceof NixError) err.addTrace(`while evaluating the condition of the assertion '${text}'`, span);
+          if (err instanceof NixError) err.addTrace(`while evaluating the condition of the assertion '${text()}'`, span);
           throw err;
         }
       }
-      throw new NixError('assert', `assertion '${text}' failed`, span);
+      throw new NixError('assert', `assertion '${text()}' failed`, span);
     }
     return body(env);
   };
@@ -332,5 +334,3 @@ function compileNot(e: ast.Not, scope: Scope | undefined, cx: CompileCtx): Code 
     return !forceBool(v, span, "in the argument of '!'");
   };
 }
-
-export type { NixPath };

@@ -18,7 +18,7 @@ import { StringBuilder, coerceInto } from '../value/string.js';
 import type { Scope } from '../compile/scope.js';
 import type { Code } from './code.js';
 import { compile, type CompileCtx } from './compile.js';
-import { canonPath } from './paths.js';
+import { canonicalPath } from '../syntax/pathLiterals.js';
 
 export function compileBinOp(e: ast.BinOp, scope: Scope | undefined, cx: CompileCtx): Code {
   const l = compile(e.left, scope, cx);
@@ -203,7 +203,7 @@ export function concat(vals: readonly Value[], forceString: boolean, spans: read
     if (b.context && b.context.size) {
       throw new NixError('eval', 'a string that refers to a store path cannot be appended to a path', span);
     }
-    return new NixPath(canonPath(b.text));
+    return new NixPath(canonicalPath(b.text, '/'));
   }
   return b.toValue();
 }

@@ -17,11 +17,17 @@ export function attrsFromRecord(rec: Record<string, Lazy>): NixAttrs {
 export function getAttr(set: NixAttrs, name: string, span?: Span, ctx?: string): Lazy {
   const v = set.get(name);
   if (v !== undefined) return v;
+  const e = missingAttr(name, set, span);
+  if (ctx) e.addTrace(ctx, span);
+  throw e;
+}
+
+/** Nix's "attribute 'name' missing", with a hint at the set's similar names. */
+export function missingAttr(name: string, set: NixAttrs, span: Span | undefined): NixError {
   const e = new NixError('eval', `attribute '${name}' missing`, span);
   const hint = didYouMean(name, set.sortedNames());
   if (hint) e.hints.push(hint);
-  if (ctx) e.addTrace(ctx, span);
-  throw e;
+  return e;
 }
 
 /** Nix's "Did you mean one of a, b?" hint: names within a small edit distance. */

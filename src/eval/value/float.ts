@@ -5,7 +5,6 @@
  * - coercing to a string (`toString 1.5`, `"${...}"` is an error) uses
  *   `std::to_string`, i.e. `%f`: "1.500000".
  */
-import { NixFloat } from './index.js';
 
 /** C's `%g` with precision 6, as `std::ostream << double` writes it. */
 export function formatFloat(x: number): string {
@@ -37,8 +36,4 @@ export function floatToString(x: number): string {
   if (x === -Infinity) return '-inf';
   if (Math.abs(x) < 1e21) return x.toFixed(6);
   return BigInt(Math.round(x)).toString() + '.000000';
-}
-
-export function mkFloat(x: number): NixFloat {
-  return new NixFloat(x);
 }

@@ -11,7 +11,7 @@
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import {
-  type Lazy, type Value, type NixFunction, type Foreign, Thunk, NixFloat, NixString, NixPath, NixList, NixAttrs,
+  type Lazy, type Value, type NixFunction, type Foreign, Thunk, NixFloat, NixString, NixList, NixAttrs,
   Lambda, PrimOp, PrimOpApp, isForeign, BLACKHOLE, FAILED,
 } from './index.js';
 import type { NixInt } from './int.js';
@@ -72,20 +72,12 @@ export function rethrowWith(e: unknown, ctx: string | undefined, span?: Span): n
  * (`materialize`, the bridge asks real Nix) is replaced by it.
  */
 function forced(v: Lazy, span?: Span, ctx?: string): Value {
-  let x: Value;
-  if (!(v instanceof Thunk)) x = v;
-  else {
-    try {
-      x = forceThunk(v);
-    } catch (e) {
-      if (e instanceof NixError) e.at(span);
-      return rethrowWith(e, ctx, span);
-    }
-  }
+  const x = forcedKeepForeign(v, span, ctx);
   if (x !== null && typeof x === 'object' && isForeign(x) && x.materialize) return x.materialize(span);
   return x;
 }
 
+/** Forces; an error gets `span` (if it has none yet) and `ctx` as a trace frame. */
 function forcedKeepForeign(v: Lazy, span?: Span, ctx?: string): Value {
   if (!(v instanceof Thunk)) return v;
   try {
@@ -166,12 +158,6 @@ export function forceAttrsOrForeign(v: Lazy, span?: Span, ctx?: string): NixAttr
   throw typeError('a set', x, span, ctx);
 }
 
-export function forcePath(v: Lazy, span?: Span, ctx?: string): NixPath {
-  const x = forced(v, span, ctx);
-  if (x instanceof NixPath) return x;
-  throw typeError('a path', x, span, ctx);
-}
-
 /** A function, or a set with `__functor` (callable too), or a foreign value. */
 export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction | NixAttrs | Foreign {
   const x = forcedKeepForeign(v, span, ctx);
@@ -196,7 +182,7 @@ export function forceDeep(v: Lazy): Value {
     if (!(x instanceof NixList) && !(x instanceof NixAttrs)) continue;
     if (seen.has(x)) continue;
     seen.add(x);
-    if (depth >= MAX_DEPTH) throw new NixError('eval', 'stack overflow; max-call-depth exceeded');
+    if (depth >= MAX_CALL_DEPTH) throw stackOverflow();
     if (x instanceof NixList) {
       for (let i = x.items.length - 1; i >= 0; i--) {
         stack.push(x.items[i]);
@@ -213,5 +199,12 @@ export function forceDeep(v: Lazy): Value {
   return top;
 }
 
-/** Nix's default max-call-depth. */
-const MAX_DEPTH = 10000;
+/**
+ * Nix's default max-call-depth: deeper nesting of function calls, or of
+ * values forced deeply, is its "stack overflow" error.
+ */
+export const MAX_CALL_DEPTH = 10000;
+
+export function stackOverflow(span?: Span): NixError {
+  return new NixError('eval', 'stack overflow; max-call-depth exceeded', span);
+}

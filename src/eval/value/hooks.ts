@@ -43,7 +43,7 @@ export interface EvalHooks {
   importHook(path: string, span: Span | undefined): Value | undefined;
 }
 
-function needsNix(what: string, span: Span | undefined): NixError {
+export function needsNix(what: string, span: Span | undefined): NixError {
   return new NixError('eval', `${what} needs Nix (the nixpkgs bridge), which is not available here`, span);
 }
 
@@ -92,4 +92,3 @@ export function resetHooks(): void {
   Object.assign(hooks, defaults);
 }
 
-export { needsNix };

@@ -342,13 +342,13 @@ export interface Foreign {
    */
   coerceToString(span: Span | undefined, opts?: { readonly coerceMore?: boolean; readonly copyToStore?: boolean }): NixString;
   /**
-   * (bridge, H5) The value as native data, computed by real Nix now, one level
+   * The value as native data, computed by real Nix now, one level
    * deep (its parts stay foreign; a derivation stays foreign). For where the
    * evaluator needs the content: `if`, arithmetic, `attrNames`, `length`...
    */
   materialize?(span: Span | undefined): Value;
   /**
-   * (bridge) The attributes of a foreign set that stays foreign when
+   * The attributes of a foreign set that stays foreign when
    * materialized (a derivation), as a native set whose values select from it:
    * what `//`, `attrNames`, `mapAttrs`... need (`drv // { override = ...; }`).
    */

@@ -60,11 +60,3 @@ export function divInt(a: NixInt, b: NixInt, span?: Span): NixInt {
   }
   return checked(BigInt(a) / BigInt(b), 'dividing', a, '/', b, span);
 }
-
-export function intToNumber(a: NixInt): number {
-  return typeof a === 'number' ? a : Number(a);
-}
-
-export function compareInt(a: NixInt, b: NixInt): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
