@@ -8,7 +8,7 @@
  * them ("trace: ...", "evaluation warning: ...").
  */
 import { NixError } from '../errors.js';
-import { force, forceString } from '../value/force.js';
+import { force, forceString, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
 import type { Span } from '../span.js';
 import { coerceToString, stringText } from '../value/string.js';
 import { previewValue, printAttrName } from '../value/preview.js';
@@ -90,8 +90,6 @@ defineBuiltin({
   },
 });
 
-/** Nix's default max-call-depth; deep forcing counts one call per level of nesting. */
-const MAX_CALL_DEPTH = 10000;
 
 /**
  * Forces a value and everything in it, as Nix's forceValueDeep: a loop with
@@ -104,7 +102,7 @@ function forceDeepCounted(v: Lazy, span: Span | undefined): void {
   const stack: Array<[Lazy, number]> = [[v, 1]];
   while (stack.length) {
     const [x, depth] = stack.pop()!;
-    if (depth > MAX_CALL_DEPTH) throw new NixError('eval', 'stack overflow; max-call-depth exceeded', span);
+    if (depth > MAX_CALL_DEPTH) throw stackOverflow(span);
     if (seen.has(x)) continue;
     seen.add(x);
     const val = force(x);

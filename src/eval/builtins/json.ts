@@ -11,7 +11,7 @@
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import { NixAttrs, NixFloat, NixList, NixPath, NixString, type Lazy, type Value, isForeign } from '../value/index.js';
-import { force, forceString } from '../value/force.js';
+import { force, forceString, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
 import { callFunction } from '../value/call.js';
 import { mkString } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
@@ -48,11 +48,9 @@ function peel(v: Value, span: Span | undefined): { v: Value; viaToString: boolea
   }
 }
 
-/** Nix's default max-call-depth: nesting deeper than this is its stack-overflow error. */
-const MAX_DEPTH = 10000;
 
 function write(x: Lazy, span: Span | undefined, context: Set<string>, copyToStore: boolean, out: string[], depth: number): void {
-  if (depth > MAX_DEPTH) throw new NixError('eval', 'stack overflow; max-call-depth exceeded', span);
+  if (depth > MAX_CALL_DEPTH) throw stackOverflow(span);
   let v = force(x);
   if (v instanceof NixAttrs) {
     const peeled = peel(v, span);
@@ -121,7 +119,7 @@ export function valueToJSON(v: Lazy, span: Span | undefined, context: Set<string
     write(v, span, context, copyToStore, out, 0);
     return out.join('');
   } catch (e) {
-    if (e instanceof RangeError) throw new NixError('eval', 'stack overflow; max-call-depth exceeded', span);
+    if (e instanceof RangeError) throw stackOverflow(span);
     throw e;
   }
 }
