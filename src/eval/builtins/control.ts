@@ -11,7 +11,8 @@ import { NixError } from '../errors.js';
 import { force, forceString, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
 import type { Span } from '../span.js';
 import { coerceToString, stringText } from '../value/string.js';
-import { previewValue, printAttrName } from '../value/preview.js';
+import { previewValue } from '../value/preview.js';
+import { printIdentifier } from '../syntax/print.js';
 import { NixAttrs, NixList, NixString, Thunk, type Lazy } from '../value/index.js';
 import { defineBuiltin } from './registry.js';
 import { diagnostics } from '../diagnostics.js';
@@ -149,7 +150,7 @@ function printForTrace(v: Lazy, seen: Set<object>): string {
     }
     const names = x.sortedNames();
     if (names.length === 0) return '{ }';
-    return `{ ${names.map((n) => `${printAttrName(n)} = ${printForTrace(x.get(n)!, seen)};`).join(' ')} }`;
+    return `{ ${names.map((n) => `${printIdentifier(n)} = ${printForTrace(x.get(n)!, seen)};`).join(' ')} }`;
   }
   return previewValue(x);
 }

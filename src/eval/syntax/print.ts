@@ -39,7 +39,7 @@ export function printIdentifier(s: string): string {
 }
 
 /** A string literal with Nix's escapes (`\n \r \t \" \\ \${`). */
-function printString(s: string): string {
+export function printString(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s[i];

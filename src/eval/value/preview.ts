@@ -10,7 +10,7 @@ import {
   type Lazy, Thunk, NixFloat, NixString, NixPath, NixList, NixAttrs, Lambda, PrimOp, PrimOpApp, isForeign,
 } from './index.js';
 import { formatFloat } from './float.js';
-import { printIdentifier } from '../syntax/print.js';
+import { printIdentifier, printString } from '../syntax/print.js';
 
 const MAX_DEPTH = 10;
 const MAX_ITEMS = 10;
@@ -27,24 +27,9 @@ export function quoteString(s: string, maxLength = Infinity): string {
       elided = `«${bytes.length - maxLength} byte${bytes.length - maxLength === 1 ? '' : 's'} elided»`;
     }
   }
-  let out = '"';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    switch (c) {
-      case '"': out += '\\"'; break;
-      case '\\': out += '\\\\'; break;
-      case '\n': out += '\\n'; break;
-      case '\r': out += '\\r'; break;
-      case '\t': out += '\\t'; break;
-      case '$': out += body[i + 1] === '{' ? '\\$' : '$'; break;
-      default: out += c;
-    }
-  }
-  return out + '"' + elided;
+  return printString(body) + elided;
 }
 
-/** An attribute name as Nix prints it: bare when it is an identifier, quoted otherwise. */
-export const printAttrName = printIdentifier;
 
 export function functionPreview(v: Lambda | PrimOp | PrimOpApp): string {
   if (v instanceof PrimOp) return `«primop ${v.name}»`;
@@ -101,7 +86,7 @@ function preview(v: Lazy, depth: number, st: { items: number; attrs: number }): 
         out += ` «${n} attribute${n === 1 ? '' : 's'} elided»`;
         break;
       }
-      out += ` ${printAttrName(name)} = ${preview(v.map.get(name)!, depth + 1, st)};`;
+      out += ` ${printIdentifier(name)} = ${preview(v.map.get(name)!, depth + 1, st)};`;
       st.attrs++;
       printed++;
     }
