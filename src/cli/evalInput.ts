@@ -5,6 +5,7 @@
  * of nix-instantiate and nix-build.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { isUrl, splitNixPath } from '../eval/searchPath.js';
 import type { OptionSpec, ParsedArgs } from './options.js';
 import { optFlag, optString, optStrings, optTuples, usageError } from './options.js';
 
@@ -46,10 +47,6 @@ export interface EvalInput {
   readonly cwd: string;
 }
 
-function isUrl(s: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
-}
-
 /** Makes the path part of a search-path entry absolute (URLs are left alone). */
 function absoluteEntry(entry: string, cwd: string): string {
   const eq = entry.indexOf('=');
@@ -58,17 +55,7 @@ function absoluteEntry(entry: string, cwd: string): string {
   return prefix + resolve(cwd, path);
 }
 
-/** NIX_PATH is colon-separated; a URL's `://` does not split an entry. */
-export function splitNixPath(value: string | undefined): string[] {
-  if (!value) return [];
-  const out: string[] = [];
-  for (const part of value.split(':')) {
-    const last = out.length - 1;
-    if (last >= 0 && part.startsWith('//') && /(^|=)[a-z][a-z0-9+.-]*$/i.test(out[last]!)) out[last] += ':' + part;
-    else if (part !== '') out.push(part);
-  }
-  return out;
-}
+export { splitNixPath };
 
 export function searchPathFrom(includes: readonly string[], nixPath: string | undefined, cwd: string): string[] {
   return [...includes, ...splitNixPath(nixPath)].map((e) => absoluteEntry(e, cwd));

@@ -50,7 +50,8 @@ export function splitNixPath(value: string | undefined): string[] {
   return out;
 }
 
-function isUrl(p: string): boolean {
+/** A search-path entry Nix fetches rather than reads (`https://…`, `channel:…`, `flake:…`). */
+export function isUrl(p: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('channel:') || p.startsWith('flake:');
 }
 
