@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Makes this checkout ready to run: Debian's nix-bin and squashfs-tools when
-# nix-store or mksquashfs are missing, the npm packages (whose install step
-# compiles the grammar binding in grammar/), and the compiled TypeScript.
+# Makes this checkout ready to run: Debian's nix-bin, squashfs-tools, patchelf
+# (the default package set closes host programs with it) and neovim (the real
+# LSP client of the editor tests) when their commands are missing, the npm
+# packages (whose install step compiles the grammar binding in grammar/), and
+# the compiled TypeScript.
 # Safe to run again: each step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +11,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v nix-store >/dev/null 2>&1 || missing+=(nix-bin)
 command -v mksquashfs >/dev/null 2>&1 || missing+=(squashfs-tools)
+command -v patchelf >/dev/null 2>&1 || missing+=(patchelf)
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 if ((${#missing[@]})); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "tsportable: installing ${missing[*]} with apt-get" >&2
