@@ -14,16 +14,11 @@
  * load average is reported, since other processes skew every figure.
  * Outputs are compared; a mismatch or failure is reported in the note.
  */
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { createEvaluator } from '../src/eval/index.js';
 import { runOnBigStack } from '../src/eval/bigStack.js';
+import { alternate, cli, loadAverage, median, outcome, root } from './measure.js';
 import type { BenchRow } from './main.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'bin/tsportable.js');
 
 const enum Runs {
   /** Runs per tool and input; the median is reported. */
@@ -59,36 +54,13 @@ export const heavyInputs: Record<string, Input> = {
 
 interface Run { readonly ms: number; readonly out: string }
 
-async function timed(file: string, args: readonly string[]): Promise<Run> {
-  const t = performance.now();
-  const r = await execa(file, args, { reject: false, cwd: root, env: { NIX_PATH: '' } });
-  const ms = performance.now() - t;
-  const out = r.exitCode === 0 ? r.stdout.trimEnd() : `failed: ${r.stderr.trim().split('\n')[0]}`;
-  return { ms, out };
-}
-
-const nix = (input: Input) => timed('nix-instantiate', ['--eval', '--strict', ...input.args]);
-const ours = (input: Input) => timed('node', [cli, 'eval', '--strict', ...input.args]);
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /** Both tools, alternating, `Runs.Count` times each: medians and the last outputs. */
 async function both(input: Input): Promise<{ nix: Run; ours: Run }> {
-  const a: number[] = [];
-  const b: number[] = [];
-  let n: Run = { ms: 0, out: '' };
-  let o: Run = { ms: 0, out: '' };
-  for (let i = 0; i < Runs.Count; i++) {
-    n = await nix(input);
-    o = await ours(input);
-    a.push(n.ms);
-    b.push(o.ms);
-  }
-  return { nix: { ms: median(a), out: n.out }, ours: { ms: median(b), out: o.out } };
+  const [n, o] = await alternate([
+    { file: 'nix-instantiate', args: ['--eval', '--strict', ...input.args] },
+    { file: process.execPath, args: [cli, 'eval', '--strict', ...input.args] },
+  ], Runs.Count);
+  return { nix: { ms: n!.ms, out: outcome(n!.last) }, ours: { ms: o!.ms, out: outcome(o!.last) } };
 }
 
 /** Runs in the worker: `eval -E expr --strict`, timed without start-up. */
@@ -107,11 +79,9 @@ async function medianInWorker(e: string): Promise<number> {
   return median(times);
 }
 
-const load = () => os.loadavg()[0].toFixed(1);
-
 export async function bench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const base = await both(expr('1'));
   rows.push({ name: 'start-up: nix-instantiate --eval -E 1', value: base.nix.ms, unit: 'ms' });
   rows.push({ name: 'start-up: tsportable eval -E 1', value: base.ours.ms, unit: 'ms' });
@@ -130,6 +100,6 @@ export async function bench(): Promise<BenchRow[]> {
       rows.push({ name: `${name}: ratio evaluation only`, value: inner / nixEval, unit: 'x nix' });
     }
   }
-  rows.push({ name: 'load average (1 min) before / after', value: Number(load()), unit: '', note: `before: ${loadBefore}` });
+  rows.push({ name: 'load average (1 min) before / after', value: Number(loadAverage()), unit: '', note: `before: ${loadBefore}` });
   return rows;
 }

@@ -10,17 +10,27 @@ export interface BenchRow {
   readonly value: number;
   readonly unit: string;
   readonly note?: string;
+  /** For a ratio that is a goal: the most it may be (printed with whether it is met). */
+  readonly goal?: number;
 }
 
 type Bench = () => Promise<BenchRow[]>;
 
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
+  startup: () => import('./startup.js'),
   parse: () => import('./parse.js'),
   eval: () => import('./eval.js'),
   lib: () => import('./lib.js'),
   show: () => import('./show.js'),
+  rebuild: () => import('./rebuild.js'),
+  attrset: () => import('./attrset.js'),
   image: () => import('./image.js'),
 };
+
+function goalNote(r: BenchRow): string | undefined {
+  if (r.goal === undefined) return undefined;
+  return `goal <= ${r.goal}: ${r.value <= r.goal ? 'met' : 'MISSED'}`;
+}
 
 function format(v: number): string {
   if (Number.isInteger(v)) return String(v);
@@ -36,7 +46,8 @@ async function main(): Promise<void> {
     const rows = await (await load()).bench();
     const width = Math.max(...rows.map((r) => r.name.length));
     for (const r of rows) {
-      process.stdout.write(`  ${r.name.padEnd(width)}  ${format(r.value).padStart(10)} ${r.unit}${r.note ? `  (${r.note})` : ''}\n`);
+      const note = [goalNote(r), r.note].filter(Boolean).join('; ');
+      process.stdout.write(`  ${r.name.padEnd(width)}  ${format(r.value).padStart(10)} ${r.unit}${note ? `  (${note})` : ''}\n`);
     }
   }
 }

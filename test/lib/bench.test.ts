@@ -31,13 +31,15 @@ describe('bench/lib', () => {
     const rows = await bench();
     const byName = new Map(rows.map((r) => [r.name, r]));
     expect(byName.get('lib/tests/misc.nix: nix-instantiate')!.value).toBeGreaterThan(0);
-    const ours = byName.get('lib/tests/misc.nix: tsportable')!;
+    const ours = byName.get('lib/tests/misc.nix: tsportable eval')!;
     expect(ours.value).toBeGreaterThan(0);
     expect(ours.note).toBeUndefined();
-    expect(byName.get('lib/tests/misc.nix: ratio')!.unit).toBe('x nix');
+    expect(byName.get('lib/tests/misc.nix: tsportable evaluation only')!.value).toBeGreaterThan(0);
+    expect(byName.get('lib/tests/misc.nix: tsportable eval, empty parse cache')!.value).toBeGreaterThan(0);
+    expect(byName.get('lib/tests/misc.nix: ratio end to end')).toMatchObject({ unit: 'x nix', goal: 1.5 });
     expect(byName.get('lib files read: 3 functions')!.value).toBe(3);
     // Forcing every attribute reaches the fixture's unparsable file: Nix fails, which the rows say.
     expect(byName.get('every lib attribute forced: nix-instantiate')!.note).toMatch(/^Nix failed: syntax error/);
-    expect(byName.has('every lib attribute forced: ratio')).toBe(false);
+    expect(byName.has('every lib attribute forced: ratio end to end')).toBe(false);
   });
 });
