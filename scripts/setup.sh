@@ -2,8 +2,9 @@
 # Makes this checkout ready to run: Debian's nix-bin, squashfs-tools, patchelf
 # (the default package set closes host programs with it) and neovim (the real
 # LSP client of the editor tests) when their commands are missing, the npm
-# packages (whose install step compiles the grammar binding in grammar/), and
-# the compiled TypeScript.
+# packages (whose install step compiles the grammar binding in grammar/, again
+# when its sources are newer than the compiled binding), and the compiled
+# TypeScript.
 # Safe to run again: each step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +25,12 @@ if ((${#missing[@]})); then
   fi
 fi
 
+binding=grammar/build/Release/tree_sitter_nix_napi.node
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json \
-      || ! -f grammar/build/Release/tree_sitter_nix_napi.node ]]; then
+      || ! -f $binding ]]; then
   npm ci --no-audit --no-fund
+elif [[ grammar/src/binding.c -nt $binding || grammar/binding.gyp -nt $binding ]]; then
+  # The grammar binding's sources changed since it was compiled (a pull, a merge).
+  npm run --silent install >/dev/null
 fi
 npm run --silent build

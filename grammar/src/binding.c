@@ -1,13 +1,27 @@
 /*
- * The N-API shim that hands tree-sitter-nix's parser to the `tree-sitter`
- * package. The grammar package ships an old nan binding that tree-sitter 0.25
- * refuses ("Invalid language object"); current bindings instead export an
- * object whose `language` property is an external pointer tagged with the type
- * tag tree-sitter checks. That is all this file does.
+ * The N-API shim of tsportable's Nix grammar. Two jobs:
+ *
+ * 1. `language`: hands tree-sitter-nix's parser to the `tree-sitter` package.
+ *    The grammar package ships an old nan binding that tree-sitter 0.25
+ *    refuses ("Invalid language object"); current bindings instead export an
+ *    object whose `language` property is an external pointer tagged with the
+ *    type tag tree-sitter checks. The package is used for syntax errors only.
+ *
+ * 2. `parse(text)`: the parse every file goes through. Reading a tree through
+ *    the `tree-sitter` package costs a native call per node and property (and
+ *    its parse reads a JavaScript string through a callback, chunk by chunk),
+ *    which made parsing and copying the tree most of the time of evaluating a
+ *    real file. Here tree-sitter's own C library (vendored by the package)
+ *    parses the string's UTF-16 units directly, and one walk copies the tree
+ *    into one flat array that lowering reads without any further native call
+ *    (src/eval/syntax/flatTree.ts describes the layout). A tree with errors is
+ *    not copied: the caller reparses it with the package to report them.
  */
 #include <node_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tree_sitter/api.h>
 
-typedef struct TSLanguage TSLanguage;
 const TSLanguage *tree_sitter_nix(void);
 
 /* The tag tree-sitter's Node binding checks on language externals. */
@@ -15,11 +29,140 @@ static const napi_type_tag language_type_tag = {
   0x8AF2E5212AD58ABFULL, 0xD5006CAD83ABBA16ULL
 };
 
+/* int32 fields per node in the flat tree; must match flatTree.ts. */
+enum { FIELDS = 5, F_TYPE = 0, F_START = 1, F_END = 2, F_PARENT = 3, F_AFTER = 4 };
+/* Set in F_TYPE for named nodes, and in the root's when the tree has syntax errors. */
+#define NAMED_BIT 0x10000
+#define ERROR_BIT 0x20000
+
+#define CHECK(call) do { if ((call) != napi_ok) return NULL; } while (0)
+
+static TSParser *shared_parser;
+
+static napi_value throw_error(napi_env env, const char *message) {
+  napi_throw_error(env, NULL, message);
+  return NULL;
+}
+
+/* A growable int32 buffer. */
+typedef struct { int32_t *data; size_t count, capacity; } Buffer;
+
+static int grow(Buffer *b, size_t need) {
+  if (b->count + need <= b->capacity) return 1;
+  size_t capacity = b->capacity ? b->capacity * 2 : 4096;
+  while (capacity < b->count + need) capacity *= 2;
+  int32_t *data = realloc(b->data, capacity * sizeof(int32_t));
+  if (!data) return 0;
+  b->data = data;
+  b->capacity = capacity;
+  return 1;
+}
+
+/*
+ * Preorder copy: each node's type (with NAMED_BIT), start and end as UTF-16
+ * indices, its parent's index (-1 for the root) and the index just after its
+ * last descendant. Returns 0 when out of memory.
+ */
+static int flatten(TSTree *tree, Buffer *out) {
+  TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
+  /* Indices of the nodes whose subtrees are open. */
+  Buffer open = {0};
+  int ok = 1;
+  for (;;) {
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (!grow(out, FIELDS) || !grow(&open, 1)) { ok = 0; break; }
+    int32_t index = (int32_t)(out->count / FIELDS);
+    int32_t *f = out->data + out->count;
+    out->count += FIELDS;
+    f[F_TYPE] = (int32_t)ts_node_symbol(node) | (ts_node_is_named(node) ? NAMED_BIT : 0);
+    f[F_START] = (int32_t)(ts_node_start_byte(node) / 2);
+    f[F_END] = (int32_t)(ts_node_end_byte(node) / 2);
+    f[F_PARENT] = open.count ? open.data[open.count - 1] : -1;
+    f[F_AFTER] = index + 1;
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      open.data[open.count++] = index;
+      continue;
+    }
+    /* Close the subtrees left behind until a sibling exists. */
+    int32_t next = index + 1;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (!open.count) goto done;
+      out->data[open.data[--open.count] * FIELDS + F_AFTER] = next;
+      ts_tree_cursor_goto_parent(&cursor);
+    }
+  }
+done:
+  free(open.data);
+  ts_tree_cursor_delete(&cursor);
+  return ok;
+}
+
+static void free_buffer(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+/* parse(text: string): ArrayBuffer of the flat tree. */
+static napi_value parse(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1) return throw_error(env, "parse: expected a string");
+  size_t length;
+  if (napi_get_value_string_utf16(env, argv[0], NULL, 0, &length) != napi_ok) return throw_error(env, "parse: expected a string");
+  char16_t *text = malloc((length + 1) * sizeof(char16_t));
+  if (!text) return throw_error(env, "parse: out of memory");
+  CHECK(napi_get_value_string_utf16(env, argv[0], text, length + 1, &length));
+  if (!shared_parser) {
+    shared_parser = ts_parser_new();
+    ts_parser_set_language(shared_parser, tree_sitter_nix());
+  }
+  TSTree *tree = ts_parser_parse_string_encoding(shared_parser, NULL, (const char *)text, (uint32_t)(length * sizeof(char16_t)), TSInputEncodingUTF16LE);
+  free(text);
+  if (!tree) return throw_error(env, "parse: tree-sitter failed");
+  napi_value result;
+  Buffer out = {0};
+  int ok = flatten(tree, &out);
+  if (ok && ts_node_has_error(ts_tree_root_node(tree))) out.data[F_TYPE] |= ERROR_BIT;
+  ts_tree_delete(tree);
+  if (!ok) {
+    free(out.data);
+    return throw_error(env, "parse: out of memory");
+  }
+  /* The buffer becomes the ArrayBuffer's memory, freed by the garbage collector. */
+  if (napi_create_external_arraybuffer(env, out.data, out.count * sizeof(int32_t), free_buffer, NULL, &result) != napi_ok) {
+    free(out.data);
+    return NULL;
+  }
+  return result;
+}
+
+/* symbols(): the grammar's node type names, by symbol id. */
+static napi_value symbols(napi_env env, napi_callback_info info) {
+  (void)info;
+  const TSLanguage *language = tree_sitter_nix();
+  uint32_t count = ts_language_symbol_count(language);
+  napi_value names;
+  CHECK(napi_create_array_with_length(env, count, &names));
+  for (uint32_t i = 0; i < count; i++) {
+    const char *name = ts_language_symbol_name(language, (TSSymbol)i);
+    napi_value value;
+    CHECK(napi_create_string_utf8(env, name ? name : "", NAPI_AUTO_LENGTH, &value));
+    CHECK(napi_set_element(env, names, i, value));
+  }
+  return names;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
-  napi_value language;
-  if (napi_create_external(env, (void *)tree_sitter_nix(), NULL, NULL, &language) != napi_ok) return NULL;
-  if (napi_type_tag_object(env, language, &language_type_tag) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "language", language) != napi_ok) return NULL;
+  napi_value language, fn;
+  CHECK(napi_create_external(env, (void *)tree_sitter_nix(), NULL, NULL, &language));
+  CHECK(napi_type_tag_object(env, language, &language_type_tag));
+  CHECK(napi_set_named_property(env, exports, "language", language));
+  CHECK(napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "parse", fn));
+  CHECK(napi_create_function(env, "symbols", NAPI_AUTO_LENGTH, symbols, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "symbols", fn));
   return exports;
 }
 

@@ -1,15 +1,22 @@
 /**
- * A copy of a tree-sitter tree in flat arrays, with a cursor over it.
+ * The syntax tree lowering reads: tree-sitter's tree copied into one flat
+ * array by the grammar binding (grammar/src/binding.c), with a cursor over it.
  *
- * Why: every read of a tree-sitter node from JavaScript is a call into the
- * native binding (about 0.2 µs each). Lowering looks at each node several
- * times (type, offsets, siblings), which made it cost four times the parse
- * itself. Copying the tree once, with the fewest native calls (a node's type;
- * offsets only for leaves, since an inner node spans from its first child to
- * its last), and lowering from the copy is much cheaper. Field names are not
- * copied: lowering tells children apart by type and order.
+ * Why: every read of a tree-sitter node through the `tree-sitter` package is
+ * a call into native code (about 0.2 µs each), and lowering looks at each node
+ * several times (type, offsets, siblings). Copying the tree in C, in one walk,
+ * and lowering from the copy costs a small fraction of that. Field names are
+ * not copied: lowering tells children apart by type and order.
+ *
+ * Layout: nodes in preorder, `Field.Count` int32 each: the grammar symbol
+ * (with `NAMED_BIT` for named nodes, and `ERROR_BIT` on the root when
+ * tree-sitter found syntax errors), start and end as UTF-16 indices into
+ * the text, the parent's index (-1 at the root), and the index just after the
+ * node's last descendant. So a node's first child, if any, is the next node,
+ * and its next sibling is the node after its subtree, unless that is past
+ * the parent's subtree.
  */
-import type { Tree } from 'tree-sitter';
+import { grammarSymbols } from './treeSitter.js';
 
 /** The part of tree-sitter's TreeCursor that lowering uses. */
 export interface SyntaxCursor {
@@ -24,112 +31,65 @@ export interface SyntaxCursor {
   gotoParent(): boolean;
 }
 
-/** Names of node types by id, shared by all trees of the grammar. */
-const typeNames: string[] = [];
-const typeNamed: boolean[] = [];
+/** Offsets of a node's fields; binding.c writes the same layout. */
+export const enum Field { Type = 0, Start = 1, End = 2, Parent = 3, After = 4, Count = 5 }
 
+const NAMED_BIT = 0x10000;
+const ERROR_BIT = 0x20000;
+const SYMBOL_MASK = 0xffff;
+
+/** A flat tree as binding.c makes it. */
 export class FlatTree {
-  type: Int32Array;
-  start: Int32Array;
-  end: Int32Array;
-  firstChild: Int32Array;
-  nextSibling: Int32Array;
-  parent: Int32Array;
-  count = 0;
+  readonly nodes: Int32Array;
 
-  constructor(tree: Tree, sizeHint: number) {
-    let capacity = Math.max(64, sizeHint);
-    this.type = new Int32Array(capacity);
-    this.start = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
-    this.firstChild = new Int32Array(capacity);
-    this.nextSibling = new Int32Array(capacity);
-    this.parent = new Int32Array(capacity);
-    const lastChild: number[] = [];
-    const c = tree.walk();
-    let parent = -1;
-    for (;;) {
-      const i = this.count++;
-      if (i === capacity) {
-        capacity *= 2;
-        this.grow(capacity);
-      }
-      const typeId = c.nodeTypeId;
-      if (typeNames[typeId] === undefined) {
-        typeNames[typeId] = c.nodeType;
-        typeNamed[typeId] = c.nodeIsNamed;
-      }
-      this.type[i] = typeId;
-      this.parent[i] = parent;
-      this.firstChild[i] = -1;
-      this.nextSibling[i] = -1;
-      if (parent >= 0) {
-        const prev = lastChild[parent];
-        if (prev >= 0) this.nextSibling[prev] = i;
-        else this.firstChild[parent] = i;
-        lastChild[parent] = i;
-      }
-      lastChild[i] = -1;
-      if (c.gotoFirstChild()) {
-        parent = i;
-        continue;
-      }
-      this.start[i] = c.startIndex;
-      this.end[i] = c.endIndex;
-      // Climb until a sibling exists, closing the ranges of the nodes left behind.
-      let done = false;
-      while (!c.gotoNextSibling()) {
-        if (!c.gotoParent()) { done = true; break; }
-        this.start[parent] = this.start[this.firstChild[parent]];
-        this.end[parent] = this.end[lastChild[parent]];
-        parent = this.parent[parent];
-      }
-      if (done) break;
-    }
+  constructor(buffer: ArrayBuffer | Int32Array) {
+    this.nodes = buffer instanceof Int32Array ? buffer : new Int32Array(buffer);
   }
 
-  private grow(capacity: number): void {
-    const grow = (a: Int32Array) => { const b = new Int32Array(capacity); b.set(a); return b; };
-    this.type = grow(this.type);
-    this.start = grow(this.start);
-    this.end = grow(this.end);
-    this.firstChild = grow(this.firstChild);
-    this.nextSibling = grow(this.nextSibling);
-    this.parent = grow(this.parent);
+  get count(): number {
+    return this.nodes.length / Field.Count;
+  }
+
+  /** Whether tree-sitter found syntax errors (it then repaired the tree). */
+  get hasError(): boolean {
+    return (this.nodes[Field.Type] & ERROR_BIT) !== 0;
   }
 
   cursor(): SyntaxCursor {
-    return new FlatCursor(this);
+    return new FlatCursor(this.nodes, grammarSymbols());
   }
 }
 
 class FlatCursor implements SyntaxCursor {
+  /** Field offset of the current node (its index times Field.Count). */
   private at = 0;
-  constructor(private readonly t: FlatTree) {}
-  get nodeType(): string { return typeNames[this.t.type[this.at]]; }
-  get nodeIsNamed(): boolean { return typeNamed[this.t.type[this.at]]; }
-  get startIndex(): number { return this.t.start[this.at]; }
-  get endIndex(): number { return this.t.end[this.at]; }
+  constructor(private readonly n: Int32Array, private readonly names: readonly string[]) {}
+  get nodeType(): string { return this.names[this.n[this.at + Field.Type] & SYMBOL_MASK]; }
+  get nodeIsNamed(): boolean { return (this.n[this.at + Field.Type] & NAMED_BIT) !== 0; }
+  get startIndex(): number { return this.n[this.at + Field.Start]; }
+  get endIndex(): number { return this.n[this.at + Field.End]; }
   get parentType(): string {
-    const up = this.t.parent[this.at];
-    return up < 0 ? '' : typeNames[this.t.type[up]];
+    const up = this.n[this.at + Field.Parent];
+    return up < 0 ? '' : this.names[this.n[up * Field.Count + Field.Type] & SYMBOL_MASK];
   }
   gotoFirstChild(): boolean {
-    const child = this.t.firstChild[this.at];
-    if (child < 0) return false;
-    this.at = child;
+    const index = this.at / Field.Count;
+    if (this.n[this.at + Field.After] === index + 1) return false;
+    this.at += Field.Count;
     return true;
   }
   gotoNextSibling(): boolean {
-    const next = this.t.nextSibling[this.at];
-    if (next < 0) return false;
-    this.at = next;
+    const up = this.n[this.at + Field.Parent];
+    if (up < 0) return false;
+    const next = this.n[this.at + Field.After];
+    if (next >= this.n[up * Field.Count + Field.After]) return false;
+    this.at = next * Field.Count;
     return true;
   }
   gotoParent(): boolean {
-    const up = this.t.parent[this.at];
+    const up = this.n[this.at + Field.Parent];
     if (up < 0) return false;
-    this.at = up;
+    this.at = up * Field.Count;
     return true;
   }
 }

@@ -14,8 +14,8 @@
  * `or` as an argument, list element or default; the path and URL lints of
  * lint.ts) are emitted here too, where the literal text is at hand.
  *
- * The walk uses one cursor over a flat copy of the tree (flatTree.ts): reading
- * tree-sitter nodes directly costs a native call per property.
+ * The walk uses one cursor over a flat copy of the tree (flatTree.ts), made in
+ * C: reading tree-sitter nodes from JavaScript costs a native call per property.
  * Comments are extras and may appear between any two children: every child
  * loop skips them.
  */
@@ -29,7 +29,7 @@ import { resolvePathStart } from './pathLiterals.js';
 import { BindingsBuilder, validateFormals } from './bindings.js';
 import { RESERVED_KEYWORDS } from './keywords.js';
 import { FlatTree, type SyntaxCursor } from './flatTree.js';
-import { nixParser } from './treeSitter.js';
+import { parseFlat } from './treeSitter.js';
 import { tokenAt } from './syntaxErrors.js';
 import { lint, warnCursedOr } from './lint.js';
 
@@ -516,9 +516,9 @@ class Lowerer {
   /** Lowers `text[from, to)` parsed on its own; the padding keeps every offset (and so every span) as in the file. */
   private subExpr(from: number, to: number): Expr {
     const padded = ' '.repeat(from) + this.text.slice(from, to);
-    const tree = nixParser().parse(padded);
-    if (tree.rootNode.hasError || to <= from) throw this.error("syntax error, unexpected '//'", from - 2, from);
-    return new Lowerer(new FlatTree(tree, 16).cursor(), padded, this.table, this.opts).sourceCode();
+    const tree = new FlatTree(parseFlat(padded));
+    if (tree.hasError || to <= from) throw this.error("syntax error, unexpected '//'", from - 2, from);
+    return new Lowerer(tree.cursor(), padded, this.table, this.opts).sourceCode();
   }
 
   private path(start: number, end: number): Path {

@@ -22,7 +22,7 @@ import type { Tree } from 'tree-sitter';
 import type { Source } from '../span.js';
 import type { Expr } from './ast.js';
 import { NixError } from '../errors.js';
-import { nixParser } from './treeSitter.js';
+import { nixParser, parseFlat } from './treeSitter.js';
 import { PositionTable } from './positions.js';
 import { lowerTree } from './lower.js';
 import { FlatTree } from './flatTree.js';
@@ -44,17 +44,20 @@ export interface ParseOptions {
 export function parseNix(text: string, sourcePath: string, opts: ParseOptions): Expr {
   const source: Source = { path: sourcePath, text };
   const table = new PositionTable(source);
-  const tree = parseTree(text);
-  if (tree.rootNode.hasError) {
-    // Some repairs of tree-sitter's are not errors for Nix (`inherit;`): then there is nothing to report.
-    const [first, ...rest] = collectSyntaxErrors(tree, text, table);
+  const patched = patchForGrammar(text);
+  const flat = new FlatTree(parseFlat(patched));
+  if (flat.hasError) {
+    // The `tree-sitter` package's nodes describe syntax errors. Some of
+    // tree-sitter's repairs are not errors for Nix (`inherit;`): then there is
+    // nothing to report, and the repaired tree is lowered.
+    const [first, ...rest] = collectSyntaxErrors(nixParser().parse(patched), text, table);
     if (first) {
       first.related.push(...rest);
       throw first;
     }
   }
   try {
-    return lowerTree(new FlatTree(tree, text.length >> 1).cursor(), text, table, { baseDir: opts.baseDir, home: opts.home ?? process.env.HOME ?? '/' });
+    return lowerTree(flat.cursor(), text, table, { baseDir: opts.baseDir, home: opts.home ?? process.env.HOME ?? '/' });
   } catch (e) {
     if (e instanceof RangeError) {
       throw new NixError('parse', 'expression is nested too deeply', table.span(0, 0));
@@ -63,8 +66,13 @@ export function parseNix(text: string, sourcePath: string, opts: ParseOptions): 
   }
 }
 
-/** The tree-sitter tree of `text`, with the grammar's gaps patched as described above. */
+/** The tree-sitter tree of `text` (from the `tree-sitter` package), with the grammar's gaps patched as described above. */
 export function parseTree(text: string): Tree {
+  return nixParser().parse(patchForGrammar(text));
+}
+
+/** The text tree-sitter is given: the grammar's gaps patched as described above. */
+function patchForGrammar(text: string): string {
   let patched = text;
   if (patched.includes('\r')) patched = patched.replace(/\r(?!\n)/g, '\n');
   // NUL is no token for tree-sitter; inside a string it is for Nix, which then refuses it (lower.ts says so).
@@ -76,5 +84,5 @@ export function parseTree(text: string): Tree {
     for (const index of commas) chars[index] = ' ';
     patched = chars.join('');
   }
-  return nixParser().parse(patched);
+  return patched;
 }

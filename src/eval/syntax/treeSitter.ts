@@ -1,7 +1,10 @@
 /**
- * Loads tree-sitter and the Nix grammar through the project's own N-API shim
- * (grammar/src/binding.c, compiled by node-gyp at install). Both are CommonJS
- * native modules, hence `createRequire`.
+ * Loads the Nix grammar's N-API shim (grammar/src/binding.c, compiled by
+ * node-gyp at install): its `parse` is how every file is parsed (see
+ * flatTree.ts). The `tree-sitter` package, which needs the shim's language,
+ * is loaded only when a file has syntax errors, to describe them: loading it
+ * costs more than parsing a small file. Both are CommonJS native modules,
+ * hence `createRequire`.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -20,6 +23,14 @@ const require = createRequire(import.meta.url);
  */
 const LOADED = Symbol.for('tsportable.treeSitter');
 type Loaded = { Parser: typeof import('tree-sitter'); language: unknown };
+/** What grammar/src/binding.c exports. */
+interface GrammarBinding {
+  readonly language: unknown;
+  /** The flat tree of `text` (flatTree.ts). */
+  parse(text: string): ArrayBuffer;
+  /** Node type names by grammar symbol. */
+  symbols(): string[];
+}
 type LookaheadLanguage = ConstructorParameters<typeof import('tree-sitter').LookaheadIterator>[0];
 const holder = Buffer as unknown as { [LOADED]?: Loaded };
 
@@ -37,20 +48,42 @@ export type TSNode = import('tree-sitter').SyntaxNode;
 export type TSTree = import('tree-sitter').Tree;
 
 let shared: TSParser | undefined;
+let binding: GrammarBinding | undefined;
+let symbolNames: string[] | undefined;
+
+function grammarBinding(): GrammarBinding {
+  if (binding) return binding;
+  const file = join(packageRoot, 'grammar', 'build', 'Release', 'tree_sitter_nix_napi.node');
+  try {
+    binding = require(file) as GrammarBinding;
+  } catch (e) {
+    throw new Error(`tsportable: the Nix grammar binding is not built (${file}); run 'npm run setup'`, { cause: e });
+  }
+  if (typeof binding.parse !== 'function') {
+    throw new Error(`tsportable: the Nix grammar binding (${file}) is out of date; run 'npm run setup'`);
+  }
+  return binding;
+}
 
 function loadLanguage(): unknown {
-  const binding = join(packageRoot, 'grammar', 'build', 'Release', 'tree_sitter_nix_napi.node');
-  let language: { nodeTypeInfo?: unknown };
-  try {
-    language = require(binding);
-  } catch (e) {
-    throw new Error(`tsportable: the Nix grammar binding is not built (${binding}); run 'npm run setup'`, { cause: e });
-  }
+  // The package's language object: the shim's, with the grammar's node types.
+  const language = grammarBinding() as unknown as { nodeTypeInfo?: unknown };
   language.nodeTypeInfo = require('tree-sitter-nix/src/node-types.json');
   return language;
 }
 
-/** The shared parser; tree-sitter parsers are reusable between parses. */
+/** The flat tree of `text` (see flatTree.ts). */
+export function parseFlat(text: string): ArrayBuffer {
+  return grammarBinding().parse(text);
+}
+
+/** Node type names by grammar symbol (the `type` field of flat trees). */
+export function grammarSymbols(): readonly string[] {
+  symbolNames ??= grammarBinding().symbols();
+  return symbolNames;
+}
+
+/** The `tree-sitter` package's parser (for syntax errors); tree-sitter parsers are reusable between parses. */
 export function nixParser(): TSParser {
   if (!shared) {
     const { Parser, language } = loaded();
