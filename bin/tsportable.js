@@ -1,4 +1,72 @@
 #!/usr/bin/env node
-import { launch } from '../dist/src/cli/launch.js';
+/*
+ * The `tsportable` command. It loads the CLI and runs it: `launch` in the main
+ * thread, `workerMain` in the worker thread `launch` may start on this same
+ * file (see src/cli/launch.ts).
+ *
+ * The CLI is one bundled file, dist/tsportable.cjs (scripts/bundle.mjs builds
+ * it after tsc), compiled with V8's code cache: loading the few hundred
+ * modules tsc emits, and compiling them, took longer than Node's own
+ * start-up. The cache is written beside the bundle after the first run that
+ * finds none (when dist/ is writable). When the bundle is missing or older
+ * than tsc's output (only tsc was run), the modules are loaded instead.
+ *
+ * This file is CommonJS (bin/package.json says so): Node starts a CommonJS
+ * entry point faster than a module.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+// launch's workers run this file with this argument (src/cli/launch.ts's WORKER_ARGUMENT);
+// node:worker_threads is loaded only then (it costs a few ms of every start).
+const isMainThread = process.argv[2] !== '--tsportable-worker' || require('node:worker_threads').isMainThread;
 
-process.exitCode = await launch(process.argv.slice(2));
+const dist = path.join(__dirname, '..', 'dist');
+
+/**
+ * The bundle's exports (with the code cache in use) and what to do after the
+ * command, or undefined when the bundle cannot be used.
+ */
+function loadBundle() {
+  const file = path.join(dist, 'tsportable.cjs');
+  let source;
+  try {
+    const bundleTime = fs.statSync(file).mtimeMs;
+    // tsc rewrites its build info whenever it emits: newer means the bundle is stale.
+    if (fs.statSync(path.join(dist, '.tsbuildinfo')).mtimeMs > bundleTime) return undefined;
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const vm = require('node:vm');
+  const Module = require('node:module');
+  // The bundle's first line names its build; V8 checks only that the source has the same length.
+  const build = /^\/\* tsportable build (\w+) \*\//.exec(source)?.[1] ?? 'unknown';
+  const cacheFile = path.join(dist, `tsportable.${build}.${process.version}-${process.arch}.v8cache`);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {}
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dist);
+  // Written once the command is done, so that the functions it compiled are in it.
+  const writeCache = () => {
+    try {
+      const temporary = `${cacheFile}.${process.pid}`;
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, cacheFile);
+    } catch {}
+  };
+  const fresh = isMainThread && (cachedData === undefined || script.cachedDataRejected);
+  return { cli: module.exports, afterRun: fresh ? writeCache : () => {} };
+}
+
+async function run() {
+  const { cli, afterRun } = loadBundle() ?? { cli: await import('../dist/src/cli/entry.js'), afterRun: () => {} };
+  if (!isMainThread) return cli.workerMain();
+  process.exitCode = await cli.launch(process.argv.slice(2), { workerScript: __filename });
+  afterRun();
+}
+
+run();

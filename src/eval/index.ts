@@ -18,7 +18,8 @@ import { parseNix } from './syntax/parse.js';
 import {
   type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda, isForeign,
 } from './value/index.js';
-import { force, forceDeep, stackOverflow } from './value/force.js';
+import { force, forceDeep } from './value/force.js';
+import { isStackOverflow, jsStackOverflow } from './stack.js';
 import { callFunction } from './value/call.js';
 import { showType } from './value/types.js';
 import { valueToJSON } from './value/json.js';
@@ -144,9 +145,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
 
 /** A JS stack overflow becomes Nix's stack-overflow error; other NixErrors pass. */
 function asNixError(e: unknown): unknown {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return stackOverflow();
-  }
+  if (isStackOverflow(e)) return jsStackOverflow();
   return e;
 }
 

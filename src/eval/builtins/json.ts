@@ -12,6 +12,7 @@ import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import { NixAttrs, NixFloat, NixList, NixPath, NixString, type Lazy, type Value, isForeign } from '../value/index.js';
 import { force, forceString, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
+import { jsStackOverflow } from '../stack.js';
 import { callFunction } from '../value/call.js';
 import { mkString } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
@@ -119,7 +120,7 @@ export function valueToJSON(v: Lazy, span: Span | undefined, context: Set<string
     write(v, span, context, copyToStore, out, 0);
     return out.join('');
   } catch (e) {
-    if (e instanceof RangeError) throw stackOverflow(span);
+    if (e instanceof RangeError) throw jsStackOverflow(span);
     throw e;
   }
 }

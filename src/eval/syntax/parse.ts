@@ -22,6 +22,7 @@ import type { Tree } from 'tree-sitter';
 import type { Source } from '../span.js';
 import type { Expr } from './ast.js';
 import { NixError } from '../errors.js';
+import { jsStackOverflow } from '../stack.js';
 import { nixParser, parseFlat } from './treeSitter.js';
 import { PositionTable } from './positions.js';
 import { lowerTree } from './lower.js';
@@ -60,7 +61,7 @@ export function parseNix(text: string, sourcePath: string, opts: ParseOptions): 
     return lowerTree(flat.cursor(), text, table, { baseDir: opts.baseDir, home: opts.home ?? process.env.HOME ?? '/' });
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new NixError('parse', 'expression is nested too deeply', table.span(0, 0));
+      throw jsStackOverflow(undefined, new NixError('parse', 'expression is nested too deeply', table.span(0, 0)));
     }
     throw e;
   }

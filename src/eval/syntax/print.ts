@@ -13,6 +13,7 @@
 import type { AttrDef, AttrName, Attrs, BinOp, Expr } from './ast.js';
 import { RESERVED_KEYWORDS } from './keywords.js';
 import { NixError } from '../errors.js';
+import { jsStackOverflow } from '../stack.js';
 import { formatFloat } from '../value/float.js';
 
 export function printExpr(e: Expr): string {
@@ -20,7 +21,7 @@ export function printExpr(e: Expr): string {
   try {
     show(e, out);
   } catch (err) {
-    if (err instanceof RangeError) throw new NixError('eval', 'expression is nested too deeply to print', e.span);
+    if (err instanceof RangeError) throw jsStackOverflow(e.span, new NixError('eval', 'expression is nested too deeply to print', e.span));
     throw err;
   }
   return out.join('');

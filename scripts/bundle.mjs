@@ -1,0 +1,108 @@
+// Bundles the CLI into one file, dist/tsportable.cjs, from tsc's output (so
+// the bundle runs exactly the JavaScript the tests run): esbuild follows every
+// import from src/cli/entry.ts, commands loaded on demand included, so a new
+// module is in the bundle as soon as something imports it. bin/tsportable.js
+// loads the bundle with V8's code cache (see there).
+//
+// Native modules and the packages that load them at run time stay outside.
+// Packages and Node modules in `deferred` are initialised on first use, not
+// when the bundle loads: their exports are read through getters (execa alone,
+// with the Node modules it loads, cost a tenth of the start-up, and most runs
+// start no process; Node compiles node:crypto and others on first require).
+// Each module's `import.meta.url` becomes the URL of its file in dist/, as if
+// it were not bundled (paths relative to a module keep working). The format
+// is CommonJS, the one V8's code cache applies to: a module with top-level
+// `await` cannot be bundled (esbuild says so, and the build fails).
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const outfile = path.join(dist, 'tsportable.cjs');
+
+/** `import.meta.url` in a module of dist/: that module's own URL, from the bundle's location. */
+const importMetaUrl = {
+  name: 'import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      if (!args.path.startsWith(dist + path.sep)) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta')) return undefined;
+      const relative = JSON.stringify(path.relative(dist, args.path).split(path.sep).join('/'));
+      return { contents: source.replace(/\bimport\.meta\.url\b/g, `__tsportableModuleUrl(${relative})`), loader: 'js' };
+    });
+  },
+};
+
+/** Initialised on first use, not when the bundle loads. */
+const deferred = ['execa', 'node:crypto', 'node:child_process', 'node:worker_threads'];
+
+/**
+ * An import of a deferred module resolves to a CommonJS stand-in whose
+ * exports are getters that require the real module on first use (a bundled
+ * package is then initialised by esbuild's runtime; it is reached through the
+ * `?real` suffix).
+ */
+const deferPackages = {
+  name: 'defer-packages',
+  setup(b) {
+    const filter = new RegExp(`^(${deferred.join('|').replaceAll('/', '\\/')})(\\?real)?$`);
+    b.onResolve({ filter }, async (args) => {
+      if (args.pluginData === 'real') return undefined; // esbuild's own resolution, asked for below
+      const name = args.path.split('?')[0];
+      if (args.namespace !== 'deferred') return { path: name, namespace: 'deferred' };
+      // The stand-in's own require: the real module.
+      if (name.startsWith('node:')) return { path: name, external: true };
+      return b.resolve(name, { resolveDir: root, kind: args.kind, pluginData: 'real' });
+    });
+    b.onLoad({ filter: /.*/, namespace: 'deferred' }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default');
+      const getters = names.map((n) => `  get ${JSON.stringify(n)}() { return load()[${JSON.stringify(n)}]; },`);
+      // A Node module's default export is the module itself.
+      if (args.path.startsWith('node:')) getters.push('  get default() { return load(); },');
+      return {
+        contents: `let real;\nconst load = () => (real ??= require(${JSON.stringify(`${args.path}?real`)}));\n`
+          + `module.exports = {\n  __esModule: true,\n${getters.join('\n')}\n};\n`,
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
+const result = await build({
+  entryPoints: [path.join(dist, 'src/cli/entry.js')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // The tree-sitter package loads its native binding itself; the grammar's is required by path.
+  external: ['tree-sitter', '*.node'],
+  plugins: [importMetaUrl, deferPackages],
+  banner: {
+    js: 'const __tsportableModuleUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
+  },
+  write: false,
+  logLevel: 'warning',
+  logOverride: { 'empty-import-meta': 'error' },
+});
+if (result.warnings.length > 0) process.exit(1);
+
+// The first line names this build: bin/tsportable.js keys the code cache by it.
+const code = result.outputFiles[0].contents;
+// Code compiled with a cache has no loader for `import()` of what is not bundled (esbuild keeps it as it is).
+const dynamic = /\bimport\((?!\))/.exec(result.outputFiles[0].text);
+if (dynamic) {
+  const line = result.outputFiles[0].text.slice(0, dynamic.index).split('\n').length;
+  console.error(`bundle: an import() of a module outside the bundle (dist/tsportable.cjs:${line} before the banner); import it statically`);
+  process.exit(1);
+}
+const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
+writeFileSync(outfile, Buffer.concat([Buffer.from(`/* tsportable build ${id} */\n`), code]));
+for (const name of readdirSync(dist)) {
+  if (/^tsportable\.\w+\..*\.v8cache$/.test(name) && !name.startsWith(`tsportable.${id}.`)) rmSync(path.join(dist, name), { force: true });
+}
