@@ -7,8 +7,7 @@
  * parsed them itself) and the binding's parse and copy of the tree alone.
  * Times are the fastest of several runs.
  */
-import { parseNix, parseTree } from '../src/eval/syntax/parse.js';
-import { parseFlat } from '../src/eval/syntax/treeSitter.js';
+import { parseFlatTree, parseNix, parseTree } from '../src/eval/syntax/parse.js';
 import type { BenchRow } from './main.js';
 
 function block(i: number): string {
@@ -60,7 +59,7 @@ export async function bench(): Promise<BenchRow[]> {
   const lines = text.split('\n').length;
   const full = timeMs(() => parseNix(text, '/bench/default.nix', { baseDir: '/bench' }), 15);
   const treeOnly = timeMs(() => parseTree(text), 15);
-  const flatOnly = timeMs(() => parseFlat(text), 15);
+  const flatOnly = timeMs(() => parseFlatTree(text), 15);
   return [
     { name: 'parse+lower', value: +(mb / (full / 1000)).toFixed(2), unit: 'MB/s', note: `${lines} lines, ${(mb * 1000).toFixed(0)} kB, ${full.toFixed(1)} ms` },
     { name: 'tree-sitter package: parse only', value: +(mb / (treeOnly / 1000)).toFixed(2), unit: 'MB/s', note: `${treeOnly.toFixed(1)} ms (baseline, same run)` },

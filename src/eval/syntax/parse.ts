@@ -67,6 +67,11 @@ export function parseNix(text: string, sourcePath: string, opts: ParseOptions): 
   }
 }
 
+/** The flat tree of `text` (flatTree.ts), with the grammar's gaps patched as described above: the parse alone, for benchmarks. */
+export function parseFlatTree(text: string): FlatTree {
+  return new FlatTree(parseFlat(patchForGrammar(text)));
+}
+
 /** The tree-sitter tree of `text` (from the `tree-sitter` package), with the grammar's gaps patched as described above. */
 export function parseTree(text: string): Tree {
   return nixParser().parse(patchForGrammar(text));
@@ -81,9 +86,14 @@ function patchForGrammar(text: string): string {
   if (patched.includes('~/${')) patched = patched.replace(/~\/\$\{/g, './${');
   const commas = trailingFormalCommas(patched);
   if (commas.length > 0) {
-    const chars = patched.split('');
-    for (const index of commas) chars[index] = ' ';
-    patched = chars.join('');
+    const parts: string[] = [];
+    let from = 0;
+    for (const index of commas) {
+      parts.push(patched.slice(from, index));
+      from = index + 1;
+    }
+    parts.push(patched.slice(from));
+    patched = parts.join(' ');
   }
   return patched;
 }
