@@ -5,10 +5,13 @@
  * the Nix store), and the top-level value selected the way nix-build and
  * nix-instantiate select it.
  */
+import { join } from 'node:path';
 import { createBridge, type Bridge } from '../bridge/index.js';
 import { portableServiceSpecOf, type PortableServiceSpec } from '../builders/index.js';
 import { NixError } from '../eval/errors.js';
 import { createEvaluator, type Evaluator } from '../eval/index.js';
+import { diskParseCache } from '../eval/syntax/parseCache.js';
+import { cacheRoot } from '../image/cache.js';
 import { NixAttrs, type Lazy } from '../eval/value/index.js';
 import { showType } from '../eval/value/types.js';
 import { autoArgsMap, evalRoot } from './autoArgs.js';
@@ -30,7 +33,7 @@ export function openSession(input: EvalInput, options: { readonly progress: bool
     progress: options.progress,
   });
   bridge.install();
-  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });
+  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd, parseCache: diskParseCache(join(cacheRoot(), 'syntax')) });
   return { ev, bridge, autoArgs: autoArgsMap(ev, input) };
 }
 

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { NixError } from './errors.js';
 import type { Span } from './span.js';
 import { parseNix } from './syntax/parse.js';
+import type { ParseCache } from './syntax/parseCache.js';
 import {
   type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda, isForeign,
 } from './value/index.js';
@@ -38,6 +39,8 @@ export interface EvaluatorOptions {
   readonly searchPath?: readonly string[];
   /** Relative search-path entries are resolved against it. Default: process.cwd(). */
   readonly cwd?: string;
+  /** Where files' syntax trees are kept between runs (syntax/parseCache.ts); default: none, every file is parsed. */
+  readonly parseCache?: ParseCache;
 }
 
 export interface Evaluator {
@@ -70,6 +73,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
   const { globals, builtins } = makeGlobals();
   const importCache = new Map<string, Thunk>();
   const findCache = new Map<string, string>();
+  const parseFile = (file: string, span: Span | undefined) => parseSourceFile(file, span, opts.parseCache);
 
   const state: EvalState = {
     globals,
@@ -159,14 +163,15 @@ function resolveImport(p: string, span: Span | undefined): string {
   return st.isDirectory() ? path.join(p, 'default.nix') : p;
 }
 
-function parseFile(file: string, span: Span | undefined) {
+function parseSourceFile(file: string, span: Span | undefined, cache: ParseCache | undefined) {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
     throw new NixError('eval', `path '${file}' does not exist`, span);
   }
-  return parseNix(text, file, { baseDir: path.dirname(file) });
+  const opts = { baseDir: path.dirname(file) };
+  return cache ? cache.parse(text, file, opts) : parseNix(text, file, opts);
 }
 
 /** The base environment: every builtin as `builtins.name` and `__name`, the global ones by name. */

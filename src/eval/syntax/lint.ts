@@ -20,6 +20,13 @@ export const lintSettings: Record<LintName, DiagnoseLevel> = {
   'lint-absolute-path-literals': 'ignore',
 };
 
+let warnings = 0;
+
+/** How many warnings the parser has given in this process (the parse cache keeps no tree that warned). */
+export function parserWarnings(): number {
+  return warnings;
+}
+
 /** Puts every lint back to `ignore` (tests, and each CLI run before applying its options). */
 export function resetLints(): void {
   for (const name of LINT_NAMES) lintSettings[name] = 'ignore';
@@ -35,6 +42,7 @@ export function lint(name: LintName, span: Span, message: (fatal: boolean) => st
   if (level === 'ignore') return;
   const text = `${message(level === 'fatal')} (${name})`;
   if (level === 'fatal') throw new NixError('parse', text, span);
+  warnings++;
   diagnostics.warn({ message: text, span, trace: [] });
 }
 
@@ -43,6 +51,7 @@ export function lint(name: LintName, span: Span, message: (fatal: boolean) => st
  * (NixOS/nix#11118), a plain one: the position is part of the text, no code frame.
  */
 export function warnCursedOr(span: Span, snippet: string): void {
+  warnings++;
   diagnostics.write(
     `warning: at ${span.source.path}:${span.line}:${span.column}: This expression uses \`or\` as an identifier in a way that will change in a future Nix release.\n`
       + 'Wrap this entire expression in parentheses to preserve its current meaning:\n'

@@ -1,0 +1,520 @@
+/**
+ * A lowered syntax tree (ast.ts) as bytes and back, for the parse cache
+ * (parseCache.ts). Decoding must give exactly the tree lowering gives: the
+ * same nodes, fields, strings (lone surrogates included: the bytes of a file
+ * that are not UTF-8 are lone surrogates in its text, see value/bytes.ts),
+ * span offsets and lambda names; and it must be cheaper than lowering, which
+ * is the point.
+ *
+ * Layout: a header, the strings, the structure.
+ * - Header: `Layout.Magic`, the byte length of the strings, and a checksum of
+ *   all that follows (a damaged entry is refused, never decoded into a
+ *   different tree).
+ * - Strings: one JSON array, every distinct string once (JSON escapes lone
+ *   surrogates, and JSON.parse is the fastest way V8 has to make strings).
+ * - Structure: int32s, nodes in preorder: a tag, the span's start and end
+ *   (UTF-16 offsets into the source), then the node's fields; strings are
+ *   indexes into the array, lists are a count then their elements. Spans are
+ *   rebuilt against the source's PositionTable, so a decoded tree computes
+ *   lines and columns as a lowered one does.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  AttrDef, AttrName, Attrs, BinaryOperator, DynamicAttr, Expr, Formal, Lambda, Str, Var,
+} from './ast.js';
+import type { PositionTable } from './positions.js';
+import type { Span } from '../span.js';
+
+const enum Layout {
+  /** "TSA1": the format; any change to it changes this. */
+  Magic = 0x31415354,
+  /** Bytes of the sha256 kept as the checksum. */
+  ChecksumBytes = 16,
+  /** Magic, string bytes, then the checksum. */
+  HeaderBytes = 8 + ChecksumBytes,
+}
+
+const enum Tag {
+  Int, BigInt, Float, String, Path, SearchPath, Var, Select, HasAttr, Attrs, Let, List,
+  Lambda, Call, With, If, Assert, BinOp, Not, Neg,
+}
+
+/** Marks a text part of a string or path (any other part is an expression, whose tag is >= 0). */
+const TEXT_PART = -1;
+const NONE = -1;
+
+const FORMS: ReadonlyArray<Str['form']> = ['double', 'indented', 'uri'];
+const BASES = ['absolute', 'relative', 'home'] as const;
+const OPERATORS: readonly BinaryOperator[] = ['==', '!=', '<', '<=', '>', '>=', '&&', '||', '->', '+', '-', '*', '/', '++', '//'];
+const ATTR_DEF_KINDS: ReadonlyArray<AttrDef['kind']> = ['plain', 'inherit', 'inheritFrom'];
+
+/** Thrown for bytes that are not a tree this code wrote. */
+export class CorruptTree extends Error {}
+
+// ---- encoding -------------------------------------------------------------
+
+class Writer {
+  ints = new Int32Array(1024);
+  n = 0;
+  private readonly strings = new Map<string, number>();
+
+  int(x: number): void {
+    if (this.n === this.ints.length) {
+      const grown = new Int32Array(this.ints.length * 2);
+      grown.set(this.ints);
+      this.ints = grown;
+    }
+    this.ints[this.n++] = x;
+  }
+
+  string(s: string): void {
+    let i = this.strings.get(s);
+    if (i === undefined) {
+      i = this.strings.size;
+      this.strings.set(s, i);
+    }
+    this.int(i);
+  }
+
+  span(s: Span): void {
+    const o = s as Span & { start?: number; end?: number };
+    if (typeof o.start !== 'number' || typeof o.end !== 'number') throw new Error('astCodec: a span without offsets');
+    this.int(o.start);
+    this.int(o.end);
+  }
+
+  stringTable(): string {
+    return JSON.stringify([...this.strings.keys()]);
+  }
+}
+
+/** The bytes of a lowered tree. Throws (RangeError included) for a tree too deep to walk here: it is then not cached. */
+export function encodeTree(e: Expr): Uint8Array {
+  const w = new Writer();
+  encode(w, e);
+  const strings = Buffer.from(w.stringTable(), 'utf8');
+  const padding = (4 - (strings.length % 4)) % 4;
+  const body = Buffer.alloc(strings.length + padding + w.n * 4);
+  strings.copy(body, 0);
+  Buffer.from(w.ints.buffer, 0, w.n * 4).copy(body, strings.length + padding);
+  const header = Buffer.alloc(Layout.HeaderBytes);
+  header.writeUInt32LE(Layout.Magic, 0);
+  header.writeUInt32LE(strings.length, 4);
+  checksum(body).copy(header, 8);
+  return Buffer.concat([header, body]);
+}
+
+function checksum(body: Uint8Array): Buffer {
+  return createHash('sha256').update(body).digest().subarray(0, Layout.ChecksumBytes);
+}
+
+function encodeParts(w: Writer, parts: ReadonlyArray<string | Expr>): void {
+  w.int(parts.length);
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      w.int(TEXT_PART);
+      w.string(p);
+    } else encode(w, p);
+  }
+}
+
+function encodeAttrNames(w: Writer, path: ReadonlyArray<AttrName>): void {
+  w.int(path.length);
+  for (const a of path) {
+    if (a.kind === 'static') {
+      w.int(0);
+      w.span(a.span);
+      w.string(a.name);
+    } else {
+      w.int(1);
+      w.span(a.span);
+      encode(w, a.expr);
+    }
+  }
+}
+
+function encodeBindings(w: Writer, attrs: ReadonlyMap<string, AttrDef>, inheritFrom: ReadonlyArray<Expr>): void {
+  w.int(attrs.size);
+  for (const [name, def] of attrs) {
+    w.string(name);
+    w.int(ATTR_DEF_KINDS.indexOf(def.kind));
+    w.span(def.nameSpan);
+    if (def.kind === 'inheritFrom') w.int(def.from);
+    else encode(w, def.value);
+  }
+  w.int(inheritFrom.length);
+  for (const e of inheritFrom) encode(w, e);
+}
+
+function encode(w: Writer, e: Expr): void {
+  switch (e.kind) {
+    case 'int':
+      if (e.value >= -0x80000000n && e.value <= 0x7fffffffn) {
+        w.int(Tag.Int);
+        w.span(e.span);
+        w.int(Number(e.value));
+      } else {
+        w.int(Tag.BigInt);
+        w.span(e.span);
+        w.string(String(e.value));
+      }
+      return;
+    case 'float':
+      w.int(Tag.Float);
+      w.span(e.span);
+      w.string(e.text);
+      if (Number(e.text) !== e.value && !(Number.isNaN(e.value) && Number.isNaN(Number(e.text)))) {
+        throw new Error('astCodec: a float whose value is not its text');
+      }
+      return;
+    case 'string':
+      w.int(Tag.String);
+      w.span(e.span);
+      w.int(FORMS.indexOf(e.form));
+      encodeParts(w, e.parts);
+      if (e.nixParts) {
+        w.int(1);
+        encodeParts(w, e.nixParts);
+      } else w.int(0);
+      return;
+    case 'path':
+      w.int(Tag.Path);
+      w.span(e.span);
+      w.int(BASES.indexOf(e.base));
+      encodeParts(w, e.parts);
+      return;
+    case 'searchPath':
+      w.int(Tag.SearchPath);
+      w.span(e.span);
+      w.string(e.path);
+      return;
+    case 'var':
+      w.int(Tag.Var);
+      w.span(e.span);
+      w.string(e.name);
+      return;
+    case 'select':
+      w.int(Tag.Select);
+      w.span(e.span);
+      encode(w, e.expr);
+      encodeAttrNames(w, e.path);
+      if (e.fallback) {
+        w.int(1);
+        encode(w, e.fallback);
+      } else w.int(0);
+      return;
+    case 'hasAttr':
+      w.int(Tag.HasAttr);
+      w.span(e.span);
+      encode(w, e.expr);
+      encodeAttrNames(w, e.path);
+      return;
+    case 'attrs':
+      w.int(Tag.Attrs);
+      w.span(e.span);
+      w.int(e.rec ? 1 : 0);
+      encodeBindings(w, e.attrs, e.inheritFrom);
+      w.int(e.dynamic.length);
+      for (const d of e.dynamic) {
+        w.span(d.span);
+        encode(w, d.name);
+        encode(w, d.value);
+      }
+      return;
+    case 'let':
+      w.int(Tag.Let);
+      w.span(e.span);
+      encodeBindings(w, e.attrs, e.inheritFrom);
+      encode(w, e.body);
+      return;
+    case 'list':
+      w.int(Tag.List);
+      w.span(e.span);
+      w.int(e.elems.length);
+      for (const x of e.elems) encode(w, x);
+      return;
+    case 'lambda':
+      w.int(Tag.Lambda);
+      w.span(e.span);
+      if (e.param === undefined) w.int(NONE);
+      else w.string(e.param);
+      if (e.formals) {
+        w.int(e.formals.entries.length);
+        for (const f of e.formals.entries) {
+          w.string(f.name);
+          w.span(f.span);
+          if (f.fallback) {
+            w.int(1);
+            encode(w, f.fallback);
+          } else w.int(0);
+        }
+        w.int(e.formals.ellipsis ? 1 : 0);
+      } else w.int(NONE);
+      encode(w, e.body);
+      if (e.name === undefined) w.int(NONE);
+      else w.string(e.name);
+      return;
+    case 'call':
+      w.int(Tag.Call);
+      w.span(e.span);
+      encode(w, e.fn);
+      w.int(e.args.length);
+      for (const a of e.args) encode(w, a);
+      return;
+    case 'with':
+      w.int(Tag.With);
+      w.span(e.span);
+      encode(w, e.env);
+      encode(w, e.body);
+      return;
+    case 'if':
+      w.int(Tag.If);
+      w.span(e.span);
+      encode(w, e.cond);
+      encode(w, e.then);
+      encode(w, e.else);
+      return;
+    case 'assert':
+      w.int(Tag.Assert);
+      w.span(e.span);
+      encode(w, e.cond);
+      encode(w, e.body);
+      return;
+    case 'binop':
+      w.int(Tag.BinOp);
+      w.span(e.span);
+      w.int(OPERATORS.indexOf(e.op));
+      w.span(e.opSpan);
+      encode(w, e.left);
+      encode(w, e.right);
+      return;
+    case 'not':
+    case 'neg':
+      w.int(e.kind === 'not' ? Tag.Not : Tag.Neg);
+      w.span(e.span);
+      encode(w, e.expr);
+      return;
+  }
+}
+
+// ---- decoding -------------------------------------------------------------
+
+/** The tree `bytes` holds, with spans in `table`. @throws CorruptTree (or RangeError, for a tree too deep to rebuild here). */
+export function decodeTree(bytes: Uint8Array, table: PositionTable): Expr {
+  if (bytes.byteLength < Layout.HeaderBytes) throw new CorruptTree('too short');
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.readUInt32LE(0) !== Layout.Magic) throw new CorruptTree('not a syntax tree of this version');
+  const stringBytes = view.readUInt32LE(4);
+  const body = view.subarray(Layout.HeaderBytes);
+  if (!checksum(body).equals(view.subarray(8, Layout.HeaderBytes))) throw new CorruptTree('checksum mismatch');
+  const intsStart = stringBytes + ((4 - (stringBytes % 4)) % 4);
+  if (intsStart > body.length || (body.length - intsStart) % 4 !== 0) throw new CorruptTree('bad lengths');
+  const strings = JSON.parse(body.toString('utf8', 0, stringBytes)) as unknown;
+  if (!Array.isArray(strings)) throw new CorruptTree('bad string table');
+  // Copied: the ints must be aligned, and the file's buffer need not be.
+  const ints = new Int32Array(body.buffer.slice(body.byteOffset + intsStart, body.byteOffset + body.length));
+  const r = new Reader(ints, strings as string[], table);
+  const e = r.expr();
+  if (r.at !== ints.length) throw new CorruptTree('trailing data');
+  return e;
+}
+
+class Reader {
+  at = 0;
+  constructor(private readonly ints: Int32Array, private readonly strings: readonly string[], private readonly table: PositionTable) {}
+
+  int(): number {
+    if (this.at >= this.ints.length) throw new CorruptTree('truncated');
+    return this.ints[this.at++];
+  }
+
+  /** A count of things that follow, each at least one int. */
+  count(): number {
+    const n = this.int();
+    if (n < 0 || n > this.ints.length - this.at) throw new CorruptTree('bad count');
+    return n;
+  }
+
+  string(): string {
+    const i = this.int();
+    const s = this.strings[i];
+    if (typeof s !== 'string') throw new CorruptTree('bad string index');
+    return s;
+  }
+
+  optionalString(): string | undefined {
+    if (this.ints[this.at] === NONE) {
+      this.at++;
+      return undefined;
+    }
+    return this.string();
+  }
+
+  flag(): boolean {
+    const f = this.int();
+    if (f !== 0 && f !== 1) throw new CorruptTree('bad flag');
+    return f === 1;
+  }
+
+  span(): Span {
+    const start = this.int();
+    const end = this.int();
+    if (start < 0 || end < start) throw new CorruptTree('bad span');
+    return this.table.span(start, end);
+  }
+
+  choice<T>(values: readonly T[]): T {
+    const v = values[this.int()];
+    if (v === undefined) throw new CorruptTree('bad choice');
+    return v;
+  }
+
+  parts(): Array<string | Expr> {
+    const n = this.count();
+    const parts: Array<string | Expr> = [];
+    for (let i = 0; i < n; i++) {
+      if (this.ints[this.at] === TEXT_PART) {
+        this.at++;
+        parts.push(this.string());
+      } else parts.push(this.expr());
+    }
+    return parts;
+  }
+
+  attrNames(): AttrName[] {
+    const n = this.count();
+    const path: AttrName[] = [];
+    for (let i = 0; i < n; i++) {
+      const dynamic = this.flag();
+      const span = this.span();
+      path.push(dynamic ? { kind: 'dynamic', expr: this.expr(), span } : { kind: 'static', name: this.string(), span });
+    }
+    return path;
+  }
+
+  /** The bindings of a set or let, as BindingsBuilder makes them. */
+  bindings(): { attrs: Map<string, AttrDef>; inheritFrom: Expr[] } {
+    const attrs = new Map<string, AttrDef>();
+    const n = this.count();
+    for (let i = 0; i < n; i++) {
+      const name = this.string();
+      const kind = this.choice(ATTR_DEF_KINDS);
+      const nameSpan = this.span();
+      if (kind === 'inheritFrom') attrs.set(name, { kind, from: this.int(), nameSpan });
+      else if (kind === 'plain') attrs.set(name, { kind, value: this.expr(), nameSpan });
+      else {
+        const value = this.expr();
+        if (value.kind !== 'var') throw new CorruptTree('inherit of a non-variable');
+        attrs.set(name, { kind, value, nameSpan });
+      }
+    }
+    const inheritFrom: Expr[] = [];
+    const m = this.count();
+    for (let i = 0; i < m; i++) inheritFrom.push(this.expr());
+    return { attrs, inheritFrom };
+  }
+
+  expr(): Expr {
+    const tag = this.int() as Tag;
+    const span = this.span();
+    switch (tag) {
+      case Tag.Int: return { kind: 'int', value: BigInt(this.int()), span };
+      case Tag.BigInt: return { kind: 'int', value: BigInt(this.string()), span };
+      case Tag.Float: {
+        const text = this.string();
+        return { kind: 'float', value: Number(text), text, span };
+      }
+      case Tag.String: {
+        const form = this.choice(FORMS);
+        const parts = this.parts();
+        if (this.flag()) return { kind: 'string', parts, nixParts: this.parts(), form, span };
+        return { kind: 'string', parts, form, span };
+      }
+      case Tag.Path: {
+        const base = this.choice(BASES);
+        return { kind: 'path', base, parts: this.parts(), span };
+      }
+      case Tag.SearchPath: return { kind: 'searchPath', path: this.string(), span };
+      case Tag.Var: return { kind: 'var', name: this.string(), span } satisfies Var;
+      case Tag.Select: {
+        const expr = this.expr();
+        const path = this.attrNames();
+        return this.flag() ? { kind: 'select', expr, path, fallback: this.expr(), span } : { kind: 'select', expr, path, span };
+      }
+      case Tag.HasAttr: {
+        const expr = this.expr();
+        return { kind: 'hasAttr', expr, path: this.attrNames(), span };
+      }
+      case Tag.Attrs: {
+        const rec = this.flag();
+        const { attrs, inheritFrom } = this.bindings();
+        const dynamic: DynamicAttr[] = [];
+        const n = this.count();
+        for (let i = 0; i < n; i++) {
+          const at = this.span();
+          const name = this.expr();
+          dynamic.push({ name, value: this.expr(), span: at });
+        }
+        return { kind: 'attrs', rec, attrs, dynamic, inheritFrom, span } satisfies Attrs;
+      }
+      case Tag.Let: {
+        const { attrs, inheritFrom } = this.bindings();
+        return { kind: 'let', attrs, inheritFrom, body: this.expr(), span };
+      }
+      case Tag.List: {
+        const n = this.count();
+        const elems: Expr[] = [];
+        for (let i = 0; i < n; i++) elems.push(this.expr());
+        return { kind: 'list', elems, span };
+      }
+      case Tag.Lambda: {
+        const param = this.optionalString();
+        let formals: Lambda['formals'];
+        if (this.ints[this.at] === NONE) this.at++;
+        else {
+          const entries: Formal[] = [];
+          const n = this.count();
+          for (let i = 0; i < n; i++) {
+            const name = this.string();
+            const at = this.span();
+            entries.push(this.flag() ? { name, fallback: this.expr(), span: at } : { name, span: at });
+          }
+          formals = { entries, ellipsis: this.flag() };
+        }
+        const lambda: Lambda = { kind: 'lambda', param, formals, body: this.expr(), span };
+        const name = this.optionalString();
+        if (name !== undefined) lambda.name = name;
+        return lambda;
+      }
+      case Tag.Call: {
+        const fn = this.expr();
+        const n = this.count();
+        const args: Expr[] = [];
+        for (let i = 0; i < n; i++) args.push(this.expr());
+        return { kind: 'call', fn, args, span };
+      }
+      case Tag.With: {
+        const env = this.expr();
+        return { kind: 'with', env, body: this.expr(), span };
+      }
+      case Tag.If: {
+        const cond = this.expr();
+        const then = this.expr();
+        return { kind: 'if', cond, then, else: this.expr(), span };
+      }
+      case Tag.Assert: {
+        const cond = this.expr();
+        return { kind: 'assert', cond, body: this.expr(), span };
+      }
+      case Tag.BinOp: {
+        const op = this.choice(OPERATORS);
+        const opSpan = this.span();
+        const left = this.expr();
+        return { kind: 'binop', op, left, right: this.expr(), span, opSpan };
+      }
+      case Tag.Not: return { kind: 'not', expr: this.expr(), span };
+      case Tag.Neg: return { kind: 'neg', expr: this.expr(), span };
+      default: throw new CorruptTree('bad tag');
+    }
+  }
+}

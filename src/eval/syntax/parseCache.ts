@@ -1,0 +1,113 @@
+/**
+ * Lowered syntax trees kept on disk, so that a file read again (nixpkgs' lib
+ * on every run, the user's own files on every rebuild) is neither parsed nor
+ * lowered again: its tree is decoded (astCodec.ts), several times faster.
+ *
+ * A tree is found by a key over everything it depends on: the source text
+ * (hashed exactly, lone surrogates included), the file's path (spans name
+ * it), the directory relative paths resolve against, $HOME (for `~/` paths),
+ * and the code that lowered it (a hash of this directory's compiled modules,
+ * so a changed parser never meets an old tree). A changed file has another
+ * key: its old tree is never used.
+ *
+ * What is not cached: a tree whose lowering warned (the cursed `or`), so that
+ * the warning is given again on every run, and anything parsed while a lint
+ * setting is on (its findings are warnings or errors of each run).
+ *
+ * The cache may be missing, unreadable, unwritable or damaged: each of those
+ * falls back to parsing, silently. Entries are written to a temporary name
+ * and renamed, so that a reader never sees half of one.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Expr } from './ast.js';
+import { decodeTree, encodeTree } from './astCodec.js';
+import { lintSettings, LINT_NAMES, parserWarnings } from './lint.js';
+import { parseNix, type ParseOptions } from './parse.js';
+import { PositionTable } from './positions.js';
+
+/** What the evaluator parses files with (createEvaluator's `parseCache`). */
+export interface ParseCache {
+  /** As parseNix, from the cache when it can. */
+  parse(text: string, sourcePath: string, opts: ParseOptions): Expr;
+}
+
+let codeVersion: string | undefined;
+
+/** A hash of the compiled modules of this directory: the code a cached tree was lowered by. */
+function loweringCode(): string {
+  if (codeVersion === undefined) {
+    const dir = fileURLToPath(new URL('.', import.meta.url));
+    const hash = createHash('sha256');
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
+      hash.update(name).update('\0').update(readFileSync(join(dir, name))).update('\0');
+    }
+    codeVersion = hash.digest('hex');
+  }
+  return codeVersion;
+}
+
+/** A parse cache in `dir` (created when first written to). */
+export function diskParseCache(dir: string): ParseCache {
+  let madeDir = false;
+  const keyOf = (text: string, sourcePath: string, opts: ParseOptions): string => createHash('sha256')
+    .update(loweringCode())
+    .update(JSON.stringify([sourcePath, opts.baseDir, opts.home ?? process.env.HOME ?? '/', text.length]))
+    .update(text, 'utf16le')
+    .digest('hex');
+
+  const store = (file: string, expr: Expr): void => {
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeTree(expr);
+    } catch {
+      return; // a tree too deep to encode here: parsed again next time
+    }
+    const temporary = `${file}.${process.pid}.tmp`;
+    try {
+      if (!madeDir) {
+        mkdirSync(dir, { recursive: true });
+        madeDir = true;
+      }
+      writeFileSync(temporary, bytes);
+      renameSync(temporary, file);
+    } catch {
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // nothing was written
+      }
+    }
+  };
+
+  return {
+    parse(text, sourcePath, opts) {
+      if (LINT_NAMES.some((name) => lintSettings[name] !== 'ignore')) return parseNix(text, sourcePath, opts);
+      let file: string;
+      try {
+        file = join(dir, keyOf(text, sourcePath, opts));
+      } catch {
+        return parseNix(text, sourcePath, opts);
+      }
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = readFileSync(file);
+      } catch {
+        // not cached yet
+      }
+      if (bytes !== undefined) {
+        try {
+          return decodeTree(bytes, new PositionTable({ path: sourcePath, text }));
+        } catch {
+          // damaged, or too deep to decode here: parsed below (and written again)
+        }
+      }
+      const warnings = parserWarnings();
+      const expr = parseNix(text, sourcePath, opts);
+      if (parserWarnings() === warnings) store(file, expr);
+      return expr;
+    },
+  };
+}

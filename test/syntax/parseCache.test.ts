@@ -1,0 +1,234 @@
+/**
+ * The parse cache (syntax/parseCache.ts, astCodec.ts): a tree read back from
+ * the cache is the tree lowering gives, field for field, span for span; a
+ * changed file never gets its old tree; a damaged, unreadable or unwritable
+ * cache falls back to parsing without a word; results are the same with and
+ * without it; trees whose lowering warned are not kept.
+ */
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { execSync } from 'node:child_process';
+import { decodeTree, encodeTree, CorruptTree } from '../../src/eval/syntax/astCodec.js';
+import { parseNix } from '../../src/eval/syntax/parse.js';
+import { diskParseCache } from '../../src/eval/syntax/parseCache.js';
+import { PositionTable } from '../../src/eval/syntax/positions.js';
+import { lintSettings, resetLints } from '../../src/eval/syntax/lint.js';
+import { diagnostics } from '../../src/eval/diagnostics.js';
+import { createEvaluator } from '../../src/eval/index.js';
+import { packageRoot } from '../../src/paths.js';
+import { FLAKE, NIXPKGS_STYLE, PORTABLE } from './samples.js';
+
+/** Everything about a tree that anything could observe: kinds, fields in order, strings, numbers, spans with lines and columns. */
+function shape(x: unknown): unknown {
+  if (typeof x === 'bigint') return `${x}n`;
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(shape);
+  if (x instanceof Map) return { map: [...x].map(([k, v]) => [k, shape(v)]) };
+  const o = x as Record<string, unknown>;
+  if ('table' in o && 'start' in o) {
+    const s = o as unknown as { start: number; end: number; line: number; column: number; endLine: number; endColumn: number; source: { path: string } };
+    return { span: [s.start, s.end, s.line, s.column, s.endLine, s.endColumn, s.source.path] };
+  }
+  return Object.keys(o).map((k) => [k, shape(o[k])]);
+}
+
+const opts = { baseDir: '/dir/sub', home: '/home/u' };
+
+function roundTrip(text: string, path = '/dir/sub/file.nix'): { lowered: unknown; decoded: unknown } {
+  const lowered = parseNix(text, path, opts);
+  const decoded = decodeTree(encodeTree(lowered), new PositionTable({ path, text }));
+  return { lowered: shape(lowered), decoded: shape(decoded) };
+}
+
+/** Constructs lowering handles specially, each once. */
+const SNIPPETS = [
+  '1', '-9223372036854775807', '9223372036854775807', '2147483648', '-2147483648', '0.5', '1e10', '.5e-3', '007',
+  '"a\\n${b}\\tc$${d}"', "''\n  a\n    ''${b}\n  '''c ${d}\n  ''\\n''", "''''", '""', 'http://example.org/a,b', 'github:NixOS/nixpkgs',
+  './a/../b', './x/${y}.nix', '~/cfg', '~/${x}', '/abs/path', 'a/b', '<nixpkgs>', '<nixpkgs/lib>',
+  'x: y: x', '{ a, b ? 1, ... }@args: a', 'args@{ a }: a', '{ }: 1', 'let { body = 1; }',
+  'rec { a = 1; b = a; }', '{ a.b.c = 1; a.d = 2; a = { e = 3; }; }', '{ ${x} = 1; "${y}z" = 2; "lit" = 3; ${"lit2"} = 4; }',
+  'let inherit (a) b c; inherit d; e = 1; in e', '{ inherit (a.b) c; inherit (d) e; }', 'let a = 1; in a',
+  'a.b.c or d', 'a ? b.c', 'a."b${c}".d', 'f a b (c d)', '(f a) b', 'a // b // c', 'a//b', '1 + 2 * 3 - 4 / 5', 'a ++ b',
+  '!a && b || c -> d', 'a == b', 'a < b', 'a >= b', '-a', '- 5', 'if a then b else c', 'assert a; b', 'with a; b',
+  '[ 1 "a" { } [ ] (x: x) ]', '__curPos', 'builtins.map (x: x) [ ]', '{ f = x: x; g = { h = y: y; }; }.f',
+  '"é${x}ü" + \'\'\n  ñ\n\'\'', '"\uD83D\uDE00 ${a} \uDC80\uDCFF"', '# comment\n/* block */ 1',
+];
+
+describe('the tree codec', () => {
+  test.each(SNIPPETS)('round trip of %s', (text) => {
+    const { lowered, decoded } = roundTrip(text);
+    expect(decoded).toEqual(lowered);
+  });
+
+  test('round trip of real-world shaped files', () => {
+    for (const text of [NIXPKGS_STYLE, FLAKE, PORTABLE]) {
+      const { lowered, decoded } = roundTrip(text);
+      expect(decoded).toEqual(lowered);
+    }
+  });
+
+  test('round trip of every .nix file of the repository', () => {
+    const files = execSync('git ls-files "*.nix"', { cwd: packageRoot, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(files.length).toBeGreaterThan(50);
+    let compared = 0;
+    for (const rel of files) {
+      const path = join(packageRoot, rel);
+      const text = readFileSync(path, 'utf8');
+      let lowered;
+      try {
+        lowered = parseNix(text, path, { baseDir: dirname(path), home: '/home/u' });
+      } catch {
+        continue; // fixtures that are meant not to parse
+      }
+      const decoded = decodeTree(encodeTree(lowered), new PositionTable({ path, text }));
+      expect(shape(decoded)).toEqual(shape(lowered));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(50);
+  });
+
+  test('lone surrogates (bytes that are not UTF-8) survive in strings and names', () => {
+    const text = '{ "\uDC80k" = "a\uDCFFb\uDC80"; s = \'\'\n  \uDCC3\n\'\'; }';
+    const { lowered, decoded } = roundTrip(text);
+    expect(decoded).toEqual(lowered);
+    expect(JSON.stringify(decoded)).toContain('a\\udcffb\\udc80');
+  });
+
+  test('damaged bytes are refused, never decoded into another tree', () => {
+    const text = 'let a = { b = 1; c = "text"; }; in a.b + 2';
+    const bytes = encodeTree(parseNix(text, '/f.nix', opts));
+    const table = new PositionTable({ path: '/f.nix', text });
+    const damaged: Uint8Array[] = [bytes.subarray(0, bytes.length - 4), bytes.subarray(0, 10), new Uint8Array(0), Buffer.from('not a tree at all, really not')];
+    for (let i = 0; i < bytes.length; i += 7) {
+      const flipped = Uint8Array.from(bytes);
+      flipped[i] ^= 0x10;
+      damaged.push(flipped);
+    }
+    for (const d of damaged) expect(() => decodeTree(d, table)).toThrow(CorruptTree);
+  });
+});
+
+describe('the parse cache on disk', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tsportable-parse-cache-')); });
+  afterEach(() => {
+    resetLints();
+    chmodSync(dir, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const entries = (d: string) => (existsSync(d) ? readdirSync(d) : []);
+
+  test('a second parse of the same file reads the tree from the cache', () => {
+    const cache = diskParseCache(join(dir, 'syntax'));
+    const first = cache.parse(NIXPKGS_STYLE, '/p/default.nix', opts);
+    expect(entries(join(dir, 'syntax'))).toHaveLength(1);
+    // A damaged entry would be refused; a readable one is what the second parse returns.
+    const second = cache.parse(NIXPKGS_STYLE, '/p/default.nix', opts);
+    expect(second).not.toBe(first);
+    expect(shape(second)).toEqual(shape(first));
+  });
+
+  test('the key covers the path, the base directory and $HOME', () => {
+    const cache = diskParseCache(join(dir, 'syntax'));
+    const text = '[ ./a ~/b ]';
+    cache.parse(text, '/p/a.nix', opts);
+    const other = cache.parse(text, '/q/a.nix', { baseDir: '/q', home: '/home/v' });
+    expect(shape(other)).toEqual(shape(parseNix(text, '/q/a.nix', { baseDir: '/q', home: '/home/v' })));
+    expect(entries(join(dir, 'syntax'))).toHaveLength(2);
+  });
+
+  test('a changed file never gets its old tree, even at the same length', () => {
+    const file = join(dir, 'f.nix');
+    const cacheDir = join(dir, 'syntax');
+    const evaluate = () => {
+      const ev = createEvaluator({ cwd: dir, parseCache: diskParseCache(cacheDir) });
+      return ev.printValue(ev.evalFile(file), { strict: true });
+    };
+    writeFileSync(file, '{ a = 1; }');
+    expect(evaluate()).toBe('{ a = 1; }');
+    expect(evaluate()).toBe('{ a = 1; }');
+    writeFileSync(file, '{ a = 2; }');
+    expect(evaluate()).toBe('{ a = 2; }');
+    writeFileSync(file, '{ b = 2; }');
+    expect(evaluate()).toBe('{ b = 2; }');
+    writeFileSync(file, '{ a = 1; }');
+    expect(evaluate()).toBe('{ a = 1; }');
+  });
+
+  test('damaged entries fall back to parsing, silently, and are written again', () => {
+    const cacheDir = join(dir, 'syntax');
+    const cache = diskParseCache(cacheDir);
+    const text = 'let x = { y = [ 1 2 3 ]; }; in x.y';
+    const expected = shape(parseNix(text, '/f.nix', opts));
+    cache.parse(text, '/f.nix', opts);
+    const [entry] = entries(cacheDir);
+    const path = join(cacheDir, entry!);
+    const good = readFileSync(path);
+    for (const bad of [Buffer.alloc(0), good.subarray(0, good.length >> 1), Buffer.from('garbage'), Buffer.concat([good, Buffer.from([1, 2, 3, 4])])]) {
+      writeFileSync(path, bad);
+      expect(shape(cache.parse(text, '/f.nix', opts))).toEqual(expected);
+      expect(readFileSync(path).equals(good)).toBe(true);
+    }
+  });
+
+  test('an unwritable or impossible cache directory: parsing as without one', () => {
+    const text = '{ a = "b"; }';
+    const expected = shape(parseNix(text, '/f.nix', opts));
+    chmodSync(dir, 0o555);
+    const readOnly = diskParseCache(join(dir, 'syntax'));
+    writeFileSync(join(tmpdir(), `tsportable-not-a-dir-${process.pid}`), 'x');
+    const notADir = diskParseCache(join(tmpdir(), `tsportable-not-a-dir-${process.pid}`, 'syntax'));
+    try {
+      for (const cache of [readOnly, notADir]) {
+        expect(shape(cache.parse(text, '/f.nix', opts))).toEqual(expected);
+        expect(shape(cache.parse(text, '/f.nix', opts))).toEqual(expected);
+      }
+    } finally {
+      rmSync(join(tmpdir(), `tsportable-not-a-dir-${process.pid}`), { force: true });
+    }
+  });
+
+  test('a tree whose lowering warned is not kept: the warning comes again', () => {
+    const lines: string[] = [];
+    const saved = diagnostics.write;
+    diagnostics.write = (l) => { lines.push(l); };
+    try {
+      const cache = diskParseCache(join(dir, 'syntax'));
+      const text = '[ a or ]';
+      cache.parse(text, '/f.nix', opts);
+      cache.parse(text, '/f.nix', opts);
+      expect(lines.filter((l) => l.includes('`or` as an identifier'))).toHaveLength(2);
+      expect(entries(join(dir, 'syntax'))).toHaveLength(0);
+    } finally {
+      diagnostics.write = saved;
+    }
+  });
+
+  test('with a lint setting on, the cache is neither read nor written', () => {
+    const cache = diskParseCache(join(dir, 'syntax'));
+    const text = '[ http://example.org ]';
+    cache.parse(text, '/f.nix', opts);
+    expect(entries(join(dir, 'syntax'))).toHaveLength(1);
+    lintSettings['lint-url-literals'] = 'fatal';
+    expect(() => cache.parse(text, '/f.nix', opts)).toThrow(/URL literals are disallowed/);
+  });
+
+  test('evaluation gives the same results with the cache cold, warm, and without it', () => {
+    const files = ['nix/lib/default.nix', 'test/fixtures/nixpkgs/default.nix'].map((f) => join(packageRoot, f));
+    const cacheDir = join(dir, 'syntax');
+    const exprs = [
+      `let lib = import ${files[0]}; in [ (lib.concatMapStringsSep "," toString [ 1 2 ]) (lib.optionalAttrs true { a = 1; }) (builtins.length (builtins.attrNames lib)) ]`,
+      `(import ${files[1]} { }).lib.version or "none"`,
+    ];
+    const results = (parseCache?: ReturnType<typeof diskParseCache>) => exprs.map((e) => {
+      const ev = createEvaluator({ cwd: dir, parseCache });
+      return ev.printValue(ev.evalExpr(e, dir), { strict: true });
+    });
+    const without = results();
+    expect(results(diskParseCache(cacheDir))).toEqual(without);
+    expect(entries(cacheDir).length).toBeGreaterThan(5);
+    expect(results(diskParseCache(cacheDir))).toEqual(without);
+  });
+});
