@@ -16,6 +16,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { execa } from 'execa';
 import { createBridge } from '../../src/bridge/index.js';
 import { createEvaluator, type Evaluator, type Lazy } from '../../src/eval/index.js';
+import { diskParseCache } from '../../src/eval/syntax/parseCache.js';
 import { runOnBigStack } from '../../src/eval/bigStack.js';
 import { diagnostics } from '../../src/eval/diagnostics.js';
 
@@ -64,7 +65,9 @@ function openEvaluator(req: LibEvalRequest): Evaluator {
     notice: () => {},
   });
   bridge.install();
-  ev = createEvaluator({ searchPath: bridge.searchPath, cwd });
+  // The CLI's parse cache, where the caller chose a cache directory (the lib benchmark does).
+  const cacheDir = process.env.TSPORTABLE_CACHE_DIR;
+  ev = createEvaluator({ searchPath: bridge.searchPath, cwd, parseCache: cacheDir ? diskParseCache(path.join(cacheDir, 'syntax')) : undefined });
   return ev;
 }
 

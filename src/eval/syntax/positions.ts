@@ -7,33 +7,40 @@
  * - Nix's columns count bytes of UTF-8 (`"é" x` puts `x` at column 5), while
  *   the tree-sitter Node binding indexes the JavaScript string in UTF-16 units.
  * Spans are made lazily: a node keeps two offsets, and the line/column pair is
- * computed only when someone reads it (usually only for an error message).
+ * computed only when someone reads it (usually only for an error message);
+ * the table itself is built on the first such read.
  */
 import type { Source, Span } from '../span.js';
 
 export class PositionTable {
-  /** UTF-16 index at which each line starts. */
-  private readonly lineStarts: number[] = [0];
+  /** UTF-16 index at which each line starts; computed when a position is first asked for. */
+  private starts?: number[];
   /** UTF-8 byte offset of each UTF-16 index; absent when the text is ASCII. */
   private byteOffsets?: Uint32Array;
 
-  constructor(readonly source: Source) {
-    const text = source.text;
+  constructor(readonly source: Source) {}
+
+  /** Line starts and byte offsets: most trees never need them (only messages and positions do). */
+  private lineStarts(): number[] {
+    if (this.starts) return this.starts;
+    const text = this.source.text;
+    const starts = [0];
     let ascii = true;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10) this.lineStarts.push(i + 1);
+      if (c === 10) starts.push(i + 1);
       else if (c === 13) {
         if (text.charCodeAt(i + 1) === 10) i++;
-        this.lineStarts.push(i + 1);
+        starts.push(i + 1);
       } else if (c > 127) ascii = false;
     }
     if (!ascii) this.byteOffsets = utf8Offsets(text);
+    return (this.starts = starts);
   }
 
   /** 1-based line and byte column of a UTF-16 index. */
   lineColumn(index: number): { line: number; column: number } {
-    const starts = this.lineStarts;
+    const starts = this.lineStarts();
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
