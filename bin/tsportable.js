@@ -7,9 +7,10 @@
  * The CLI is one bundled file, dist/tsportable.cjs (scripts/bundle.mjs builds
  * it after tsc), compiled with V8's code cache: loading the few hundred
  * modules tsc emits, and compiling them, took longer than Node's own
- * start-up. The cache is written beside the bundle after the first run that
- * finds none (when dist/ is writable). When the bundle is missing or older
- * than tsc's output (only tsc was run), the modules are loaded instead.
+ * start-up. There is one cache per command (each compiles other functions),
+ * written beside the bundle after the first run of that command that finds
+ * none (when dist/ is writable). When the bundle is missing or older than
+ * tsc's output (only tsc was run), the modules are loaded instead.
  *
  * This file is CommonJS (bin/package.json says so): Node starts a CommonJS
  * entry point faster than a module.
@@ -42,7 +43,9 @@ function loadBundle() {
   const Module = require('node:module');
   // The bundle's first line names its build; V8 checks only that the source has the same length.
   const build = /^\/\* tsportable build (\w+) \*\//.exec(source)?.[1] ?? 'unknown';
-  const cacheFile = path.join(dist, `tsportable.${build}.${process.version}-${process.arch}.v8cache`);
+  const name = isMainThread ? process.argv[2] : require('node:worker_threads').workerData.argv[0];
+  const command = /^[a-z]+$/.test(name ?? '') ? name : 'other';
+  const cacheFile = path.join(dist, `tsportable.${build}.${process.version}-${process.arch}.${command}.v8cache`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);

@@ -38,7 +38,7 @@ const importMetaUrl = {
 };
 
 /** Initialised on first use, not when the bundle loads. */
-const deferred = ['execa', 'node:crypto', 'node:child_process', 'node:worker_threads'];
+const deferred = ['execa', 'node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:tty'];
 
 /**
  * An import of a deferred module resolves to a CommonJS stand-in whose
@@ -80,6 +80,9 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // Less to read at each start; names are kept, for the stack of an internal error.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // The tree-sitter package loads its native binding itself; the grammar's is required by path.
   external: ['tree-sitter', '*.node'],
   plugins: [importMetaUrl, deferPackages],
