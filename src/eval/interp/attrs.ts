@@ -12,13 +12,15 @@
 import { NixError } from '../errors.js';
 import { formatPos, type Span } from '../span.js';
 import type * as ast from '../syntax/ast.js';
-import { type Lazy, type Value, Thunk, NixAttrs, AttrShape, isForeign } from '../value/index.js';
+import { type Lazy, type Value, Thunk, NixAttrs, isForeign } from '../value/index.js';
 import { force, forceThunk, forceStringNoContext, typeError } from '../value/force.js';
 import { missingAttr } from '../value/attrs.js';
 import { Scope } from '../compile/scope.js';
 import { type Env, newEnv } from './env.js';
 import type { Code } from './code.js';
 import { compile, compileLazy, compileDeferred, type CompileCtx } from './compile.js';
+import { definitionPositions } from './constants.js';
+import { attrShape } from './shapes.js';
 
 /** Produces one attribute's slot content, given the environment and the shared `inherit (e)` sources. */
 type AttrCode = (env: Env, outer: Env, froms: Lazy[]) => Lazy;
@@ -86,12 +88,6 @@ function selectOne(from: Lazy, name: string, span: Span): Value {
   throw typeError('a set', set, span, 'while selecting an attribute');
 }
 
-function staticPositions(attrs: ReadonlyMap<string, ast.AttrDef>): Map<string, Span> {
-  const m = new Map<string, Span>();
-  for (const [name, def] of attrs) m.set(name, def.nameSpan);
-  return m;
-}
-
 interface DynamicCode { readonly name: Code; readonly value: (env: Env) => Lazy; readonly span: Span }
 
 function compileDynamic(dyn: ReadonlyArray<ast.DynamicAttr>, scope: Scope | undefined, cx: CompileCtx): DynamicCode[] {
@@ -120,13 +116,13 @@ function addDynamic(
 }
 
 export function compileAttrs(e: ast.Attrs, scope: Scope | undefined, cx: CompileCtx): Code {
-  const positions = staticPositions(e.attrs);
+  const positions = definitionPositions(e.attrs);
   if (!e.rec) {
     const b = compileBindings(e.attrs, e.inheritFrom, scope, scope, cx);
     const dyn = compileDynamic(e.dynamic, scope, cx);
     const { names, values } = b;
     const n = names.length;
-    const shape = new AttrShape(names);
+    const shape = attrShape(names);
     return (env) => {
       const froms = b.froms.length ? makeFroms(b, env) : NO_FROMS;
       const vals = new Array<Lazy>(n);
@@ -134,7 +130,7 @@ export function compileAttrs(e: ast.Attrs, scope: Scope | undefined, cx: Compile
       if (dyn.length === 0) return NixAttrs.shaped(shape, vals, positions);
       const map = new Map<string, Lazy>();
       for (let i = 0; i < n; i++) map.set(names[i], vals[i]);
-      const pos = new Map(positions);
+      const pos = new Map(positions());
       addDynamic(map, pos, dyn, env);
       return new NixAttrs(map, pos);
     };
@@ -147,7 +143,7 @@ export function compileAttrs(e: ast.Attrs, scope: Scope | undefined, cx: Compile
   const { names, values } = b;
   const n = names.length;
   const overrides = slots.get('__overrides');
-  const shape = new AttrShape(names);
+  const shape = attrShape(names);
   if (n !== inner.size) throw new Error(`rec set of ${n} bindings in a scope of ${inner.size} slots`);
   return (env) => {
     // The recursive scope's level: its slots are the attribute values.
@@ -160,7 +156,7 @@ export function compileAttrs(e: ast.Attrs, scope: Scope | undefined, cx: Compile
     for (let i = 0; i < n; i++) map.set(names[i], vals[i]);
     if (overrides !== undefined) applyOverrides(map, vals, slots, vals[overrides], e.span);
     if (dyn.length === 0) return new NixAttrs(map, positions);
-    const pos = new Map(positions);
+    const pos = new Map(positions());
     addDynamic(map, pos, dyn, vals);
     return new NixAttrs(map, pos);
   };

@@ -27,6 +27,7 @@ import { compileBinOp, compileNeg } from './operators.js';
 import { compileString, compilePath, compileSearchPath } from './strings.js';
 import { printExpr } from '../syntax/print.js';
 import { positionValue } from '../builtins/attrs.js';
+import { constantPart, constantValue, isConstant } from './constants.js';
 
 export interface CompileCtx {
   readonly globals: ReadonlyMap<string, Lazy>;
@@ -44,9 +45,9 @@ export function compile(e: ast.Expr, scope: Scope | undefined, cx: CompileCtx): 
     case 'var': return compileVar(e, scope, cx);
     case 'select': return compileSelect(e, scope, cx);
     case 'hasAttr': return compileHasAttr(e, scope, cx);
-    case 'attrs': return compileAttrs(e, scope, cx);
+    case 'attrs': return isConstant(e) ? () => constantValue(e) : compileAttrs(e, scope, cx);
     case 'let': return compileLet(e, scope, cx);
-    case 'list': return compileList(e, scope, cx);
+    case 'list': return isConstant(e) ? () => constantValue(e) : compileList(e, scope, cx);
     case 'lambda': return compileLambda(e, scope, cx);
     case 'call': return compileCall(e, scope, cx);
     case 'with': return compileWith(e, scope, cx);
@@ -60,21 +61,24 @@ export function compile(e: ast.Expr, scope: Scope | undefined, cx: CompileCtx): 
 
 export function compileLazy(e: ast.Expr, scope: Scope | undefined, cx: CompileCtx): LazyCode {
   switch (e.kind) {
-    case 'int': case 'float': {
-      const v = compile(e, scope, cx)(ROOT_ENV);
-      return () => v;
-    }
-    case 'string': case 'path':
-      if (e.parts.length <= 1 && e.parts.every((p) => typeof p === 'string')) {
-        const v = compile(e, scope, cx)(ROOT_ENV);
+    case 'int': case 'float': case 'string': case 'path':
+      // A literal needs no thunk.
+      if (isConstant(e)) {
+        const v = constantValue(e);
         return () => v;
       }
+      break;
+    case 'list': case 'attrs':
+      // One made of literals is built from the syntax tree when forced (constants.ts).
+      if (isConstant(e)) return () => constantPart(e);
       break;
     case 'var': return compileVarLazy(e, scope, cx);
   }
   const code = compile(e, scope, cx);
   return (env) => Thunk.of(code, env);
 }
+
+
 
 /**
  * Lazy code for a binding of a recursive scope (rec, let, formal defaults):

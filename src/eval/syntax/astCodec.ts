@@ -319,6 +319,10 @@ export function decodeTree(bytes: Uint8Array, table: PositionTable): Expr {
   return e;
 }
 
+/** Shared by every decoded set without dynamic names or `inherit (e)` (most): the tree is read-only. */
+const NO_DYNAMIC: DynamicAttr[] = Object.freeze([]) as unknown as DynamicAttr[];
+const NO_EXPRS: Expr[] = Object.freeze([]) as unknown as Expr[];
+
 class Reader {
   at = 0;
   constructor(private readonly ints: Int32Array, private readonly strings: readonly string[], private readonly table: PositionTable) {}
@@ -408,8 +412,8 @@ class Reader {
         attrs.set(name, { kind, value, nameSpan });
       }
     }
-    const inheritFrom: Expr[] = [];
     const m = this.count();
+    const inheritFrom: Expr[] = m === 0 ? NO_EXPRS : [];
     for (let i = 0; i < m; i++) inheritFrom.push(this.expr());
     return { attrs, inheritFrom };
   }
@@ -448,8 +452,8 @@ class Reader {
       case Tag.Attrs: {
         const rec = this.flag();
         const { attrs, inheritFrom } = this.bindings();
-        const dynamic: DynamicAttr[] = [];
         const n = this.count();
+        const dynamic: DynamicAttr[] = n === 0 ? NO_DYNAMIC : [];
         for (let i = 0; i < n; i++) {
           const at = this.span();
           const name = this.expr();

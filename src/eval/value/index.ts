@@ -136,7 +136,7 @@ export class NixAttrs {
   }
 
   /** A set of the names of `shape` with the values `vals` (same order; not copied, not to be changed). */
-  static shaped(shape: AttrShape, vals: readonly Lazy[], positions?: Map<string, Span>): NixAttrs {
+  static shaped(shape: AttrShape, vals: readonly Lazy[], positions?: Map<string, Span> | (() => Map<string, Span> | undefined)): NixAttrs {
     const s = new NixAttrs(EMPTY_MAP, positions);
     s.flat = undefined;
     s.shape = shape;
