@@ -3,9 +3,11 @@
  * evaluator is synchronous, and some operations must finish during evaluation
  * (`builtins.readFile` of a built path builds it first, as Nix does). Every
  * run is counted, so tests can check that a build takes a small, constant
- * number of Nix processes.
+ * number of Nix processes. Node's spawnSync, not execa: loading execa costs
+ * more than a cached rebuild's whole evaluation, and a synchronous run can
+ * show Nix's progress only once it has ended anyway.
  */
-import { execaSync } from 'execa';
+import { spawnSync } from 'node:child_process';
 
 export type NixProgramName = 'nix-instantiate' | 'nix-store';
 
@@ -30,18 +32,23 @@ export function createNixRunner(env: Record<string, string | undefined> = {}): N
     counts,
     run(program, args, options = {}) {
       counts[program]++;
-      try {
-        const r = execaSync(program, [...args], {
-          reject: false,
-          env,
-          stdin: 'ignore',
-          stderr: options.progress ? ['pipe', 'inherit'] : 'pipe',
-          maxBuffer: 1024 * 1024 * 1024,
-        });
-        return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
-      } catch (e) {
-        return { stdout: '', stderr: `error: cannot run ${program}: ${(e as Error).message}`, exitCode: 127 };
+      const r = spawnSync(program, [...args], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 1024 * 1024 * 1024,
+      });
+      if (r.error !== undefined && r.status === null) {
+        return { stdout: '', stderr: `error: cannot run ${program}: ${r.error.message}`, exitCode: 127 };
       }
+      const stdout = withoutFinalNewline(r.stdout.toString('utf8'));
+      const stderr = withoutFinalNewline(r.stderr.toString('utf8'));
+      // Nix's own progress and messages, on the terminal too.
+      if (options.progress && stderr) process.stderr.write(`${stderr}\n`);
+      return { stdout, stderr, exitCode: r.status ?? 1, signal: r.signal ?? undefined };
     },
   };
+}
+
+function withoutFinalNewline(s: string): string {
+  return s.endsWith('\r\n') ? s.slice(0, -2) : s.endsWith('\n') ? s.slice(0, -1) : s;
 }

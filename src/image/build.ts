@@ -13,6 +13,7 @@ import { chmod, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import { cacheKey, cacheRoot, makeWorkDir, sweepStaleWorkDirs } from './cache.js';
+import { factsIn, fileIdentity, programFile, type Facts } from './facts.js';
 import { exists, removeTree, syncPath } from './files.js';
 import { hasCrossPathHardLinks } from './hardLinks.js';
 import { imageClosure } from './imageClosure.js';
@@ -82,8 +83,11 @@ export async function buildImage(input: ImageInput, options: BuildOptions = {}):
 
 async function build(input: ImageInput, options: BuildOptions, signal: AbortSignal, progress: (p: BuildProgress) => void): Promise<BuildResult> {
   progress({ phase: 'closure', message: 'computing the closure' });
+  const root = cacheRoot(options.cacheDir);
+  // What the key needs that does not change is remembered: a cached image is then found without running anything.
+  const facts = factsIn(join(root, 'facts'));
   const plan = await planScaffold(input);
-  const { references, closure } = await imageClosure(input, plan);
+  const { references, closure } = await imageClosure(input, plan, facts);
   const fileName = `${input.pname}_${input.version}.raw`;
   const key = cacheKey({
     fileName,
@@ -92,11 +96,10 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
     compression: compressionWords(input.compression),
     blockSize: input.blockSize,
     mksquashfs: input.mksquashfs,
-    mksquashfsVersion: await mksquashfsVersion(input.mksquashfs),
+    mksquashfsVersion: await rememberedVersion(facts, input.mksquashfs),
   });
   throwIfAborted(signal);
 
-  const root = cacheRoot(options.cacheDir);
   const resultDir = join(root, key);
   const imagePath = join(resultDir, fileName);
   let cached = true;
@@ -116,6 +119,14 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
     outLink = await replaceLink(linkOption, resultDir);
   }
   return { imagePath, resultDir, outLink, cached, closure, references, key, method };
+}
+
+/** mksquashfs's version line, remembered by the identity of the file that runs (see facts.ts). */
+function rememberedVersion(facts: Facts, program: string): Promise<string> {
+  const file = programFile(program);
+  const identity = file === undefined ? undefined : fileIdentity(file);
+  if (identity === undefined) return mksquashfsVersion(program); // its own error says what is wrong
+  return facts.remember('mksquashfs-version', { program, file, identity }, () => mksquashfsVersion(program));
 }
 
 interface CacheJob {

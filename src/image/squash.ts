@@ -17,6 +17,7 @@ import { storeDir, type StorePath } from './input.js';
 import { mksquashfsOptions } from './squashOptions.js';
 import { excludeLines } from './excludes.js';
 import { interruption } from './interrupt.js';
+import { fileIdentity, programFile } from './facts.js';
 
 export interface SquashJob {
   readonly mksquashfs: string;
@@ -84,19 +85,21 @@ export async function squashByCopy(job: SquashJob): Promise<void> {
 
 const versions = new Map<string, Promise<string>>();
 
-/** The first line of `mksquashfs -version`, part of the cache key. */
+/** The first line of `mksquashfs -version`, part of the cache key (asked once per binary: a replaced file is asked again). */
 export function mksquashfsVersion(program: string): Promise<string> {
-  let v = versions.get(program);
+  const file = programFile(program);
+  const key = `${program}\0${file === undefined ? '' : fileIdentity(file) ?? ''}`;
+  let v = versions.get(key);
   if (!v) {
     v = execa(program, ['-version'], { reject: false }).then((r) => {
       const line = String(r.stdout).split('\n')[0]?.trim() ?? '';
       if (!line.startsWith('mksquashfs version')) {
-        versions.delete(program);
+        versions.delete(key);
         throw new NixError('build', `'${program}' does not look like mksquashfs (${r.failed ? r.shortMessage : `'-version' printed '${line}'`})`);
       }
       return line;
     });
-    versions.set(program, v);
+    versions.set(key, v);
   }
   return v;
 }
