@@ -37,34 +37,34 @@ const importMetaUrl = {
   },
 };
 
-/** Initialised on first use, not when the bundle loads. */
+/**
+ * Initialised on first use, not when the bundle loads. A deferred package is
+ * bundled into a file of its own, dist/deferred/<name>.cjs, read only then
+ * (execa is a third of the CLI's code, and most runs start no process).
+ */
 const deferred = ['execa', 'node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:tty'];
 
 /**
  * An import of a deferred module resolves to a CommonJS stand-in whose
- * exports are getters that require the real module on first use (a bundled
- * package is then initialised by esbuild's runtime; it is reached through the
- * `?real` suffix).
+ * exports are getters that require the real module on first use.
  */
 const deferPackages = {
   name: 'defer-packages',
   setup(b) {
-    const filter = new RegExp(`^(${deferred.join('|').replaceAll('/', '\\/')})(\\?real)?$`);
-    b.onResolve({ filter }, async (args) => {
-      if (args.pluginData === 'real') return undefined; // esbuild's own resolution, asked for below
-      const name = args.path.split('?')[0];
-      if (args.namespace !== 'deferred') return { path: name, namespace: 'deferred' };
-      // The stand-in's own require: the real module.
-      if (name.startsWith('node:')) return { path: name, external: true };
-      return b.resolve(name, { resolveDir: root, kind: args.kind, pluginData: 'real' });
-    });
+    const filter = new RegExp(`^(${deferred.join('|').replaceAll('/', '\\/')})$`);
+    b.onResolve({ filter }, (args) => (args.namespace === 'deferred'
+      ? { path: args.path, external: true } // the stand-in's own require of a Node module
+      : { path: args.path, namespace: 'deferred' }));
     b.onLoad({ filter: /.*/, namespace: 'deferred' }, async (args) => {
       const names = Object.keys(await import(args.path)).filter((n) => n !== 'default');
       const getters = names.map((n) => `  get ${JSON.stringify(n)}() { return load()[${JSON.stringify(n)}]; },`);
       // A Node module's default export is the module itself.
       if (args.path.startsWith('node:')) getters.push('  get default() { return load(); },');
+      const real = args.path.startsWith('node:')
+        ? JSON.stringify(args.path)
+        : `require("node:path").join(__dirname, "deferred", ${JSON.stringify(`${args.path}.cjs`)})`;
       return {
-        contents: `let real;\nconst load = () => (real ??= require(${JSON.stringify(`${args.path}?real`)}));\n`
+        contents: `let real;\nconst load = () => (real ??= require(${real}));\n`
           + `module.exports = {\n  __esModule: true,\n${getters.join('\n')}\n};\n`,
         loader: 'js',
         resolveDir: root,
@@ -73,9 +73,8 @@ const deferPackages = {
   },
 };
 
-const result = await build({
-  entryPoints: [path.join(dist, 'src/cli/entry.js')],
-  outfile,
+/** What every bundle shares. */
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -83,6 +82,17 @@ const result = await build({
   // Less to read at each start; names are kept, for the stack of an internal error.
   minifyWhitespace: true,
   minifySyntax: true,
+  logLevel: 'warning',
+};
+
+for (const name of deferred.filter((d) => !d.startsWith('node:'))) {
+  await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root }, outfile: path.join(dist, 'deferred', `${name}.cjs`) });
+}
+
+const result = await build({
+  entryPoints: [path.join(dist, 'src/cli/entry.js')],
+  outfile,
+  ...common,
   // The tree-sitter package loads its native binding itself; the grammar's is required by path.
   external: ['tree-sitter', '*.node'],
   plugins: [importMetaUrl, deferPackages],
@@ -90,7 +100,6 @@ const result = await build({
     js: 'const __tsportableModuleUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
   },
   write: false,
-  logLevel: 'warning',
   logOverride: { 'empty-import-meta': 'error' },
 });
 if (result.warnings.length > 0) process.exit(1);
