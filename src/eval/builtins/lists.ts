@@ -132,11 +132,11 @@ defineBuiltin({
   arity: 2,
   doc: 'Applies a function returning lists to each element and concatenates the results.',
   fn: ([f, listArg], span) => {
-    forceFunction(f, span, argCtx('concatMap', 0));
+    const fn = forceFunction(f, span, argCtx('concatMap', 0));
     const list = forceList(listArg, span, argCtx('concatMap', 1));
     const out: Lazy[] = [];
     for (const x of list.items) {
-      const r = forceList(callFunction(f, [x], span), span,
+      const r = forceList(call1(fn, x, span), span,
         'while evaluating the return value of the function passed to builtins.concatMap');
       for (const y of r.items) out.push(y);
     }
@@ -159,16 +159,16 @@ defineBuiltin({
 });
 
 function anyAll(name: 'any' | 'all', want: boolean) {
+  const resultCtx = `while evaluating the return value of the function passed to builtins.${name}`;
   defineBuiltin({
     name,
     arity: 2,
     doc: name === 'any' ? 'Whether a predicate holds for some element of a list.' : 'Whether a predicate holds for every element of a list.',
     fn: ([f, listArg], span) => {
-      forceFunction(f, span, argCtx(name, 0));
+      const fn = forceFunction(f, span, argCtx(name, 0));
       const list = forceList(listArg, span, argCtx(name, 1));
       for (const x of list.items) {
-        const r = forceBool(callFunction(f, [x], span), span,
-          `while evaluating the return value of the function passed to builtins.${name}`);
+        const r = forceBool(call1(fn, x, span), span, resultCtx);
         if (r === want) return want;
       }
       return !want;
@@ -247,12 +247,12 @@ defineBuiltin({
   arity: 2,
   doc: 'Splits a list into { right = elements satisfying a predicate; wrong = the others; }.',
   fn: ([f, listArg], span) => {
-    forceFunction(f, span, argCtx('partition', 0));
+    const fn = forceFunction(f, span, argCtx('partition', 0));
     const list = forceList(listArg, span, argCtx('partition', 1));
     const right: Lazy[] = [];
     const wrong: Lazy[] = [];
     for (const x of list.items) {
-      const ok = forceBool(callFunction(f, [x], span), span,
+      const ok = forceBool(call1(fn, x, span), span,
         'while evaluating the return value of the partition function passed to builtins.partition');
       (ok ? right : wrong).push(x);
     }
@@ -265,11 +265,11 @@ defineBuiltin({
   arity: 2,
   doc: 'Groups the elements of a list into a set of lists by the string a function returns.',
   fn: ([f, listArg], span) => {
-    forceFunction(f, span, argCtx('groupBy', 0));
+    const fn = forceFunction(f, span, argCtx('groupBy', 0));
     const list = forceList(listArg, span, argCtx('groupBy', 1));
     const groups = new Map<string, Lazy[]>();
     for (const x of list.items) {
-      const k = forceString(callFunction(f, [x], span), span,
+      const k = forceString(call1(fn, x, span), span,
         'while evaluating the return value of the grouping function passed to builtins.groupBy');
       const g = groups.get(k);
       if (g) g.push(x);

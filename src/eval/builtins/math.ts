@@ -17,6 +17,8 @@ import { argCtx } from './argContext.js';
 type IntOp = (a: NixInt, b: NixInt, span?: Span) => NixInt;
 
 function arith(name: string, doc: string, opName: string, intOp: IntOp, floatOp: (a: number, b: number) => number) {
+  const first = `while evaluating the first argument of the ${opName}`;
+  const second = `while evaluating the second argument of the ${opName}`;
   defineBuiltin({
     name,
     arity: 2,
@@ -25,13 +27,9 @@ function arith(name: string, doc: string, opName: string, intOp: IntOp, floatOp:
       const x = force(a);
       const y = force(b);
       if (x instanceof NixFloat || y instanceof NixFloat) {
-        return new NixFloat(floatOp(
-          forceFloat(x, span, `while evaluating the first argument of the ${opName}`),
-          forceFloat(y, span, `while evaluating the second argument of the ${opName}`)));
+        return new NixFloat(floatOp(forceFloat(x, span, first), forceFloat(y, span, second)));
       }
-      return intOp(
-        forceInt(x, span, `while evaluating the first argument of the ${opName}`),
-        forceInt(y, span, `while evaluating the second argument of the ${opName}`), span);
+      return intOp(forceInt(x, span, first), forceInt(y, span, second), span);
     },
   });
 }

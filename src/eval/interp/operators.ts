@@ -146,13 +146,14 @@ export function compileNeg(e: ast.Neg, scope: Scope | undefined, cx: CompileCtx)
   return (env) => arith('-', 0, x(env), span);
 }
 
-const OP_NAMES = { '-': 'subtraction', '*': 'multiplication', '/': 'division' } as const;
+/** The trace frames of each operator's operands (made once: arithmetic is a hot path). */
+const operandCtx = (what: string): readonly [string, string] =>
+  [`while evaluating the first argument of the ${what}`, `while evaluating the second argument of the ${what}`];
+const OPERAND_CTX = { '-': operandCtx('subtraction'), '*': operandCtx('multiplication'), '/': operandCtx('division') } as const;
 
 /** `-`, `*`, `/` as Nix's __sub, __mul, __div. */
 export function arith(op: '-' | '*' | '/', a: Lazy, b: Lazy, span: Span | undefined): Value {
-  const what = OP_NAMES[op];
-  const first = `while evaluating the first argument of the ${what}`;
-  const second = `while evaluating the second argument of the ${what}`;
+  const [first, second] = OPERAND_CTX[op];
   const x = a instanceof NixFloat || typeof a === 'number' || typeof a === 'bigint' ? a : undefined;
   const y = b instanceof NixFloat || typeof b === 'number' || typeof b === 'bigint' ? b : undefined;
   if (x instanceof NixFloat || y instanceof NixFloat) {
