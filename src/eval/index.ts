@@ -218,7 +218,7 @@ https://nix.dev/manual/nix/stable/language/syntax.html#functions.`, formal.span)
 }
 
 /** Splits `a."b.c".0` into its components. */
-function parseAttrPath(s: string): string[] {
+export function parseAttrPath(s: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {

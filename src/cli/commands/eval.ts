@@ -2,7 +2,7 @@
 import { printExpr } from '../../eval/syntax/print.js';
 import { evalRoot } from '../autoArgs.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
-import { openSession } from '../session.js';
+import { openSession, selectFlakeOutput } from '../session.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
 import { DIAGNOSE_LEVELS, type DiagnoseLevel } from '../../eval/diagnostics.js';
@@ -53,8 +53,16 @@ export const evalCommand: Command = {
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
     setUpDiagnostics(args);
+    if (input.flake && optFlag(args, 'parse')) throw usageError("'--parse' takes a Nix file, not a flake");
     // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
-    const { ev, autoArgs } = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json') });
+    const session = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json') });
+    const { ev, autoArgs } = session;
+    if (input.flake) {
+      // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.
+      const { value } = selectFlakeOutput(session, input);
+      io.stdout((optFlag(args, 'json') ? ev.toJSON(value) : ev.printValue(value, { strict: true })) + '\n');
+      return 0;
+    }
     if (optFlag(args, 'parse')) {
       const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);
       io.stdout(printExpr(expr) + '\n');
