@@ -152,7 +152,7 @@ function callTopLevel(session: Session, input: EvalInput, v: Value, attrPath: st
   const wanted = callPackageFormals(session, f);
   if (!wanted) return ev.force(ev.autoCall(f, autoArgs));
   const what = attrPath === '' ? (input.file ?? 'the expression') : `attribute '${attrPath}'`;
-  io.stderr(`tsportable: ${what} is a function of the package set ({ ${wanted.join(', ')} }); calling it as pkgs.callPackage with { } (nix-build would stop: it passes only --arg/--argstr)\n`);
+  io.stderr(`tsportable: ${what} is a callPackage-style function ({ ${wanted.join(', ')} }); calling it as pkgs.callPackage with --arg/--argstr as overrides (nix-build would stop here)\n`);
   const callPackage = packageSet(session).select('callPackage', undefined)!;
   return ev.force(callFunction(callPackage, [f, new NixAttrs(new Map(autoArgs))]));
 }

@@ -70,6 +70,8 @@ export interface LockEnv {
   readFlake(path: string, name: string, lockRoot: InputPath): FlakeFile;
   /** `--override-input NAME REF`, REF parsed (plain directories made absolute). */
   readonly overrides: ReadonlyMap<string, InputAttrs>;
+  /** tsportable's own package set, named as a way out for a `nixpkgs` input. */
+  readonly standInDir: string;
 }
 
 interface Override {
@@ -185,14 +187,14 @@ export function lockFlake(root: RootFlake, env: LockEnv): LockGraph {
     let flakeDir: string;
     const sub = strAttr(ref, 'dir') ?? '';
     if (relativeTo !== undefined) {
-      if (baseDir === undefined) throw needsLock(path, ref, root, wasLocked);
+      if (baseDir === undefined) throw needsLock(path, ref, root, wasLocked, env.standInDir);
       dirOnDisk = join(resolve(baseDir, strAttr(ref, 'path')!), sub);
       source = { kind: 'relative', parent: relativeTo };
       locked = ref;
       flakeDir = sub;
     } else {
       const local = localDirOf(ref);
-      if (!local) throw needsLock(path, ref, root, wasLocked);
+      if (!local) throw needsLock(path, ref, root, wasLocked, env.standInDir);
       if (!existsSync(local.dir) || !statSync(local.dir).isDirectory()) {
         throw new NixError('eval', `path '${local.dir}' does not exist (the flake input ${describeInput(path, ref)})`);
       }
@@ -231,10 +233,12 @@ function flakeDirOnDisk(root: RootFlake): string {
   return join(root.tree.root, root.flakeDir);
 }
 
-function needsLock(path: InputPath, ref: InputAttrs, root: RootFlake, wasLocked: boolean): NixError {
+function needsLock(path: InputPath, ref: InputAttrs, root: RootFlake, wasLocked: boolean, standInDir: string): NixError {
   const why = wasLocked ? 'has changed since flake.lock was written' : `is not in ${root.lockFile ? 'flake.lock' : 'a lock file (the flake has no flake.lock)'}`;
+  const name = showInputPath(path);
   const e = new NixError('eval', `the flake input ${describeInput(path, ref)} ${why}, and tsportable only locks local paths`);
-  e.hints.push(`run 'nix flake lock' in ${flakeDirOnDisk(root)} to lock it (tsportable reads flake.lock but never writes it), or use --override-input ${showInputPath(path)} PATH`);
+  const standIn = name === 'nixpkgs' || name.endsWith('/nixpkgs') ? ` (path:${standInDir} is tsportable's own package set)` : '';
+  e.hints.push(`run 'nix flake lock' in ${flakeDirOnDisk(root)} to lock it (tsportable reads flake.lock but never writes it), or add --override-input ${name} PATH${standIn}`);
   return e;
 }
 

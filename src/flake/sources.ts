@@ -44,12 +44,16 @@ type Job =
   | { readonly kind: 'copy'; readonly tree: LocalTree; readonly what: string }
   | { readonly kind: 'fetch'; readonly input: LockedInput };
 
-/** The one Nix expression for every job: `{ j0 = { path; hash; }; ... }`, each marked for errors. */
+/**
+ * The one Nix expression for every job: `{ j0 = { path; hash; }; ... }`. A
+ * fetch error is not an evaluation error, so Nix gives it no trace of ours:
+ * the failing job is the one whose key Nix's JSON output had opened when it
+ * stopped (it prints as it evaluates), or the one whose reference Nix names.
+ */
 function jobsExpression(jobs: readonly Job[]): string {
   const entries = jobs.map((job, i) => {
-    const marker = stringLiteral(`tsportable-job ${i}`);
     const body = job.kind === 'copy' ? copyExpression(job.tree) : `builtins.fetchTree ${attrsLiteral(fetchAttrs(job.input.locked))}`;
-    return `j${i} = builtins.addErrorContext ${marker} (let r = ${body}; in { path = "\${r}"; hash = r.narHash or null; });`;
+    return `j${i} = let r = ${body}; in { path = "\${r}"; hash = r.narHash or null; };`;
   });
   return `{\n${entries.join('\n')}\n}`;
 }
@@ -139,7 +143,7 @@ function runJobs(jobs: readonly Job[], out: Map<LockedInput | 'root', ResolvedSo
   const args = ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace',
     '--extra-experimental-features', 'flakes', '-E', jobsExpression(jobs)];
   const r = options.runner.run('nix-instantiate', args);
-  if (r.exitCode !== 0) throw jobFailure(jobs, r.stderr, options);
+  if (r.exitCode !== 0) throw jobFailure(jobs, failedJob(jobs, r.stdout, r.stderr), r.stderr, options);
   const results = JSON.parse(r.stdout) as Record<string, { path: string; hash: string | null }>;
   jobs.forEach((job, i) => {
     const got = results[`j${i}`]!;
@@ -162,15 +166,28 @@ function firstErrorLine(stderr: string): string {
   return (line ?? stderr.trim().split('\n').pop() ?? 'unknown error').trim().replace(/^error:\s*/, '');
 }
 
-function jobFailure(jobs: readonly Job[], stderr: string, options: SourceOptions): NixError {
-  const m = /tsportable-job (\d+)/.exec(stderr);
-  const job = m ? jobs[Number(m[1])] : jobs.length === 1 ? jobs[0] : undefined;
+/** Which job failed: the last one Nix's partial output opened, else the only fetch whose reference Nix's message names. */
+function failedJob(jobs: readonly Job[], stdout: string, stderr: string): Job | undefined {
+  const opened = [...stdout.matchAll(/"j(\d+)":/g)].pop();
+  if (opened) return jobs[Number(opened[1])];
+  const named = jobs.filter((j) => j.kind === 'fetch' && ['rev', 'url', 'path'].some((k) => {
+    const v = strAttr(j.input.locked, k);
+    return v !== undefined && stderr.includes(v);
+  }));
+  return named.length === 1 ? named[0] : jobs.length === 1 ? jobs[0] : undefined;
+}
+
+function jobFailure(jobs: readonly Job[], job: Job | undefined, stderr: string, options: SourceOptions): NixError {
   const reason = firstErrorLine(stderr);
-  if (job?.kind !== 'fetch') {
-    return new NixError('eval', `cannot copy ${job ? job.what : 'the flake sources'} to the Nix store: ${reason}`);
+  if (job === undefined) {
+    const what = jobs.map((j) => (j.kind === 'copy' ? j.what : `the flake input '${showInputPath(j.input.path)}'`)).join(', ');
+    return new NixError('eval', `cannot copy or fetch ${what}: ${reason}`);
   }
+  if (job.kind === 'copy') return new NixError('eval', `cannot copy ${job.what} to the Nix store: ${reason}`);
   const name = showInputPath(job.input.path);
-  const ref = refToString(job.input.locked);
+  const shown = new Map(job.input.locked);
+  for (const k of ['narHash', 'lastModified', 'revCount']) shown.delete(k);
+  const ref = refToString(shown);
   const local = name === 'nixpkgs' || name.endsWith('/nixpkgs')
     ? `'--override-input ${name} /path/to/nixpkgs' (or 'path:${options.standInDir}' for tsportable's own package set)`
     : `'--override-input ${name} /path/to/a/copy'`;
