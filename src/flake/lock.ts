@@ -62,6 +62,12 @@ export interface RootFlake {
 export interface LockGraph {
   readonly root: RootFlake;
   readonly inputs: Map<string, LockedInput | InputPath>;
+  /**
+   * The lock differs from flake.lock (an input locked anew, a follows changed, an input gone).
+   * tsportable does not write it, and Nix, not writing a changed lock (`--override-input`,
+   * `--no-write-lock-file`), treats the flake as dirty: no rev, shortRev nor revCount.
+   */
+  readonly changed: boolean;
 }
 
 /** What locking needs from its caller: reading a flake.nix (the evaluator's job). */
@@ -108,6 +114,7 @@ export function lockFlake(root: RootFlake, env: LockEnv): LockGraph {
     overrides.set(name, { input: { ref, isFlake: true, overrides: new Map() }, fromCli: true, parent: [], baseDir: flakeDirOnDisk(root) });
   }
   const used = new Set<string>();
+  let changed = false;
   const rootInputs = new Map<string, LockedInput | InputPath>();
   const oldRoot = root.lockFile?.nodes.get(root.lockFile.root);
 
@@ -122,6 +129,7 @@ export function lockFlake(root: RootFlake, env: LockEnv): LockGraph {
    */
   const compute = (flakeInputs: ReadonlyMap<string, FlakeInput>, into: Map<string, LockedInput | InputPath>,
     prefix: InputPath, old: LockNode | undefined, followsPrefix: InputPath, flakeDir: string | undefined): void => {
+    for (const name of old?.inputs.keys() ?? []) if (!flakeInputs.has(name)) changed = true;
     const addOverrides = (input: FlakeInput, path: InputPath): void => {
       for (const [id, o] of input.overrides) {
         const p = [...path, id];
@@ -141,6 +149,8 @@ export function lockFlake(root: RootFlake, env: LockEnv): LockGraph {
       try {
         if (input.follows) {
           into.set(id, input.follows);
+          const before = old?.inputs.get(id);
+          if (!before || !isPath(before) || key(before) !== key(input.follows)) changed = true;
           continue;
         }
         const ref: InputAttrs = input.ref ?? new Map([['type', 'indirect'], ['id', id]]);
@@ -181,6 +191,7 @@ export function lockFlake(root: RootFlake, env: LockEnv): LockGraph {
   /** An input locked now from a local directory, its own inputs locked from its flake.nix and flake.lock. */
   const lockAnew = (path: InputPath, ref: InputAttrs, original: InputAttrs, isFlake: boolean,
     relativeTo: InputPath | undefined, baseDir: string | undefined, wasLocked: boolean): LockedInput => {
+    changed = true;
     let source: InputSource;
     let dirOnDisk: string;
     let locked: InputAttrs;
@@ -220,7 +231,7 @@ export function lockFlake(root: RootFlake, env: LockEnv): LockGraph {
   for (const name of env.overrides.keys()) {
     if (!used.has(name)) process.stderr.write(`warning: the flag '--override-input ${name} ${refToString(env.overrides.get(name)!)}' does not match any input\n`);
   }
-  const graph: LockGraph = { root, inputs: rootInputs };
+  const graph: LockGraph = { root, inputs: rootInputs, changed };
   checkFollows(graph);
   return graph;
 }

@@ -89,7 +89,8 @@ export function resolveSources(graph: LockGraph, options: SourceOptions): Map<Lo
     ({ storePath: tree.storePath, sourceDir: '', flakeDir, attrs: tree.attrs, revCount: tree.revCount });
 
   const root = graph.root;
-  out.set('root', fromTree(root.tree, root.flakeDir));
+  const top = fromTree(root.tree, root.flakeDir);
+  out.set('root', graph.changed ? forceDirty(top) : top);
   if (!inStore(root.tree.storePath)) jobs.push({ kind: 'copy', tree: root.tree, what: `the flake ${root.name}` });
 
   const inputs = allInputs(graph);
@@ -137,6 +138,13 @@ export function resolveSources(graph: LockGraph, options: SourceOptions): Map<Lo
   };
   for (const input of inputs) relative(input, new Set());
   return out;
+}
+
+/** Nix's "forceDirty" flake: a changed lock it did not write; its source has no rev. */
+function forceDirty(src: ResolvedSource): ResolvedSource {
+  const attrs = new Map(src.attrs);
+  for (const k of ['rev', 'revCount']) attrs.delete(k);
+  return { ...src, attrs, revCount: undefined };
 }
 
 function runJobs(jobs: readonly Job[], out: Map<LockedInput | 'root', ResolvedSource>, options: SourceOptions): void {

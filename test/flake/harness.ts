@@ -41,12 +41,12 @@ export function useTempDir(prefix: string): { readonly path: string; dir(name: s
   };
 }
 
-/** Makes `dir` a Git repository with everything committed at a fixed date (so lastModified is known). */
+/** Makes `dir` a Git repository (if it is not one) and commits everything at a fixed date (so lastModified is known). */
 export function gitCommitAll(dir: string, date = '2024-01-02T03:04:05Z'): string {
   const env = { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' };
   execaSync('git', ['init', '-q'], { cwd: dir });
   execaSync('git', ['add', '-A'], { cwd: dir });
-  execaSync('git', ['commit', '-q', '-m', 'init'], { cwd: dir, env });
+  execaSync('git', ['commit', '-q', '--allow-empty', '-m', 'commit'], { cwd: dir, env });
   return execaSync('git', ['rev-parse', 'HEAD'], { cwd: dir }).stdout.trim();
 }
 
