@@ -55,7 +55,7 @@ function jobsExpression(jobs: readonly Job[]): string {
     const body = job.kind === 'copy' ? copyExpression(job.tree) : `builtins.fetchTree ${attrsLiteral(fetchAttrs(job.input.locked))}`;
     return `j${i} = let r = ${body}; in { path = "\${r}"; hash = r.narHash or null; };`;
   });
-  return `{\n${entries.join('\n')}\n}`;
+  return `{ ${entries.join(' ')} }`;
 }
 
 function attrsLiteral(attrs: InputAttrs): string {
@@ -76,10 +76,9 @@ function copyExpression(tree: LocalTree): string {
   const dirs = new Set<string>();
   for (const f of tree.tracked) for (let i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
   const set = (names: Iterable<string>) => `{ ${[...names].map((n) => `${stringLiteral(n)} = true;`).join(' ')} }`;
-  return `let files = ${set(tree.tracked)}; dirs = ${set(dirs)}; prefix = ${stringLiteral(`${tree.root}/`)}; in
-    builtins.path { path = ${pathLiteral(tree.root)}; name = "source"; filter = p: t:
-      let rel = builtins.substring (builtins.stringLength prefix) (-1) p; in
-      files ? \${rel} || (t == "directory" && dirs ? \${rel}); }`;
+  return `let files = ${set(tree.tracked)}; dirs = ${set(dirs)}; prefix = ${stringLiteral(`${tree.root}/`)}; in `
+    + `builtins.path { path = ${pathLiteral(tree.root)}; name = "source"; filter = p: t: `
+    + 'let rel = builtins.substring (builtins.stringLength prefix) (-1) p; in files ? ${rel} || (t == "directory" && dirs ? ${rel}); }';
 }
 
 export function resolveSources(graph: LockGraph, options: SourceOptions): Map<LockedInput | 'root', ResolvedSource> {
