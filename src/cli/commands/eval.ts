@@ -34,12 +34,13 @@ export const evalCommand: Command = {
   spec: {
     name: 'eval',
     summary: 'Evaluate a Nix file or expression and print the result, as nix-instantiate --eval does.',
-    positional: '[FILE]',
+    positional: '[FILE | FLAKE#ATTR]',
     maxPositional: 1,
     description: [
       'FILE defaults to ./default.nix. A top-level function is called only when --arg/--argstr',
       'are given or an -A path goes through it; its defaults fill the other arguments.',
       'Paths in --arg expressions and -I entries are relative to the working directory.',
+      'A flake installable (.#attr, DIR#attr, path:DIR#attr) is evaluated as nix eval does (in full).',
     ].join('\n'),
     options: [
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Evaluate EXPR instead of a file.' },
