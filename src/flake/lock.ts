@@ -24,7 +24,7 @@ import { readLockFile, type LockFile, type LockNode } from './lockFile.js';
 import {
   type InputAttrs, type InputPath, isRelativePath, refToString, sameRef, showInputPath, strAttr,
 } from './ref.js';
-import { gitTopLevel, gitTree, pathTree, type LocalTree } from './tree.js';
+import { gitTree, pathTree, type LocalTree } from './tree.js';
 
 /** Where a locked input's files come from. */
 export type InputSource =
@@ -317,5 +317,3 @@ export function joinFlakeDir(base: string, rel: string, what: string): string {
   }
   return joined.replace(/\/$/, '');
 }
-
-export { gitTopLevel };

@@ -73,10 +73,8 @@ function fetchAttrs(locked: InputAttrs): InputAttrs {
 /** `builtins.path` of the tree under the name `source`; a Git tree keeps only its tracked entries. */
 function copyExpression(tree: LocalTree): string {
   if (!tree.tracked) return `builtins.path { path = ${pathLiteral(tree.root)}; name = "source"; }`;
-  const dirs = new Set<string>();
-  for (const f of tree.tracked) for (let i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
   const set = (names: Iterable<string>) => `{ ${[...names].map((n) => `${stringLiteral(n)} = true;`).join(' ')} }`;
-  return `let files = ${set(tree.tracked)}; dirs = ${set(dirs)}; prefix = ${stringLiteral(`${tree.root}/`)}; in `
+  return `let files = ${set(tree.tracked)}; dirs = ${set(tree.trackedDirs ?? [])}; prefix = ${stringLiteral(`${tree.root}/`)}; in `
     + `builtins.path { path = ${pathLiteral(tree.root)}; name = "source"; filter = p: t: `
     + 'let rel = builtins.substring (builtins.stringLength prefix) (-1) p; in files ? ${rel} || (t == "directory" && dirs ? ${rel}); }';
 }

@@ -25,6 +25,8 @@ export interface LocalTree {
   readonly root: string;
   /** Git: the tracked entries (files, symlinks) relative to `root`; undefined: every entry. */
   readonly tracked?: ReadonlySet<string>;
+  /** Git: the directories holding tracked entries (the tree's directories). */
+  readonly trackedDirs?: ReadonlySet<string>;
   readonly narHashHex: string;
   /** `/nix/store/<hash>-source`. */
   readonly storePath: string;
@@ -103,7 +105,7 @@ export function gitTree(repo: string): LocalTree {
   }
   attrs.set('lastModified', time === undefined ? 0 : Number(time));
   attrs.set('narHash', sriOfHex(hex));
-  return { root: repo, tracked, narHashHex: hex, storePath: sourcePathOfNarHash(hex, 'source'), attrs, revCount };
+  return { root: repo, tracked, trackedDirs: dirs, narHashHex: hex, storePath: sourcePathOfNarHash(hex, 'source'), attrs, revCount };
 }
 
 /** Whether `rel` (a file of the tree, relative to its root) is part of it: a Git tree leaves out untracked files. */
