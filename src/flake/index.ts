@@ -22,6 +22,7 @@ import { callFlake, isPackageSetDir } from './callFlake.js';
 
 export { isFlakeArgument, parseInstallable, type FlakeInstallable } from './installable.js';
 export { installableAttrPaths, selectOutput } from './outputs.js';
+export { nixEvalOutput } from './evalOutput.js';
 
 export interface FlakeOptions {
   /** `--override-input NAME REF`, as given. */

@@ -148,6 +148,20 @@ describe.each(cases.map((c) => [c.id, c] as const))('%s: tsportable and nix buil
   });
 });
 
+test('eval of an image gives what nix eval gives: its output path with --json, «derivation ...» otherwise', async () => {
+  const b = get('legacy-nested');
+  const cacheDir = tmp.dir('cache');
+  const image = `.#${buildJson(b.ts.stdout).attrPath}`;
+  const [tsJson, nixJson, tsText, nixDrv] = await Promise.all([
+    tsportable(['eval', '--json', image, ...b.overrides], { cwd: b.flakeDir, cacheDir }),
+    nix(['eval', '--json', ...b.overrides, image], b.flakeDir),
+    tsportable(['eval', image, ...b.overrides], { cwd: b.flakeDir, cacheDir }),
+    nix(['eval', '--raw', ...b.overrides, `${image}.drvPath`], b.flakeDir),
+  ]);
+  expect(tsJson.stdout).toBe(`${nixJson.stdout}\n`);
+  expect(tsText.stdout).toBe(`«derivation ${nixDrv.stdout}»\n`);
+});
+
 test('the Git flake\'s image holds its tracked files only, under the store path Nix gives the source', async () => {
   const b = get('git-tracked');
   const tree = await listImage(buildJson(b.ts.stdout).image);

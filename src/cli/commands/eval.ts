@@ -3,6 +3,7 @@ import { printExpr } from '../../eval/syntax/print.js';
 import { evalRoot } from '../autoArgs.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
 import { openSession, selectFlakeOutput } from '../session.js';
+import { nixEvalOutput } from '../../flake/index.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
 import { DIAGNOSE_LEVELS, type DiagnoseLevel } from '../../eval/diagnostics.js';
@@ -61,7 +62,7 @@ export const evalCommand: Command = {
     if (input.flake) {
       // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.
       const { value } = selectFlakeOutput(session, input);
-      io.stdout((optFlag(args, 'json') ? ev.toJSON(value) : ev.printValue(value, { strict: true })) + '\n');
+      io.stdout(nixEvalOutput(ev, value, optFlag(args, 'json')) + '\n');
       return 0;
     }
     if (optFlag(args, 'parse')) {
