@@ -97,8 +97,13 @@ test('flake.nix untracked in a Git repository is not part of the flake', async (
   expectUserError(await run(['eval', '.#x'], dir), /path 'flake.nix' in the repository '.*' is not tracked by Git; add it with 'git add flake.nix'/);
 });
 
-test('an output that is not an image says what it is', async () => {
+test('an output that is not an image says what it is; no FILE and flake.nix name the flake too', async () => {
   const dir = writeTree(tmp.dir('not-image'), { 'flake.nix': '{ outputs = { self }: { packages.x86_64-linux.default = [ 1 2 3 ]; }; }' });
-  expectUserError(await run(['show', '.'], dir),
-    /^error: flake output attribute 'packages.x86_64-linux.default' is a list of 3 elements, not a portable service image \(the result of pkgs.portableService\)\n$/);
+  const message = /error: flake output attribute 'packages.x86_64-linux.default' is a list of 3 elements, not a portable service image \(the result of pkgs.portableService\)\n$/;
+  expectUserError(await run(['show', '.'], dir), new RegExp(`^${message.source}`));
+  // Without ./default.nix, the directory's flake; flake.nix itself is its directory, with Nix's warning.
+  expectUserError(await run(['show'], dir), message);
+  const file = await run(['show', 'flake.nix'], dir);
+  expectUserError(file, message);
+  expect(file.stderr).toMatch(/^warning: Path '.*flake.nix' should point at the directory containing the 'flake.nix' file/);
 });
