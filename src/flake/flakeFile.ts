@@ -9,7 +9,7 @@
  */
 import { NixError } from '../eval/errors.js';
 import { formatPos, type Span } from '../eval/span.js';
-import { type Lazy, type Value, Lambda, NixAttrs, NixPath, NixString } from '../eval/value/index.js';
+import { type Lazy, type Value, Lambda, NixAttrs, NixPath, NixString, PrimOp, PrimOpApp } from '../eval/value/index.js';
 import { force } from '../eval/value/force.js';
 import { showType } from '../eval/value/types.js';
 import { parseInputPath, parseInputUrl, type AttrValue, type InputAttrs } from './ref.js';
@@ -157,7 +157,7 @@ export function readFlakeFile(path: string, value: Value, name: string, lockRoot
   if (outputs === undefined) throw new NixError('eval', `flake '${name}' lacks attribute 'outputs'`);
   const outputsSpan = value.positions?.get('outputs');
   const fn = force(outputs);
-  if (!(fn instanceof Lambda) && !(typeof fn === 'object' && fn !== null && 'arity' in fn)) {
+  if (!(fn instanceof Lambda || fn instanceof PrimOp || fn instanceof PrimOpApp)) {
     throw new NixError('eval', `expected a function but got ${showType(fn)}${at(outputsSpan)}`, outputsSpan);
   }
   // `outputs = { self, nixpkgs }:` names the inputs it takes; those not declared are the registry's.

@@ -84,7 +84,7 @@ export function lockInstallable(installable: FlakeInstallable, ev: Evaluator, op
     overrides.set(parseInputPath(name).join('/'), overrideRef(ref, flakeDirOnDisk, options.cwd, options.notice));
   }
   const graph = lockFlake({ tree, flakeDir: installable.flakeDir, name: installable.name, flake, lockFile, lockFilePath },
-    { readFlake, overrides, standInDir: options.standInDir });
+    { readFlake, overrides, standInDir: options.standInDir, notice: options.notice });
   const sources = resolveSources(graph, { runner: options.runner, standInDir: options.standInDir });
   const nixpkgs = findInput(graph, ['nixpkgs']);
   const nixpkgsSource = nixpkgs?.isFlake ? sources.get(nixpkgs) : undefined;

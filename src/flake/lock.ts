@@ -17,7 +17,7 @@
  * inputs' own.
  */
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, resolve } from 'node:path';
+import { isAbsolute, join, posix, resolve } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import type { FlakeFile, FlakeInput } from './flakeFile.js';
 import { readLockFile, type LockFile, type LockNode } from './lockFile.js';
@@ -78,6 +78,8 @@ export interface LockEnv {
   readonly overrides: ReadonlyMap<string, InputAttrs>;
   /** tsportable's own package set, named as a way out for a `nixpkgs` input. */
   readonly standInDir: string;
+  /** Where Nix-style warnings go. */
+  readonly notice: (message: string) => void;
 }
 
 interface Override {
@@ -229,7 +231,7 @@ export function lockFlake(root: RootFlake, env: LockEnv): LockGraph {
 
   compute(root.flake.inputs, rootInputs, [], oldRoot, [], flakeDirOnDisk(root));
   for (const name of env.overrides.keys()) {
-    if (!used.has(name)) process.stderr.write(`warning: the flag '--override-input ${name} ${refToString(env.overrides.get(name)!)}' does not match any input\n`);
+    if (!used.has(name)) env.notice(`warning: the flag '--override-input ${name} ${refToString(env.overrides.get(name)!)}' does not match any input`);
   }
   const graph: LockGraph = { root, inputs: rootInputs, changed };
   checkFollows(graph);
@@ -311,9 +313,9 @@ function checkFollows(graph: LockGraph): void {
 
 /** A relative directory joined to a flake's directory, kept inside its source. */
 export function joinFlakeDir(base: string, rel: string, what: string): string {
-  const joined = normalize(join('/', base, rel)).slice(1);
-  if (joined.startsWith('..') || normalize(join('/', base, rel)) !== join('/', joined)) {
+  const joined = posix.normalize(posix.join(base === '' ? '.' : base, rel)).replace(/\/$/, '');
+  if (joined === '..' || joined.startsWith('../') || posix.isAbsolute(joined)) {
     throw new NixError('eval', `the relative path '${rel}' of ${what} leaves its flake's source tree`);
   }
-  return joined.replace(/\/$/, '');
+  return joined === '.' ? '' : joined;
 }

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { createEvaluator } from '../../src/eval/index.js';
 import { readFlakeFile } from '../../src/flake/flakeFile.js';
-import { findInput, isFollows, lockFlake, type LockGraph, type LockedInput } from '../../src/flake/lock.js';
+import { findInput, isFollows, joinFlakeDir, lockFlake, type LockGraph, type LockedInput } from '../../src/flake/lock.js';
 import { readLockFile } from '../../src/flake/lockFile.js';
 import { parseInputUrl, type InputAttrs } from '../../src/flake/ref.js';
 import { pathTree } from '../../src/flake/tree.js';
@@ -23,7 +23,7 @@ function lockDir(dir: string, overrides: Record<string, string> = {}): LockGraph
   return lockFlake({
     tree: pathTree(dir), flakeDir: '', name: `path:${dir}`, flake: readFlake(join(dir, 'flake.nix'), `path:${dir}`, []),
     lockFile: readLockFile(join(dir, 'flake.lock')), lockFilePath: join(dir, 'flake.lock'),
-  }, { readFlake, overrides: o, standInDir: standIn });
+  }, { readFlake, overrides: o, standInDir: standIn, notice: () => undefined });
 }
 
 function errorOf(f: () => unknown): string {
@@ -123,4 +123,12 @@ test('the lock of a local input is its own flake.lock: its kept entries come alo
   expect(utils.source.kind).toBe('locked');
   expect(utils.locked.get('rev')).toBe('d'.repeat(40));
   expect(isFollows(utils)).toBe(false);
+});
+
+test('a relative input is a directory of its parent\'s source, never outside it', () => {
+  expect(joinFlakeDir('', './sub', 'x')).toBe('sub');
+  expect(joinFlakeDir('a/b', '../c/', 'x')).toBe('a/c');
+  expect(joinFlakeDir('a', '..', 'x')).toBe('');
+  expect(() => joinFlakeDir('a', '../../up', "the flake input 'up'")).toThrow("the relative path '../../up' of the flake input 'up' leaves its flake's source tree");
+  expect(() => joinFlakeDir('', '..', 'x')).toThrow(/leaves its flake's source tree/);
 });
