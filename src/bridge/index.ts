@@ -201,7 +201,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
     packageSet: (args = NixAttrs.empty, span) => makePackageSet(env, [args], span),
     flakeOutputs(dir, span) {
-      const setEnv = dir === nixpkgsDir ? env : { ...env, nixpkgsDir: dir };
+      // Another input's package set is that input's: the notice about the default set is not about it.
+      const setEnv = dir === nixpkgsDir ? env : { ...env, nixpkgsDir: dir, onCreate: () => undefined };
       if (dir !== nixpkgsDir) roots.addRoot(dir);
       const legacy = new Map<string, Lazy>();
       for (const system of flakeSystems) {
