@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { createBridge, createNixRunner, ForeignHandle, type Bridge } from '../bridge/index.js';
 import { portableServiceSpecOf, type PortableServiceSpec } from '../builders/index.js';
 import { NixError } from '../eval/errors.js';
+import type { Span } from '../eval/span.js';
 import { createEvaluator, type Evaluator } from '../eval/index.js';
 import { evalSettings } from '../eval/settings.js';
 import { hostSystem } from '../eval/builtins/system.js';
@@ -115,7 +116,7 @@ export function selectImages(session: Session, input: EvalInput): SelectedImage[
   if (session.flake) {
     const { attrPath, value } = selectFlakeOutput(session, input);
     const spec = portableServiceSpecOf(value);
-    if (!spec) throw notAnImage(ev.force(value), `flake output attribute '${attrPath}'`);
+    if (!spec) throw notAnImage(ev.force(value), `flake output attribute '${attrPath}'`, attrPath);
     return [{ attrPath, spec }];
   }
   const top = ev.force(evalRoot(ev, input));
@@ -137,7 +138,7 @@ export function selectImages(session: Session, input: EvalInput): SelectedImage[
         throw new NixError('usage', `${where} holds several images (${names.join(', ')}); choose one with -A, e.g. -A ${names[0]}`);
       }
     }
-    throw notAnImage(v, where);
+    throw notAnImage(v, where, attrPath === '' ? undefined : attrPath);
   });
 }
 
@@ -179,11 +180,21 @@ function packageSet(session: Session): ForeignHandle {
   return pkgs;
 }
 
-/** The error for a selected value that is not an image: what it is, or the attribute missing on the way to it. */
-function notAnImage(v: Value, where: string): NixError {
-  if (v instanceof ForeignHandle) {
-    const missing = missingOnTheWay(v);
-    if (missing) return missing;
+/**
+ * The error for a selected value that is not an image: what it is, or the
+ * attribute missing on the way to it (Nix's wording for a selection in the
+ * file, or for one by -A: `attrPath`).
+ */
+function notAnImage(v: Value, where: string, attrPath?: string): NixError {
+  const missing = v instanceof ForeignHandle ? missingOnTheWay(v) : undefined;
+  if (missing) {
+    const { name, span, names } = missing;
+    const e = span || attrPath === undefined
+      ? new NixError('eval', `attribute '${name}' missing`, span)
+      : new NixError('eval', `attribute '${name}' in selection path '${attrPath}' not found`);
+    const hint = didYouMean(name, names);
+    if (hint) e.hints.push(hint);
+    return e;
   }
   return new NixError('eval', `${where} is ${describeValue(v)}, not a portable service image (the result of pkgs.portableService)`);
 }
@@ -192,26 +203,22 @@ function notAnImage(v: Value, where: string): NixError {
  * A value Nix computes is made without asking Nix whether each attribute
  * selected on the way exists (`pkgs.portableServce { ... }` is a value until
  * it is built). When it turns out not to be an image, this asks, from the
- * package set outward, and gives Nix's "attribute '...' missing" at the place
- * of the selection.
+ * package set outward, which selection names an attribute that is not there.
  */
-function missingOnTheWay(h: ForeignHandle): NixError | undefined {
+function missingOnTheWay(h: ForeignHandle): { name: string; span: Span | undefined; names: readonly string[] } | undefined {
   const e = h.expr;
   if (e.kind === 'apply') return missingOnTheWay(e.fn);
   if (e.kind !== 'select') return undefined;
   const inner = missingOnTheWay(e.base);
   if (inner) return inner;
   if (e.base.hasAttr(e.name) !== false) return undefined;
-  const err = new NixError('eval', `attribute '${e.name}' missing`, h.span);
   let names: readonly string[] = [];
   try {
     names = e.base.attrsView(h.span).sortedNames();
   } catch (x) {
     if (!(x instanceof NixError)) throw x;
   }
-  const hint = didYouMean(e.name, names);
-  if (hint) err.hints.push(hint);
-  return err;
+  return { name: e.name, span: h.span, names };
 }
 
 /** "a package (hello-1.0)", "a list of 3 elements", "a set (attributes a, b)", "a function": what a value is, for a person. */

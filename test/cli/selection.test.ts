@@ -60,6 +60,10 @@ test("a missing attribute on the way to the image is Nix's error at its place, w
   });
   expectError(r, /^error: attribute 'portableServce' missing\n\s+at .*default\.nix:2:1:\n[\s\S]*hint: Did you mean portableService\?\n$/);
 
+  // Selected by -A: Nix's words for a selection path.
+  expectError(await run(['show', '-E', 'import <nixpkgs> { }', '-A', 'portableServce']),
+    /^error: attribute 'portableServce' in selection path 'portableServce' not found\n\s+hint: Did you mean portableService\?\n$/);
+
   const expr = '(import <nixpkgs> {}).hello.foo';
   const viaE = await run(['build', '-E', expr]);
   expectError(viaE, /^error: attribute 'foo' missing\n\s+at «string»:1:1:/);
