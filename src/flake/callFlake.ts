@@ -116,19 +116,16 @@ export function callFlake(graph: LockGraph, sources: ReadonlyMap<LockedInput | '
     }
     const inputsSet = new NixAttrs(inputs);
 
-    let outputs: Lazy;
+    let out: Value;
     if (node !== 'root' && isPackageSetDir(dir)) {
-      outputs = env.packageSetOutputs(dir);
+      out = env.packageSetOutputs(dir);
     } else {
       const file = `${dir}/flake.nix`;
       const flake = readFlakeFile(file, env.ev.evalFile(file), name, node === 'root' ? [] : node.path);
-      outputs = lazy(() => {
-        const self = valueOf(node);
-        const args = new NixAttrs(new Map([...inputsSet.map, ['self', self]]));
-        return force(callFunction(flake.outputs, [args], flake.outputsSpan));
-      });
+      // `self` is the value being made: lazy, so outputs may refer to it.
+      const args = new NixAttrs(new Map([...inputsSet.map, ['self', valueOf(node)]]));
+      out = force(callFunction(flake.outputs, [args], flake.outputsSpan));
     }
-    const out = force(outputs);
     if (!(out instanceof NixAttrs)) {
       throw new NixError('eval', `the outputs of the flake '${name}' must be a set, but they are ${showType(out)}`, undefined);
     }
