@@ -64,7 +64,6 @@ export function openSession(input: EvalInput, options: { readonly progress: bool
  */
 function openFlakeSession(input: EvalInput, options: { readonly progress: boolean }): Session {
   const installable = input.flake!;
-  evalSettings.pureEval = !input.impure;
   const runner = createNixRunner();
   // flake.nix files are read for their inputs before the bridge exists (it serves the locked nixpkgs).
   const reader = createEvaluator({ searchPath: [], cwd: input.cwd });
@@ -75,6 +74,8 @@ function openFlakeSession(input: EvalInput, options: { readonly progress: boolea
     standInDir: join(nixDir, 'pkgs'),
     notice: (m) => io.stderr(`${m}\n`),
   });
+  // The flake is evaluated from the store, purely unless --impure (its files on disk were read to lock it).
+  evalSettings.pureEval = !input.impure;
   let ev: Evaluator | undefined;
   const bridge = createBridge({
     searchPath: input.searchPath,
