@@ -16,7 +16,7 @@
  *   missing (`pkgs.portableServce`), at the place it is selected.
  */
 import { join } from 'node:path';
-import { createBridge, createNixRunner, ForeignHandle, type Bridge } from '../bridge/index.js';
+import { createBridge, createNixRunner, ForeignHandle, type Bridge, type NixRunner } from '../bridge/index.js';
 import { portableServiceSpecOf, type PortableServiceSpec } from '../builders/index.js';
 import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
@@ -44,17 +44,25 @@ export interface Session {
 
 export function openSession(input: EvalInput, options: { readonly progress: boolean }): Session {
   if (input.flake) return openFlakeSession(input, options);
+  const { ev, bridge } = wire(input, options);
+  return { ev, bridge, autoArgs: autoArgsMap(ev, input) };
+}
+
+/** The bridge (installed) and the evaluator, each using the other; `nixpkgsDir`/`runner` for a flake. */
+function wire(input: EvalInput, options: { readonly progress: boolean; readonly nixpkgsDir?: string; readonly runner?: NixRunner }) {
   let ev: Evaluator | undefined;
   const bridge = createBridge({
     searchPath: input.searchPath,
+    nixpkgsDir: options.nixpkgsDir,
     cwd: input.cwd,
     importNative: (path) => ev!.evalFile(path),
     lookupCaptured: (fn, name) => ev!.lookupCaptured(fn, name),
     progress: options.progress,
+    runner: options.runner,
   });
   bridge.install();
   ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });
-  return { ev, bridge, autoArgs: autoArgsMap(ev, input) };
+  return { ev, bridge };
 }
 
 /**
@@ -76,22 +84,10 @@ function openFlakeSession(input: EvalInput, options: { readonly progress: boolea
   });
   // The flake is evaluated from the store, purely unless --impure (its files on disk were read to lock it).
   evalSettings.pureEval = !input.impure;
-  let ev: Evaluator | undefined;
-  const bridge = createBridge({
-    searchPath: input.searchPath,
-    nixpkgsDir: locked.nixpkgsDir,
-    cwd: input.cwd,
-    importNative: (path) => ev!.evalFile(path),
-    lookupCaptured: (fn, name) => ev!.lookupCaptured(fn, name),
-    progress: options.progress,
-    runner,
-  });
-  bridge.install();
-  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });
-  const evaluator = ev;
-  const root = evaluator.force(evalFlake(locked, evaluator, (dir) => bridge.flakeOutputs(dir)));
-  const outputs = evaluator.force((root as NixAttrs).get('outputs')!);
-  return { ev: evaluator, bridge, autoArgs: new Map(), flake: { outputs, name: installable.name } };
+  const { ev, bridge } = wire(input, { ...options, nixpkgsDir: locked.nixpkgsDir, runner });
+  const root = ev.force(evalFlake(locked, ev, (dir) => bridge.flakeOutputs(dir)));
+  const outputs = ev.force((root as NixAttrs).get('outputs')!);
+  return { ev, bridge, autoArgs: new Map(), flake: { outputs, name: installable.name } };
 }
 
 /** The output a flake installable's fragment names (`packages.<system>.<attr>`, ...), with the path found. */
