@@ -24,12 +24,7 @@ export interface NixRunner {
   readonly counts: Readonly<Record<NixProgramName, number>>;
 }
 
-export interface NixRunnerOptions {
-  /** Stop a process running longer than this (the language server must not wait on a slow Nix); default: no limit. */
-  readonly timeoutMs?: number;
-}
-
-export function createNixRunner(env: Record<string, string | undefined> = {}, limits: NixRunnerOptions = {}): NixRunner {
+export function createNixRunner(env: Record<string, string | undefined> = {}): NixRunner {
   const counts: Record<NixProgramName, number> = { 'nix-instantiate': 0, 'nix-store': 0 };
   return {
     counts,
@@ -42,11 +37,7 @@ export function createNixRunner(env: Record<string, string | undefined> = {}, li
           stdin: 'ignore',
           stderr: options.progress ? ['pipe', 'inherit'] : 'pipe',
           maxBuffer: 1024 * 1024 * 1024,
-          ...(limits.timeoutMs === undefined ? {} : { timeout: limits.timeoutMs }),
         });
-        if (r.timedOut) {
-          return { stdout: '', stderr: `error: ${program} took longer than ${limits.timeoutMs} ms and was stopped`, exitCode: 1, signal: r.signal ?? undefined };
-        }
         return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
       } catch (e) {
         return { stdout: '', stderr: `error: cannot run ${program}: ${(e as Error).message}`, exitCode: 127 };
