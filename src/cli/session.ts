@@ -5,7 +5,7 @@
  * the Nix store), and the top-level value selected the way nix-build and
  * nix-instantiate select it.
  */
-import { createBridge, type Bridge } from '../bridge/index.js';
+import { createBridge, type Bridge, type NixRunner } from '../bridge/index.js';
 import { portableServiceSpecOf, type PortableServiceSpec } from '../builders/index.js';
 import { NixError } from '../eval/errors.js';
 import { createEvaluator, type Evaluator } from '../eval/index.js';
@@ -20,7 +20,15 @@ export interface Session {
   readonly autoArgs: Map<string, Lazy>;
 }
 
-export function openSession(input: EvalInput, options: { readonly progress: boolean }): Session {
+export interface SessionOptions {
+  readonly progress: boolean;
+  /** How Nix processes run (default: synchronously, src/bridge/runner.ts); the language server's are shared and cached. */
+  readonly runner?: NixRunner;
+  /** Where the bridge's notices go (default: stderr). */
+  readonly notice?: (message: string) => void;
+}
+
+export function openSession(input: EvalInput, options: SessionOptions): Session {
   let ev: Evaluator | undefined;
   const bridge = createBridge({
     searchPath: input.searchPath,
@@ -28,6 +36,8 @@ export function openSession(input: EvalInput, options: { readonly progress: bool
     importNative: (path) => ev!.evalFile(path),
     lookupCaptured: (fn, name) => ev!.lookupCaptured(fn, name),
     progress: options.progress,
+    runner: options.runner,
+    notice: options.notice,
   });
   bridge.install();
   ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });

@@ -143,7 +143,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
 }
 
 /** A JS stack overflow becomes Nix's stack-overflow error; other NixErrors pass. */
-function asNixError(e: unknown): unknown {
+export function asNixError(e: unknown): unknown {
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return stackOverflow();
   }
