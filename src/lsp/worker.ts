@@ -61,7 +61,8 @@ const analyses = new Map<string, Analysis & { readonly text: string }>();
 /** The latest analysis of this text of the document, made now if there is none. */
 function analysisOf(doc: DocumentInput): Analysis {
   const known = analyses.get(doc.uri);
-  if (known && known.text === doc.text) return known;
+  // The same text again (an edit undone): the same analysis, for this version.
+  if (known && known.text === doc.text) return { ...known, version: doc.version };
   const fresh = { ...analyse(doc, env, () => nixRan), text: doc.text };
   analyses.delete(doc.uri);
   analyses.set(doc.uri, fresh);
@@ -75,7 +76,7 @@ function analysisOf(doc: DocumentInput): Analysis {
 function handle(request: EngineRequest): unknown {
   switch (request.kind) {
     case 'analyse': {
-      const { text: _text, ...analysis } = analysisOf(request.doc) as Analysis & { text: string };
+      const { text: _text, ...analysis } = analysisOf(request.doc) as Analysis & { readonly text?: string };
       return analysis;
     }
     case 'hover': return hover(request.doc, request.offset, env, analysisOf(request.doc), request.built);

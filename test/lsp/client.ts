@@ -149,16 +149,19 @@ export class LspClient {
       return this.child.exitCode;
     }
     const exited = new Promise<number | null>((resolve) => this.child.once('exit', (code) => resolve(code)));
+    let giveUp: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         (async () => {
           await this.connection.sendRequest('shutdown');
           await this.connection.sendNotification('exit');
         })(),
-        new Promise((resolve) => setTimeout(resolve, 5000)),
+        new Promise((resolve) => { giveUp = setTimeout(resolve, 5000); }),
       ]);
     } catch {
       // the server may be gone already
+    } finally {
+      clearTimeout(giveUp);
     }
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     const code = await exited;
