@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DiagnosticSeverity, ResponseError, ErrorCodes,
+  MessageType, ShowMessageNotification,
   type CodeLens, type Connection, type Diagnostic, type InitializeParams, type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -280,12 +281,12 @@ export function startServer(base: ServerConfig = defaultConfig): Connection {
       });
       for (const o of outcomes) built[o.image.slice(o.image.lastIndexOf('/') + 1)] = { image: o.image, closure: o.closure.length };
       progress?.done();
-      void connection.window.showInformationMessage(`tsportable: built ${outcomes.map((o) => o.image).join(', ')}`);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `tsportable: built ${outcomes.map((o) => o.image).join(', ')}` });
       return outcomes;
     } catch (e) {
       progress?.done();
       if (!(e instanceof BuildFailure)) throw e;
-      void connection.window.showErrorMessage(`tsportable: ${e.message}`);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `tsportable: ${e.message}` });
       throw new ResponseError(ErrorCodes.InternalError, e.message);
     }
   });
