@@ -51,7 +51,10 @@ export class Engine {
   readonly answers: NixAnswers;
   private readonly counts = { analyses: 0, cancelled: 0, workerRestarts: 0 };
 
-  constructor(private config: ServerConfig, private readonly log: (message: string) => void) {
+  /** Where the engine reports what it does (worker restarts); the server sends it to the client's log. */
+  log: (message: string) => void = (m) => process.stderr.write(`${m}\n`);
+
+  constructor(private config: ServerConfig) {
     this.answers = new NixAnswers(config.nixTimeoutMs);
   }
 

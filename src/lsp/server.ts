@@ -66,7 +66,7 @@ interface DocumentState {
   running?: Promise<Analysis | undefined>;
 }
 
-export function startServer(base: ServerConfig = defaultConfig): Connection {
+export function startServer(base: ServerConfig = defaultConfig, engine = new Engine(base)): Connection {
   const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocumentState>();
@@ -75,11 +75,11 @@ export function startServer(base: ServerConfig = defaultConfig): Connection {
   const builds = new AbortController();
   let config = base;
   // Started now, before the client's `initialize`: the worker loads while the handshake goes on.
-  const engine = new Engine(config, (m) => log(m));
   engine.warm();
   let canReportProgress = false;
 
   const log = (m: string) => connection.console.log(m);
+  engine.log = log;
 
   function stateOf(uri: string): DocumentState {
     let s = states.get(uri);

@@ -30,9 +30,14 @@ export const lspCommand: Command = {
     ],
   },
   async run(args) {
-    const { startServer } = await import('../../lsp/server.js');
     const { defaultConfig } = await import('../../lsp/protocol.js');
-    startServer({ ...defaultConfig, searchPath: optStrings(args, 'include') });
+    const { Engine } = await import('../../lsp/engine.js');
+    const config = { ...defaultConfig, searchPath: optStrings(args, 'include') };
+    // The analysis worker loads the evaluator while this thread loads the protocol library.
+    const engine = new Engine(config);
+    engine.warm();
+    const { startServer } = await import('../../lsp/server.js');
+    startServer(config, engine);
     // The connection ends the process when the editor says `exit` or closes stdin.
     return new Promise<number>(() => {});
   },
