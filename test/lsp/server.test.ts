@@ -223,3 +223,28 @@ test('a file of several images: a lens, a symbol and a preview for each', async 
     'web_1.4.raw · 1 unit · 2 store paths', 'worker_0.9.raw · 2 units · 4 store paths',
   ]);
 });
+
+test('a package of the package set: hover from Nix; with nixpkgs on the search path, its names come from one Nix query', async () => {
+  const text = '{ pkgs ? import <nixpkgs> { } }:\n[ pkgs.hello ]\n';
+  const uri = await openText('package.nix', text);
+  await client.diagnosticsFor(uri, 1);
+  const hello = markdown(await client.hover(uri, positionOf(text, 'hello', 2)));
+  expect(hello).toContain('**pkgs.hello**: `pkgs.hello`, evaluated by Nix');
+  expect(hello).toContain('- name: hello-1.0\n- version: 1.0\n- description: A program that prints a greeting');
+
+  const fixture = join(packageRoot, 'test', 'fixtures', 'nixpkgs');
+  const other = await LspClient.start({ cwd: root, initializationOptions: { debounceMs: 5, searchPath: [`nixpkgs=${fixture}`] } });
+  try {
+    const text2 = '{ pkgs ? import <nixpkgs> { } }:\npkgs.\n';
+    const uri2 = await other.open(join(root, 'examples', 'demo', 'names.nix'), text2);
+    await other.diagnosticsFor(uri2, 1);
+    for (let i = 0; i < 3; i++) {
+      const names = (await other.completion(uri2, { line: 1, character: 5 }))!.items.map((item) => item.label);
+      expect(names).toEqual(expect.arrayContaining(['writeText', 'portableService', 'hello', 'libdemo', 'greeter']));
+    }
+    expect((await other.request<{ nixProcesses: number }>('tsportable/status', {})).nixProcesses).toBe(1);
+  } finally {
+    await other.stop();
+    other.kill();
+  }
+});
