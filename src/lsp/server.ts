@@ -17,14 +17,15 @@ import { fileURLToPath } from 'node:url';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DiagnosticSeverity, ResponseError, ErrorCodes,
   MessageType, ShowMessageNotification,
-  type CodeLens, type Connection, type Diagnostic, type InitializeParams, type WorkDoneProgressReporter,
+  type CancellationToken, type CodeLens, type Connection, type Diagnostic, type InitializeParams, type TextDocumentPositionParams,
+  type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, EngineFailure } from './engine.js';
 import { imageSymbols, lensTitle } from './imageView.js';
 import {
   buildCommand, defaultConfig, previewRequest, showCommand, statusRequest,
-  type Analysis, type BuiltImage, type DocumentInput, type ServerConfig,
+  type Analysis, type BuiltImage, type DocumentInput, type EngineRequest, type EngineResults, type ServerConfig,
 } from './protocol.js';
 import { contains } from './ranges.js';
 
@@ -193,38 +194,24 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
     reanalyseAll();
   });
 
-  connection.onHover(async (params, token) => {
+  /** A question the worker answers about a place in an open document; null when it is closed or the worker failed. */
+  async function atPosition<K extends 'hover' | 'completion' | 'definition'>(
+    kind: K, params: TextDocumentPositionParams, token: CancellationToken,
+  ): Promise<EngineResults[K] | null> {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return null;
+    const request = { kind, doc: inputOf(doc), offset: doc.offsetAt(params.position), built } as Extract<EngineRequest, { kind: K }>;
     try {
-      return (await engine.request({ kind: 'hover', doc: inputOf(doc), offset: doc.offsetAt(params.position), built }, { token })) ?? null;
+      return (await engine.request(request, { token })) ?? null;
     } catch (e) {
       if (e instanceof EngineFailure) return null;
       throw e;
     }
-  });
+  }
 
-  connection.onCompletion(async (params, token) => {
-    const doc = documents.get(params.textDocument.uri);
-    if (!doc) return null;
-    try {
-      return (await engine.request({ kind: 'completion', doc: inputOf(doc), offset: doc.offsetAt(params.position) }, { token })) ?? null;
-    } catch (e) {
-      if (e instanceof EngineFailure) return null;
-      throw e;
-    }
-  });
-
-  connection.onDefinition(async (params, token) => {
-    const doc = documents.get(params.textDocument.uri);
-    if (!doc) return null;
-    try {
-      return (await engine.request({ kind: 'definition', doc: inputOf(doc), offset: doc.offsetAt(params.position) }, { token })) ?? null;
-    } catch (e) {
-      if (e instanceof EngineFailure) return null;
-      throw e;
-    }
-  });
+  connection.onHover((params, token) => atPosition('hover', params, token));
+  connection.onCompletion((params, token) => atPosition('completion', params, token));
+  connection.onDefinition((params, token) => atPosition('definition', params, token));
 
   connection.onDocumentSymbol(async (params) => {
     const a = await current(params.textDocument.uri);

@@ -4,26 +4,17 @@
  * and ending with the image's path; a document with unsaved edits is refused;
  * `shutdown` then `exit` ends the server with status 0.
  */
-import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hover, MarkupContent } from 'vscode-languageserver';
-import { packageRoot } from '../../src/paths.js';
-import { LspClient, positionOf } from './client.js';
+import { LspClient, positionOf, useTempDir } from './client.js';
 
-let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'tsportable-lsp-build-'));
-  await cp(join(packageRoot, 'examples', 'demo'), join(root, 'demo'), { recursive: true });
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const dir = useTempDir(['demo']);
 
 test('Build image: progress, the image path, the closure in the hover; unsaved edits refused; shutdown exits 0', async () => {
-  const client = await LspClient.start({ cwd: root, env: { TSPORTABLE_CACHE_DIR: join(root, 'cache') } });
+  const client = await LspClient.start({ cwd: dir.path, env: { TSPORTABLE_CACHE_DIR: join(dir.path, 'cache') } });
   try {
-    const path = join(root, 'demo', 'default.nix');
+    const path = join(dir.path, 'demo', 'default.nix');
     const text = await readFile(path, 'utf8');
     const uri = await client.open(path, text);
     await client.diagnosticsFor(uri, 1);
@@ -33,7 +24,7 @@ test('Build image: progress, the image path, the closure in the hover; unsaved e
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]!.image).toMatch(/\/demo_1\.0\.raw$/);
     expect((await stat(outcomes[0]!.image)).size).toBeGreaterThan(0);
-    expect(outcomes[0]!.outLink).toBe(join(root, 'demo', 'result'));
+    expect(outcomes[0]!.outLink).toBe(join(dir.path, 'demo', 'result'));
     expect(client.logs).toContain('progress begin Building demo_1.0.raw');
     expect(client.logs).toContain('progress end');
     expect(client.logs.some((l) => l.startsWith(`tsportable: built ${outcomes[0]!.image}`))).toBe(true);

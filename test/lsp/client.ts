@@ -9,6 +9,8 @@
  * jest from exiting.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type {
@@ -183,4 +185,20 @@ export function positionOf(text: string, needle: string, delta = 0): Position {
   if (offset < 0) throw new Error(`'${needle}' is not in the text`);
   const before = text.slice(0, offset + delta).split('\n');
   return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+/**
+ * A temporary directory for one test file, made in beforeAll with copies of
+ * the named example folders (so their relative paths resolve), removed in afterAll.
+ */
+export function useTempDir(examples: readonly string[] = []): { readonly path: string } {
+  const dir = { path: '' };
+  beforeAll(async () => {
+    dir.path = await mkdtemp(join(tmpdir(), 'tsportable-lsp-'));
+    for (const e of examples) await cp(join(packageRoot, 'examples', e), join(dir.path, e), { recursive: true });
+  });
+  afterAll(async () => {
+    if (dir.path) await rm(dir.path, { recursive: true, force: true });
+  });
+  return dir;
 }

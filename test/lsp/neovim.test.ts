@@ -5,21 +5,12 @@
  * diagnostics, and asks for the hover of a unit and the completion after
  * `pkgs.`. The Lua script writes what it got as JSON lines on stdout.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { packageRoot } from '../../src/paths.js';
-import { cliPath, positionOf } from './client.js';
+import { cliPath, positionOf, useTempDir } from './client.js';
 
-let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'tsportable-lsp-nvim-'));
-  await cp(join(packageRoot, 'examples', 'demo'), join(root, 'demo'), { recursive: true });
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const dir = useTempDir(['demo']);
 
 /** The Lua script: `inputs` are handed over as JSON. */
 const script = `
@@ -70,23 +61,23 @@ vim.cmd("qa!")
 `;
 
 test('Neovim 0.7 as the client: diagnostics of a broken file, the hover of a unit, completion after pkgs.', async () => {
-  const demo = join(root, 'demo', 'default.nix');
+  const demo = join(dir.path, 'demo', 'default.nix');
   const demoText = await readFile(demo, 'utf8');
-  const broken = join(root, 'demo', 'broken.nix');
+  const broken = join(dir.path, 'demo', 'broken.nix');
   await writeFile(broken, demoText.replace('version = "1.0";', 'version = "1.0"'));
   const inputs = {
     cmd: [process.execPath, cliPath, 'lsp', '--stdio'],
-    root,
+    root: dir.path,
     broken,
     demo,
     unit: positionOf(demoText, 'demo-service demo-socket', 3),
     afterPkgs: positionOf(demoText, 'pkgs.writeText', 5),
   };
-  const inputsFile = join(root, 'inputs.json');
+  const inputsFile = join(dir.path, 'inputs.json');
   await writeFile(inputsFile, JSON.stringify(inputs));
-  await writeFile(join(root, 'test.lua'), script);
-  const r = await execa('nvim', ['--headless', '-u', 'NONE', '-c', `luafile ${join(root, 'test.lua')}`], {
-    cwd: root, env: { TSPORTABLE_NVIM_INPUTS: inputsFile, NO_COLOR: '1' }, reject: false, timeout: 120_000, stdin: 'ignore',
+  await writeFile(join(dir.path, 'test.lua'), script);
+  const r = await execa('nvim', ['--headless', '-u', 'NONE', '-c', `luafile ${join(dir.path, 'test.lua')}`], {
+    cwd: dir.path, env: { TSPORTABLE_NVIM_INPUTS: inputsFile, NO_COLOR: '1' }, reject: false, timeout: 120_000, stdin: 'ignore',
   });
   const results = new Map<string, unknown>();
   for (const line of String(r.stdout).split('\n')) {

@@ -8,14 +8,12 @@
  * diagnostics, and `tsportable show` on the same text fails with the error the
  * server shows (or succeeds when the server shows no error).
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { packageRoot } from '../../src/paths.js';
-import { cliPath, LspClient } from './client.js';
+import { cliPath, LspClient, useTempDir } from './client.js';
 
 const edits = 500;
 const examples = ['demo', 'certs', 'contents', 'gzip', 'multi'];
@@ -71,23 +69,16 @@ function errors(ds: Diagnostic[]): string[] {
   return ds.filter((d) => d.severity === 1).map((d) => (d.message as string).split('\n')[0]!);
 }
 
-let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'tsportable-lsp-random-'));
-  await cp(join(packageRoot, 'examples'), join(root, 'examples'), { recursive: true });
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const dir = useTempDir(examples);
 
 test(`${edits} random edits of the examples: each answered, no crash, the last state's diagnostics right`, async () => {
   const seed = Number(process.env.LSP_EDIT_SEED ?? Date.now() % 100_000);
   const next = random(seed);
-  const client = await LspClient.start({ cwd: root, initializationOptions: { debounceMs: 1, timeLimitMs: 1000 } });
+  const client = await LspClient.start({ cwd: dir.path, initializationOptions: { debounceMs: 1, timeLimitMs: 1000 } });
   const docs: Doc[] = [];
   try {
     for (const name of examples) {
-      const path = join(root, 'examples', name, 'default.nix');
+      const path = join(dir.path, name, 'default.nix');
       const original = await readFile(path, 'utf8');
       const uri = await client.open(path, original);
       docs.push({ path, uri, original, text: TextDocument.create(uri, 'nix', 1, original) });
@@ -108,7 +99,7 @@ test(`${edits} random edits of the examples: each answered, no crash, the last s
     expect(client.alive).toBe(true);
     const last = await Promise.all(docs.map((d) => client.diagnosticsFor(d.uri, d.text.version)));
 
-    const fresh = await LspClient.start({ cwd: root });
+    const fresh = await LspClient.start({ cwd: dir.path });
     try {
       for (const [k, d] of docs.entries()) {
         const uri = await fresh.open(d.path, d.text.getText(), d.text.version);
@@ -123,7 +114,7 @@ test(`${edits} random edits of the examples: each answered, no crash, the last s
     for (const [k, d] of docs.entries()) {
       if (d.path.includes('multi')) continue; // several images: `show` needs -A
       await writeFile(d.path, d.text.getText());
-      const r = await execa(process.execPath, [cliPath, 'show', d.path, '--json'], { cwd: root, reject: false, env: { NO_COLOR: '1' } });
+      const r = await execa(process.execPath, [cliPath, 'show', d.path, '--json'], { cwd: dir.path, reject: false, env: { NO_COLOR: '1' } });
       const shown = errors(last[k]!.diagnostics);
       if (r.exitCode === 0) expect({ seed, file: d.path, errors: shown }).toEqual({ seed, file: d.path, errors: [] });
       else {

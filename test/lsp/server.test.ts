@@ -4,21 +4,18 @@
  * such as ./demo.socket resolve). One server for the file; each test opens
  * its own documents.
  */
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodeLens, DocumentSymbol, Hover, MarkupContent } from 'vscode-languageserver';
 import { packageRoot } from '../../src/paths.js';
 import type { ShowPlan } from '../../src/show/plan.js';
-import { LspClient, positionOf } from './client.js';
+import { LspClient, positionOf, useTempDir } from './client.js';
 
-let root = '';
+const dir = useTempDir(['demo', 'multi']);
 let client: LspClient;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'tsportable-lsp-'));
-  await cp(join(packageRoot, 'examples'), join(root, 'examples'), { recursive: true });
-  client = await LspClient.start({ cwd: root, initializationOptions: { debounceMs: 5 } });
+  client = await LspClient.start({ cwd: dir.path, initializationOptions: { debounceMs: 5 } });
 });
 
 afterAll(async () => {
@@ -26,7 +23,6 @@ afterAll(async () => {
     await client?.stop();
   } finally {
     client?.kill();
-    await rm(root, { recursive: true, force: true });
   }
 });
 
@@ -36,14 +32,14 @@ function markdown(h: Hover | null): string {
 }
 
 async function openExample(name: string, version = 1): Promise<{ uri: string; text: string; path: string }> {
-  const path = join(root, 'examples', name, 'default.nix');
+  const path = join(dir.path, name, 'default.nix');
   const text = await readFile(path, 'utf8');
   return { uri: await client.open(path, text, version), text, path };
 }
 
 /** Opens `text` as a new file of the demo's directory. */
 async function openText(name: string, text: string): Promise<string> {
-  return client.open(join(root, 'examples', 'demo', name), text);
+  return client.open(join(dir.path, 'demo', name), text);
 }
 
 test('the demo: no diagnostics, its code lens, symbols, preview and show', async () => {
@@ -91,7 +87,7 @@ test('hovers: a unit, the image, a value, a path, an argument', async () => {
   expect(value).toContain('while sleep 3; do echo "Hello from a portable service"; done');
 
   const path = markdown(await client.hover(uri, positionOf(text, './demo.socket', 4)));
-  expect(path).toContain(`→ \`${join(root, 'examples', 'demo', 'demo.socket')}\``);
+  expect(path).toContain(`→ \`${join(dir.path, 'demo', 'demo.socket')}\``);
   expect(path).toMatch(/a file, \d+ bytes/);
 
   const arg = markdown(await client.hover(uri, positionOf(text, 'pname =', 2)));
@@ -134,13 +130,12 @@ test('go to definition: bindings, inherit, a path, an attribute of an imported f
   const toBinding = await client.definition(uri, positionOf(text, '${demo-program}', 4));
   expect(toBinding).toEqual([{ uri, range: { start: positionOf(text, 'demo-program ='), end: positionOf(text, 'demo-program =', 'demo-program'.length) } }]);
   const toFile = await client.definition(uri, positionOf(text, './demo.socket', 3));
-  expect(toFile![0]!.uri).toBe(`file://${join(root, 'examples', 'demo', 'demo.socket')}`);
+  expect(toFile![0]!.uri).toBe(`file://${join(dir.path, 'demo', 'demo.socket')}`);
 
   const text2 = 'let cfg = import ./cfg.nix; inherit (cfg) name; in { inherit name; other = cfg.name; }';
   const uri2 = await openText('def.nix', text2);
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(join(root, 'examples', 'demo', 'cfg.nix'), '{\n  name = "x";\n}\n');
-  const cfgUri = `file://${join(root, 'examples', 'demo', 'cfg.nix')}`;
+  await writeFile(join(dir.path, 'demo', 'cfg.nix'), '{\n  name = "x";\n}\n');
+  const cfgUri = `file://${join(dir.path, 'demo', 'cfg.nix')}`;
   const nameInCfg = { uri: cfgUri, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } } };
   expect(await client.definition(uri2, positionOf(text2, 'cfg.name;', 5))).toEqual([nameInCfg]);
   expect(await client.definition(uri2, positionOf(text2, 'inherit (cfg) name', 15))).toEqual([nameInCfg]);
@@ -164,13 +159,12 @@ test('diagnostics: syntax errors, evaluation errors with their trace, argument e
   expect(m[0]!.range.start).toEqual({ line: 0, character: 41 });
 
   // An error inside a function of another file: shown at the call in this document, with the place of the error related.
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(join(root, 'examples', 'demo', 'helper.nix'), 'x: x + "a"\n');
+  await writeFile(join(dir.path, 'demo', 'helper.nix'), 'x: x + "a"\n');
   const deep = await openText('deep.nix', 'let f = import ./helper.nix; in f 1\n');
   const d = (await client.diagnosticsFor(deep, 1)).diagnostics;
   expect(d[0]!.message).toContain('cannot add a string to an integer');
   expect(d[0]!.range.start.line).toBe(0);
-  expect(d[0]!.relatedInformation?.[0]?.location.uri).toBe(`file://${join(root, 'examples', 'demo', 'helper.nix')}`);
+  expect(d[0]!.relatedInformation?.[0]?.location.uri).toBe(`file://${join(dir.path, 'demo', 'helper.nix')}`);
 
   const undef = await openText('undefined.nix', 'let a = 1; in a + b\n');
   expect((await client.diagnosticsFor(undef, 1)).diagnostics.map((x) => [x.message, x.range.start])).toEqual([["undefined variable 'b'", { line: 0, character: 18 }]]);
@@ -233,10 +227,10 @@ test('a package of the package set: hover from Nix; with nixpkgs on the search p
   expect(hello).toContain('- name: hello-1.0\n- version: 1.0\n- description: A program that prints a greeting');
 
   const fixture = join(packageRoot, 'test', 'fixtures', 'nixpkgs');
-  const other = await LspClient.start({ cwd: root, initializationOptions: { debounceMs: 5, searchPath: [`nixpkgs=${fixture}`] } });
+  const other = await LspClient.start({ cwd: dir.path, initializationOptions: { debounceMs: 5, searchPath: [`nixpkgs=${fixture}`] } });
   try {
     const text2 = '{ pkgs ? import <nixpkgs> { } }:\npkgs.\n';
-    const uri2 = await other.open(join(root, 'examples', 'demo', 'names.nix'), text2);
+    const uri2 = await other.open(join(dir.path, 'demo', 'names.nix'), text2);
     await other.diagnosticsFor(uri2, 1);
     for (let i = 0; i < 3; i++) {
       const names = (await other.completion(uri2, { line: 1, character: 5 }))!.items.map((item) => item.label);
