@@ -115,13 +115,19 @@ function describeImage(image: FoundImage, session: Session, doc: DocumentInput, 
   const range = inDocument(callSpan, doc) ? spanRange(callSpan) : undefined;
   const offsets = callSpan && range ? spanOffsets(callSpan) : undefined;
   const call = offsets ? findCall(expr, offsets.start, offsets.end) : undefined;
-  for (const w of plan.warnings) out.push(planWarningDiagnostic(w, doc, range));
+  const units = unitPlaces(image.spec, call, doc);
+  for (const w of plan.warnings) {
+    // A unit's warning goes on that unit where the document writes it (the plan knows only `units`).
+    const i = w.unit === undefined ? -1 : plan.units.findIndex((u) => u.name === w.unit);
+    const unitRange = i < 0 ? undefined : units[i]!.element ?? units[i]!.madeAt;
+    out.push(unitRange ? { ...planWarningDiagnostic(w, doc, range), range: unitRange } : planWarningDiagnostic(w, doc, range));
+  }
   return {
     attrPath: image.attrPath,
     plan,
     ...(range ? { range } : {}),
     ...(call ? { functionRange: spanRange(call.fn.span) } : {}),
-    units: unitPlaces(image.spec, call, doc),
+    units,
     storeObjects: storeObjectsOf(plan),
   };
 }

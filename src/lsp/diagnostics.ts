@@ -90,6 +90,7 @@ const severities = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverit
 /** A `show` warning, at its span when it is in the document, else at `fallback` (the image's call). */
 export function planWarningDiagnostic(w: PlanWarning, doc: DocumentInput, fallback: Diagnostic['range'] | undefined): Diagnostic {
   const range = w.span && w.span.file === doc.path ? planSpanRange(w.span, textLines(doc.text)) : fallback ?? fileStart;
-  const inUnit = w.unit === undefined ? '' : w.line === undefined ? ` (${w.unit})` : ` (${w.unit}, line ${w.line})`;
+  // The messages name their unit; the line in its text is said here.
+  const inUnit = w.unit === undefined || w.line === undefined ? '' : ` (${w.unit}, line ${w.line})`;
   return { range, severity: severities[w.severity], source, code: w.code, message: w.message + inUnit };
 }

@@ -90,7 +90,7 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
 
   function failureDiagnostic(e: unknown): Diagnostic {
     const message = e instanceof EngineFailure ? e.message : String(e);
-    if (!(e instanceof EngineFailure)) log(`tsportable: internal error: ${(e as Error)?.stack ?? message}`);
+    log(`tsportable: an analysis failed: ${e instanceof EngineFailure ? message : (e as Error)?.stack ?? message}`);
     return {
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Error,

@@ -188,6 +188,23 @@ test('diagnostics: syntax errors, evaluation errors with their trace, argument e
   const underscore = w.find((x) => x.code === 'pname-underscore')!;
   expect(underscore.range.start).toEqual({ line: 2, character: 2 });
   expect(underscore.severity).toBe(2);
+  expect(w.find((x) => x.code === 'exec-not-in-image')!.message).toMatch(/^ExecStart= program 'sleep' is a bare name: .* \(my_app.service, line 2\)$/);
+
+  const names = await openText('names.nix', [
+    '{ pkgs ? import <nixpkgs> { } }:',
+    'pkgs.portableService {',
+    '  pname = "demo";',
+    '  version = "1";',
+    '  units = [ (pkgs.writeText "demo.txt" "") (pkgs.writeText "demox.service" "") ];',
+    '}',
+    '',
+  ].join('\n'));
+  const n = (await client.diagnosticsFor(names, 1)).diagnostics;
+  expect(n.map((x) => [x.code, x.range.start])).toEqual([
+    ['unit-suffix', { line: 4, character: 13 }],
+    ['unit-prefix', { line: 4, character: 44 }],
+    ['no-matching-unit', { line: 2, character: 2 }],
+  ]);
 });
 
 test('a newer version always wins: quick edits end with the last version, never an older one after it', async () => {
