@@ -161,7 +161,7 @@ export class Engine {
     const worker = this.ensureWorker();
     const limit = this.config.timeLimitMs + this.config.nixTimeoutMs + Limits.WatchdogGraceMs;
     this.watchdog = setTimeout(() => {
-      this.log(`tsportable: a ${next.request.kind} request did not finish in ${limit} ms; restarting the analysis worker`);
+      this.log(`tsportable: the ${next.request.kind} request did not finish in ${limit} ms; restarting the analysis worker`);
       this.finish(next, (p) => p.reject(new EngineFailure(`the analysis did not finish within ${limit} ms and was stopped`)));
       this.restart();
     }, limit);

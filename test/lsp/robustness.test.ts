@@ -46,6 +46,22 @@ test('files that do not terminate end in an error or at the time limit; memory e
   });
 });
 
+test('a worker stuck where it cannot poll (a regular expression backtracking for ever) is stopped by the watchdog', async () => {
+  await withServer({ initializationOptions: { debounceMs: 5, timeLimitMs: 200, nixTimeoutMs: 100 } }, async (c) => {
+    const started = performance.now();
+    const stuck = await c.open(join(tmp.path, 'regex.nix'), `builtins.match "(a*)*b" "${'a'.repeat(60)}"`);
+    const d = await c.diagnosticsFor(stuck, 1, 30_000);
+    // The watchdog allows the time limit, one Nix process's limit and 3 s more.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(d.diagnostics.map((x) => [x.code, x.message])).toEqual([
+      ['analysis-failed', 'tsportable could not analyse this file: the analysis did not finish within 3300 ms and was stopped'],
+    ]);
+    const fine = await c.open(join(tmp.path, 'after.nix'), '1 + 1');
+    expect((await c.diagnosticsFor(fine, 1)).diagnostics).toEqual([]);
+    expect((await c.request<ServerStatus>('tsportable/status', {})).workerRestarts).toBe(1);
+  });
+});
+
 test('an analysis waiting for a slow Nix process is abandoned for the next edit', async () => {
   const shims = join(tmp.path, 'slow');
   await mkdir(shims, { recursive: true });
