@@ -47,6 +47,7 @@ export class Engine {
   private running: Pending | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private nextId = 1;
+  private epoch = 0;
   private stopped = false;
   readonly answers: NixAnswers;
   private readonly counts = { analyses: 0, cancelled: 0, workerRestarts: 0 };
@@ -97,6 +98,12 @@ export class Engine {
       this.queue.push(pending);
       this.pump();
     });
+  }
+
+  /** Files on disk may have changed (a save): the worker's kept analyses and the Nix answers naming `dir` are stale. */
+  filesChanged(dir: string): void {
+    this.epoch++;
+    this.answers.forget(dir);
   }
 
   status(): ServerStatus {
@@ -165,7 +172,7 @@ export class Engine {
       this.finish(next, (p) => p.reject(new EngineFailure(`the analysis did not finish within ${limit} ms and was stopped`)));
       this.restart();
     }, limit);
-    worker.postMessage({ id: next.id, request: next.request, config: this.config } satisfies WorkerCall);
+    worker.postMessage({ id: next.id, request: next.request, config: this.config, epoch: this.epoch } satisfies WorkerCall);
   }
 
   private finish(p: Pending, settle: (p: Pending) => void): void {

@@ -73,6 +73,8 @@ export interface WorkerCall {
   readonly id: number;
   readonly request: EngineRequest;
   readonly config: ServerConfig;
+  /** Bumped when files on disk may have changed: analyses of earlier epochs are not reused. */
+  readonly epoch: number;
 }
 
 /** Worker → main thread. */

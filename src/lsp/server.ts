@@ -185,12 +185,12 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   documents.onDidSave((e) => {
-    // Answers about files of that directory may have changed; every open document may import it.
-    engine.answers.forget(dirname(pathOf(e.document.uri)));
+    // Every open document may import the file saved.
+    engine.filesChanged(dirname(pathOf(e.document.uri)));
     reanalyseAll();
   });
   connection.onDidChangeWatchedFiles((p) => {
-    for (const c of p.changes) engine.answers.forget(dirname(pathOf(c.uri)));
+    for (const c of p.changes) engine.filesChanged(dirname(pathOf(c.uri)));
     reanalyseAll();
   });
 

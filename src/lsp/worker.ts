@@ -56,14 +56,15 @@ const env: { config: ServerConfig; runner: WorkerEnv['runner'] } = {
 };
 setCancelPoll(() => checkStop(true));
 
-const analyses = new Map<string, Analysis & { readonly text: string }>();
+let epoch = 0;
+const analyses = new Map<string, Analysis & { readonly text: string; readonly epoch: number }>();
 
 /** The latest analysis of this text of the document, made now if there is none. */
 function analysisOf(doc: DocumentInput): Analysis {
   const known = analyses.get(doc.uri);
   // The same text again (an edit undone): the same analysis, for this version.
-  if (known && known.text === doc.text) return { ...known, version: doc.version };
-  const fresh = { ...analyse(doc, env, () => nixRan), text: doc.text };
+  if (known && known.text === doc.text && known.epoch === epoch) return { ...known, version: doc.version };
+  const fresh = { ...analyse(doc, env, () => nixRan), text: doc.text, epoch };
   analyses.delete(doc.uri);
   analyses.set(doc.uri, fresh);
   for (const uri of analyses.keys()) {
@@ -76,7 +77,7 @@ function analysisOf(doc: DocumentInput): Analysis {
 function handle(request: EngineRequest): unknown {
   switch (request.kind) {
     case 'analyse': {
-      const { text: _text, ...analysis } = analysisOf(request.doc) as Analysis & { readonly text?: string };
+      const { text: _text, epoch: _epoch, ...analysis } = analysisOf(request.doc) as Analysis & { readonly text?: string; readonly epoch?: number };
       return analysis;
     }
     case 'hover': return hover(request.doc, request.offset, env, analysisOf(request.doc), request.built);
@@ -88,6 +89,7 @@ function handle(request: EngineRequest): unknown {
 parentPort!.on('message', (call: WorkerCall) => {
   callId = call.id;
   env.config = call.config;
+  epoch = call.epoch;
   deadline = performance.now() + call.config.timeLimitMs;
   let reply: WorkerReply;
   try {

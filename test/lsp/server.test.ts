@@ -259,3 +259,15 @@ test('a package of the package set: hover from Nix; with nixpkgs on the search p
     other.kill();
   }
 });
+
+test('saving a file re-analyses the documents that import it', async () => {
+  const lib = join(dir.path, 'demo', 'number.nix');
+  await writeFile(lib, '1\n');
+  const main = await openText('imports.nix', '(import ./number.nix) + 1\n');
+  expect((await client.diagnosticsFor(main, 1)).diagnostics).toEqual([]);
+  await writeFile(lib, '"one"\n');
+  const libUri = await client.open(lib, '"one"\n');
+  await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: libUri } });
+  const after = await client.waitFor(() => client.published.get(main)!.find((p) => p.diagnostics.length > 0), 'the analysis after the save');
+  expect(after.diagnostics.map((d) => d.message)).toEqual(['cannot coerce an integer to a string: 1']);
+});
