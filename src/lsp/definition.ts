@@ -20,7 +20,7 @@ import type { Span } from '../eval/span.js';
 import { documentSession, parseDocument, type WorkerEnv } from './evaluation.js';
 import type { DocumentInput } from './protocol.js';
 import { spanRange } from './ranges.js';
-import { bindingSpan, bindingValue, locate, resolveName, type Binding, type Scope } from './syntaxTree.js';
+import { attrBindings, bindingSpan, bindingValue, locate, resolveName, type Binding, type Scope } from './syntaxTree.js';
 
 const enum Limits {
   /** Steps followed from a name to the set it stands for (names, `let`, imports). */
@@ -99,7 +99,7 @@ function follow(p: Place, steps: number): Place | undefined {
       const next = bindingPlace(r.binding, r.scope);
       return next && follow(next, steps + 1);
     }
-    case 'let': return follow({ expr: e.body, scope: [...p.scope, { kind: 'names', names: new Map([...e.attrs].map(([n, def]) => [n, { kind: 'attr', name: n, def, owner: e }])) }] }, steps + 1);
+    case 'let': return follow({ expr: e.body, scope: [...p.scope, attrBindings(e.attrs, e)] }, steps + 1);
     case 'call': {
       const imported = importedPath(e);
       if (imported !== undefined) {
@@ -133,10 +133,9 @@ function attributeOf(p: Place, name: string, steps: number): { span: Span; value
   const attrs = set.expr;
   const def = attrs.attrs.get(name);
   if (!def) return undefined;
-  const inner: Scope = attrs.rec
-    ? [...set.scope, { kind: 'names', names: new Map([...attrs.attrs].map(([n, d]) => [n, { kind: 'attr', name: n, def: d, owner: attrs }])) }]
-    : set.scope;
-  const value = bindingPlace({ kind: 'attr', name, def, owner: attrs }, attrs.rec ? inner : [...set.scope, { kind: 'names', names: new Map() }]);
+  // bindingPlace looks outside the binding's own level for `inherit x;`: a plain set adds an empty one.
+  const level: Scope = [...set.scope, attrs.rec ? attrBindings(attrs.attrs, attrs) : { kind: 'names', names: new Map() }];
+  const value = bindingPlace({ kind: 'attr', name, def, owner: attrs }, level);
   return { span: def.nameSpan, ...(value ? { value } : {}) };
 }
 

@@ -67,7 +67,8 @@ export function spanHas(span: Span, offset: number): boolean {
   return o.start <= offset && offset <= o.end;
 }
 
-function attrBindings(attrs: ReadonlyMap<string, ast.AttrDef>, owner: ast.Let | ast.Attrs): Frame {
+/** The scope level of a `let` or `rec { }`: its bindings. */
+export function attrBindings(attrs: ReadonlyMap<string, ast.AttrDef>, owner: ast.Let | ast.Attrs): Frame {
   const names = new Map<string, Binding>();
   for (const [name, def] of attrs) names.set(name, { kind: 'attr', name, def, owner });
   return { kind: 'names', names };
@@ -92,9 +93,7 @@ function innerScope(e: ast.Expr, scope: Scope): Scope {
 
 /** What is at `offset`, the innermost thing first; undefined when the offset is outside `root`. */
 export function locate(root: ast.Expr, offset: number): Located | undefined {
-  const ancestors: ast.Expr[] = [];
-  const found = visit(root, [], ancestors, offset);
-  return found;
+  return visit(root, [], [], offset);
 }
 
 function visit(e: ast.Expr, scope: Scope, ancestors: ast.Expr[], offset: number): Located | undefined {
