@@ -8,7 +8,7 @@
 import { createBridge, type Bridge, type NixRunner } from '../bridge/index.js';
 import { portableServiceSpecOf, type PortableServiceSpec } from '../builders/index.js';
 import { NixError } from '../eval/errors.js';
-import { createEvaluator, type Evaluator } from '../eval/index.js';
+import { createEvaluator, type Evaluator, type EvaluatorOptions } from '../eval/index.js';
 import { NixAttrs, type Lazy } from '../eval/value/index.js';
 import { showType } from '../eval/value/types.js';
 import { autoArgsMap, evalRoot } from './autoArgs.js';
@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly runner?: NixRunner;
   /** Where the bridge's notices go (default: stderr). */
   readonly notice?: (message: string) => void;
+  /** How imported files are parsed (the evaluator's option of that name). */
+  readonly parseFile?: EvaluatorOptions['parseFile'];
 }
 
 export function openSession(input: EvalInput, options: SessionOptions): Session {
@@ -40,7 +42,7 @@ export function openSession(input: EvalInput, options: SessionOptions): Session 
     notice: options.notice,
   });
   bridge.install();
-  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });
+  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd, parseFile: options.parseFile });
   return { ev, bridge, autoArgs: autoArgsMap(ev, input) };
 }
 

@@ -22,6 +22,7 @@ import { searchPathFrom } from '../cli/evalInput.js';
 import { openSession, type Session } from '../cli/session.js';
 import type { RemoteNixRunner } from './nixAnswers.js';
 import type { DocumentInput, ServerConfig } from './protocol.js';
+import { parseKept } from './parseCache.js';
 
 /** What every request of the worker evaluates with. */
 export interface WorkerEnv {
@@ -46,11 +47,16 @@ export function documentSession(doc: DocumentInput, env: WorkerEnv, notices: str
     searchPath: searchPathFrom(env.config.searchPath, process.env.NIX_PATH, cwd),
     showTrace: false,
     cwd,
-  }, { progress: false, runner: env.runner, notice: (m) => notices.push(m) });
+  }, { progress: false, runner: env.runner, notice: (m) => notices.push(m), parseFile: parseKept });
 }
 
-/** The document's syntax tree; a NixError (kind 'parse') lists every syntax error. */
-export function parseDocument(doc: DocumentInput, text = doc.text): ast.Expr {
+/** The document's syntax tree (kept while its text is the same); a NixError (kind 'parse') lists every syntax error. */
+export function parseDocument(doc: DocumentInput): ast.Expr {
+  return parseKept(doc.text, doc.path);
+}
+
+/** The syntax tree of another text of the document (the hover's probe), not kept. */
+export function parseVariant(doc: DocumentInput, text: string): ast.Expr {
   return parseNix(text, doc.path, { baseDir: dirname(doc.path) });
 }
 

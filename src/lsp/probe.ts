@@ -19,7 +19,7 @@ import { type Lazy, type Value, isForeign, Lambda, NixAttrs, NixList, NixPath, N
 import { force, forceMaterialized } from '../eval/value/force.js';
 import { functionPreview, previewValue, quoteString } from '../eval/value/preview.js';
 import { showType } from '../eval/value/types.js';
-import { documentSession, documentValue, imagesIn, parseDocument, type WorkerEnv } from './evaluation.js';
+import { documentSession, documentValue, imagesIn, parseVariant, type WorkerEnv } from './evaluation.js';
 import type { DocumentInput } from './protocol.js';
 
 const probeName = '__tsportableProbe';
@@ -54,7 +54,7 @@ export function probe(doc: DocumentInput, env: WorkerEnv, start: number, end: nu
   }, 'records the value of the expression under the cursor');
   const session = documentSession(doc, env, []);
   try {
-    const value = documentValue(session, doc, parseDocument(doc, text), new Map([[probeName, op]]));
+    const value = documentValue(session, doc, parseVariant(doc, text), new Map([[probeName, op]]));
     if (seen === undefined && value !== undefined) {
       for (const image of imagesIn(session, value, () => {})) {
         if (seen !== undefined) break;
