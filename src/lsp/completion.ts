@@ -149,6 +149,12 @@ function argumentItems(builder: string, ctx: TextContext, text: TextDocument): C
   });
 }
 
+/** The documentation of a builtin, for its completion item. */
+function builtinDoc(name: string): Partial<CompletionItem> {
+  const doc = allDefinitions().get(name)?.def.doc;
+  return doc ? { documentation: doc } : {};
+}
+
 function globalNames(): string[] {
   const names = ['true', 'false', 'null', 'builtins'];
   for (const [name, d] of allDefinitions()) if (d.def.global) names.push(name);
@@ -168,7 +174,7 @@ export function complete(doc: DocumentInput, offset: number, env: WorkerEnv): Co
     if (root === undefined) return { isIncomplete: false, items: [] };
     const names = namesAt(session, env, root, ctx.chain.slice(1));
     const kind = (n: string) => (root === 'pkgs' && ctx.chain.length === 1 && plugins.has(n) ? CompletionItemKind.Function : CompletionItemKind.Field);
-    return list(names.map((n) => item(n, kind(n), ctx, text)), ctx.partial);
+    return list(names.map((n) => item(n, kind(n), ctx, text, root === 'builtins' ? builtinDoc(n) : {})), ctx.partial);
   }
 
   const items = new Map<string, CompletionItem>();
@@ -185,6 +191,6 @@ export function complete(doc: DocumentInput, offset: number, env: WorkerEnv): Co
     if (root === undefined) continue;
     for (const n of namesAt(session, env, root, [])) if (!items.has(n)) items.set(n, item(n, CompletionItemKind.Field, ctx, text));
   }
-  for (const n of globalNames()) if (!items.has(n)) items.set(n, item(n, CompletionItemKind.Function, ctx, text));
+  for (const n of globalNames()) if (!items.has(n)) items.set(n, item(n, CompletionItemKind.Function, ctx, text, builtinDoc(n)));
   return list([...items.values()], ctx.partial);
 }

@@ -143,7 +143,8 @@ export function describeValue(label: string, probed: Probed): string {
     const formals = x instanceof Lambda && x.expr.formals
       ? `\n\n${fence(`{ ${[...x.expr.formals.entries.map((f) => (f.fallback ? `${f.name} ? …` : f.name)), ...(x.expr.formals.ellipsis ? ['...'] : [])].join(', ')} }: …`)}`
       : '';
-    return `${head}: ${type}, ${functionPreview(x)}${formals}`;
+    const op = x instanceof PrimOp ? x : x instanceof PrimOpApp ? x.op : undefined;
+    return `${head}: ${type}, ${functionPreview(x)}${formals}${op?.doc ? `\n\n${op.doc}` : ''}`;
   }
   if (typeof x === 'string' || x instanceof NixString) {
     const text = typeof x === 'string' ? x : bridge.renderText(x);
