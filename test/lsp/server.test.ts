@@ -37,6 +37,11 @@ async function openExample(name: string, version = 1): Promise<{ uri: string; te
   return { uri: await client.open(path, text, version), text, path };
 }
 
+/** A file of one image: pname on line 3, the units on line 5 (1-based). */
+function image(pname: string, units: string): string {
+  return ['{ pkgs ? import <nixpkgs> { } }:', 'pkgs.portableService {', `  pname = "${pname}";`, '  version = "1";', `  units = [ ${units} ];`, '}', ''].join('\n');
+}
+
 /** Opens `text` as a new file of the demo's directory. */
 async function openText(name: string, text: string): Promise<string> {
   return client.open(join(dir.path, 'demo', name), text);
@@ -174,15 +179,7 @@ test('diagnostics: syntax errors, evaluation errors with their trace, argument e
   expect(a[0]!.message).toBe("portableService: argument 'version' must be a string, but found an integer");
   expect(a[0]!.range.start).toEqual({ line: 3, character: 2 });
 
-  const warned = await openText('warned.nix', [
-    '{ pkgs ? import <nixpkgs> { } }:',
-    'pkgs.portableService {',
-    '  pname = "my_app";',
-    '  version = "1";',
-    '  units = [ (pkgs.writeText "my_app.service" "[Service]\\nExecStart=sleep 1\\n") ];',
-    '}',
-    '',
-  ].join('\n'));
+  const warned = await openText('warned.nix', image('my_app', '(pkgs.writeText "my_app.service" "[Service]\\nExecStart=sleep 1\\n")'));
   const w = (await client.diagnosticsFor(warned, 1)).diagnostics;
   expect(w.map((x) => x.code)).toEqual(expect.arrayContaining(['pname-underscore', 'exec-not-in-image']));
   const underscore = w.find((x) => x.code === 'pname-underscore')!;
@@ -190,15 +187,7 @@ test('diagnostics: syntax errors, evaluation errors with their trace, argument e
   expect(underscore.severity).toBe(2);
   expect(w.find((x) => x.code === 'exec-not-in-image')!.message).toMatch(/^ExecStart= program 'sleep' is a bare name: .* \(my_app.service, line 2\)$/);
 
-  const names = await openText('names.nix', [
-    '{ pkgs ? import <nixpkgs> { } }:',
-    'pkgs.portableService {',
-    '  pname = "demo";',
-    '  version = "1";',
-    '  units = [ (pkgs.writeText "demo.txt" "") (pkgs.writeText "demox.service" "") ];',
-    '}',
-    '',
-  ].join('\n'));
+  const names = await openText('names.nix', image('demo', '(pkgs.writeText "demo.txt" "") (pkgs.writeText "demox.service" "")'));
   const n = (await client.diagnosticsFor(names, 1)).diagnostics;
   expect(n.map((x) => [x.code, x.range.start])).toEqual([
     ['unit-suffix', { line: 4, character: 13 }],
