@@ -21,7 +21,7 @@
  * Nix. Analysis never builds: a question that would build or add to the
  * store gets a Nix-style error instead.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -131,10 +131,16 @@ export class NixAnswers {
   private readonly answers = new Map<string, Remembered>();
   private readonly running = new Map<string, Promise<RunResult | undefined>>();
   private chars = 0;
+  /** Temporary files of questions with Nix now: removed when the process exits with one still running. */
+  private readonly inFlight = new Set<string>();
   processes = 0;
   reused = 0;
 
-  constructor(public timeoutMs: number) {}
+  constructor(public timeoutMs: number) {
+    process.on('exit', () => {
+      for (const dir of this.inFlight) rmSync(dir, { recursive: true, force: true });
+    });
+  }
 
   /** Answers the questions arriving on `port` (one per worker); `sync` wakes the worker. */
   serve(port: MessagePort, sync: Int32Array): void {
@@ -190,6 +196,7 @@ export class NixAnswers {
   private async run(q: Question, fileText: ReadonlyMap<number, string>): Promise<RunResult | undefined> {
     this.processes++;
     const dir = fileText.size ? await mkdtemp(join(tmpdir(), 'tsportable-lsp-')) : undefined;
+    if (dir !== undefined) this.inFlight.add(dir);
     try {
       const args = await Promise.all(q.args.map(async (a, i) => {
         const text = fileText.get(i);
@@ -207,7 +214,10 @@ export class NixAnswers {
     } catch (e) {
       return { stdout: '', stderr: `error: cannot run ${q.program}: ${(e as Error).message}`, exitCode: 127 };
     } finally {
-      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+      if (dir !== undefined) {
+        this.inFlight.delete(dir);
+        await rm(dir, { recursive: true, force: true });
+      }
     }
   }
 
