@@ -21,6 +21,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   show: () => import('./show.js'),
   flake: () => import('./flake.js'),
   image: () => import('./image.js'),
+  lsp: () => import('./lsp.js'),
 };
 
 function format(v: number): string {

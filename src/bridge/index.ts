@@ -14,7 +14,7 @@ import { force, lazy } from '../eval/value/force.js';
 import type { BuilderPlugin, NixText } from '../builders/types.js';
 import { getBuilder as registryGetBuilder } from '../builders/registry.js';
 import { nixDir } from '../paths.js';
-import { ForeignHandle, placeholdersIn, setForeignOracle } from './foreign.js';
+import { ForeignHandle, placeholdersIn, resetForeignHandles, setForeignOracle } from './foreign.js';
 import { createOracle } from './oracle.js';
 import { makePackageSet, type PackageSetEnv } from './packageSet.js';
 import { PendingStore } from './pendingStore.js';
@@ -228,6 +228,16 @@ export function createBridge(options: BridgeOptions): Bridge {
       return out + text.slice(at);
     },
   };
+}
+
+/**
+ * Forgets the process-wide state earlier evaluations left (foreign handles and
+ * the derivations they stand for), for a process that evaluates again and again
+ * and never reuses an earlier evaluation's values: the language server.
+ */
+export function resetBridgeProcessState(): void {
+  resetForeignHandles();
+  natives.forgetDerivationHandles();
 }
 
 export { ForeignHandle, findHandle, placeholdersIn } from './foreign.js';

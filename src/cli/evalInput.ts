@@ -25,7 +25,7 @@ const argstrOption: OptionSpec = {
   long: '--argstr', values: ['NAME', 'STRING'], repeatable: true,
   description: 'Pass the string STRING as argument NAME when the top-level value is a function.',
 };
-const includeOption: OptionSpec = {
+export const includeOption: OptionSpec = {
   long: '--include', short: '-I', values: ['PATH'], repeatable: true,
   description: 'Add PATH (or NAME=PATH) to the search path for <...> lookups, before NIX_PATH.',
 };

@@ -20,7 +20,7 @@ import { createBridge, createNixRunner, ForeignHandle, type Bridge, type NixRunn
 import { portableServiceSpecOf, type PortableServiceSpec } from '../builders/index.js';
 import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
-import { createEvaluator, type Evaluator } from '../eval/index.js';
+import { createEvaluator, type Evaluator, type EvaluatorOptions } from '../eval/index.js';
 import { evalSettings } from '../eval/settings.js';
 import { hostSystem } from '../eval/builtins/system.js';
 import { type Lazy, type Value, Lambda, NixAttrs, NixList, isForeign } from '../eval/value/index.js';
@@ -42,14 +42,24 @@ export interface Session {
   readonly flake?: { readonly outputs: Value; readonly name: string };
 }
 
-export function openSession(input: EvalInput, options: { readonly progress: boolean }): Session {
+export interface SessionOptions {
+  readonly progress: boolean;
+  /** How Nix processes run (default: synchronously, src/bridge/runner.ts); the language server's are shared and cached. */
+  readonly runner?: NixRunner;
+  /** Where the bridge's notices go (default: stderr). */
+  readonly notice?: (message: string) => void;
+  /** How imported files are parsed (the evaluator's option of that name). */
+  readonly parseFile?: EvaluatorOptions['parseFile'];
+}
+
+export function openSession(input: EvalInput, options: SessionOptions): Session {
   if (input.flake) return openFlakeSession(input, options);
   const { ev, bridge } = wire(input, options);
   return { ev, bridge, autoArgs: autoArgsMap(ev, input) };
 }
 
 /** The bridge (installed) and the evaluator, each using the other; `nixpkgsDir`/`runner` for a flake. */
-function wire(input: EvalInput, options: { readonly progress: boolean; readonly nixpkgsDir?: string; readonly runner?: NixRunner }) {
+function wire(input: EvalInput, options: SessionOptions & { readonly nixpkgsDir?: string }) {
   let ev: Evaluator | undefined;
   const bridge = createBridge({
     searchPath: input.searchPath,
@@ -59,9 +69,10 @@ function wire(input: EvalInput, options: { readonly progress: boolean; readonly 
     lookupCaptured: (fn, name) => ev!.lookupCaptured(fn, name),
     progress: options.progress,
     runner: options.runner,
+    notice: options.notice,
   });
   bridge.install();
-  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });
+  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd, parseFile: options.parseFile });
   return { ev, bridge };
 }
 
@@ -70,9 +81,9 @@ function wire(input: EvalInput, options: { readonly progress: boolean; readonly 
  * inputs in the store first (at most one Nix process, none when they are
  * there); the bridge serving its `nixpkgs` input.
  */
-function openFlakeSession(input: EvalInput, options: { readonly progress: boolean }): Session {
+function openFlakeSession(input: EvalInput, options: SessionOptions): Session {
   const installable = input.flake!;
-  const runner = createNixRunner();
+  const runner = options.runner ?? createNixRunner();
   // flake.nix files are read for their inputs before the bridge exists (it serves the locked nixpkgs).
   const reader = createEvaluator({ searchPath: [], cwd: input.cwd });
   const locked = lockInstallable(installable, reader, {
