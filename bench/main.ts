@@ -24,7 +24,9 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   show: () => import('./show.js'),
   rebuild: () => import('./rebuild.js'),
   attrset: () => import('./attrset.js'),
+  flake: () => import('./flake.js'),
   image: () => import('./image.js'),
+  lsp: () => import('./lsp.js'),
 };
 
 function goalNote(r: BenchRow): string | undefined {

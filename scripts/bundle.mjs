@@ -38,11 +38,19 @@ const importMetaUrl = {
 };
 
 /**
- * Initialised on first use, not when the bundle loads. A deferred package is
- * bundled into a file of its own, dist/deferred/<name>.cjs, read only then
- * (execa is a third of the CLI's code, and most runs start no process).
+ * Initialised on first use, not when the bundle loads: Node modules, and
+ * packages, which go into files of their own, dist/deferred/<group>.cjs, read
+ * only then (execa is a third of the CLI's code, and most runs start no
+ * process; the language server's protocol library is as big, and only
+ * `tsportable lsp` uses it). Packages that share code go in one group.
  */
-const deferred = ['execa', 'node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:tty'];
+const deferredModules = ['node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:tty'];
+const deferredGroups = {
+  execa: ['execa'],
+  lsp: ['vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument'],
+};
+const groupOf = new Map(Object.entries(deferredGroups).flatMap(([group, names]) => names.map((n) => [n, group])));
+const deferred = [...deferredModules, ...groupOf.keys()];
 
 /**
  * An import of a deferred module resolves to a CommonJS stand-in whose
@@ -51,20 +59,20 @@ const deferred = ['execa', 'node:crypto', 'node:child_process', 'node:worker_thr
 const deferPackages = {
   name: 'defer-packages',
   setup(b) {
-    const filter = new RegExp(`^(${deferred.join('|').replaceAll('/', '\\/')})$`);
+    const filter = new RegExp(`^(${deferred.map((d) => d.replace(/[/.-]/g, '\\$&')).join('|')})$`);
     b.onResolve({ filter }, (args) => (args.namespace === 'deferred'
       ? { path: args.path, external: true } // the stand-in's own require of a Node module
       : { path: args.path, namespace: 'deferred' }));
     b.onLoad({ filter: /.*/, namespace: 'deferred' }, async (args) => {
-      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default');
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && n !== '__esModule');
       const getters = names.map((n) => `  get ${JSON.stringify(n)}() { return load()[${JSON.stringify(n)}]; },`);
       // A Node module's default export is the module itself.
       if (args.path.startsWith('node:')) getters.push('  get default() { return load(); },');
       const real = args.path.startsWith('node:')
-        ? JSON.stringify(args.path)
-        : `require("node:path").join(__dirname, "deferred", ${JSON.stringify(`${args.path}.cjs`)})`;
+        ? `require(${JSON.stringify(args.path)})`
+        : `require(require("node:path").join(__dirname, "deferred", ${JSON.stringify(`${groupOf.get(args.path)}.cjs`)}))[${JSON.stringify(args.path)}]`;
       return {
-        contents: `let real;\nconst load = () => (real ??= require(${real}));\n`
+        contents: `let real;\nconst load = () => (real ??= ${real});\n`
           + `module.exports = {\n  __esModule: true,\n${getters.join('\n')}\n};\n`,
         loader: 'js',
         resolveDir: root,
@@ -85,8 +93,9 @@ const common = {
   logLevel: 'warning',
 };
 
-for (const name of deferred.filter((d) => !d.startsWith('node:'))) {
-  await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root }, outfile: path.join(dist, 'deferred', `${name}.cjs`) });
+for (const [group, names] of Object.entries(deferredGroups)) {
+  const contents = `module.exports = {\n${names.map((n) => `  ${JSON.stringify(n)}: require(${JSON.stringify(n)}),`).join('\n')}\n};\n`;
+  await build({ ...common, stdin: { contents, resolveDir: root }, outfile: path.join(dist, 'deferred', `${group}.cjs`) });
 }
 
 const result = await build({

@@ -3,8 +3,8 @@
 # (the default package set closes host programs with it) and neovim (the real
 # LSP client of the editor tests) when their commands are missing, the npm
 # packages (whose install step compiles the grammar binding in grammar/, again
-# when its sources are newer than the compiled binding), and the compiled
-# TypeScript.
+# when its sources are newer than the compiled binding), those of the VS Code
+# extension in editors/vscode, and the compiled TypeScript.
 # Safe to run again: each step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,5 +32,10 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 elif [[ grammar/src/binding.c -nt $binding || grammar/binding.gyp -nt $binding ]]; then
   # The grammar binding's sources changed since it was compiled (a pull, a merge).
   npm run --silent install >/dev/null
+fi
+# The VS Code extension's own dependencies (its language client), which its packaging test needs.
+if [[ ! -f editors/vscode/node_modules/.package-lock.json \
+      || editors/vscode/package-lock.json -nt editors/vscode/node_modules/.package-lock.json ]]; then
+  (cd editors/vscode && npm ci --no-audit --no-fund)
 fi
 npm run --silent build

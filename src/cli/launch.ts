@@ -11,8 +11,9 @@
  * again from the start in a worker. Evaluation is deterministic, so the
  * second run writes first what the first run had written before the stack
  * ran out: that much of its output is left out, and what the first run would
- * have written afterwards (the error) is not written at all. Commands not in
- * the list (a long-lived server) always run in a worker.
+ * have written afterwards (the error) is not written at all. The language
+ * server runs in the main thread as it is (it evaluates in a worker of its
+ * own); other commands not in the list run in a worker.
  *
  * Signals: in a worker, the main thread forwards them (workers receive none):
  * the first SIGINT/SIGTERM asks the worker to stop (a build aborts and removes
@@ -42,8 +43,12 @@ export const WORKER_ARGUMENT = '--tsportable-worker';
 /** Commands that run once and end: run in the main thread first (see above). */
 const MAIN_THREAD_FIRST: ReadonlySet<string> = new Set(['eval', 'show', 'build', 'inspect']);
 
-/** What runs without evaluating anything: always in the main thread. */
-const NO_EVALUATION: ReadonlySet<string | undefined> = new Set([undefined, '--version', '--help', '-h', 'help']);
+/**
+ * What runs in the main thread as it is: what evaluates nothing, and the
+ * language server (it talks over this process's own stdin and stdout, and
+ * evaluates in a worker of its own).
+ */
+const MAIN_THREAD_ONLY: ReadonlySet<string | undefined> = new Set([undefined, '--version', '--help', '-h', 'help', 'lsp']);
 
 export interface WorkerMessage {
   readonly exitCode: number;
@@ -63,7 +68,7 @@ export interface LaunchOptions {
 
 export async function launch(argv: readonly string[], options: LaunchOptions): Promise<number> {
   const name = argv[0];
-  if (NO_EVALUATION.has(name)) return (await import('./run.js')).main(argv);
+  if (MAIN_THREAD_ONLY.has(name)) return (await import('./run.js')).main(argv);
   if (!MAIN_THREAD_FIRST.has(name!)) return inWorker({ argv }, options);
   const output = watchOutput();
   let untrap = () => {};

@@ -15,7 +15,6 @@ import path from 'node:path';
 import { NixError } from './errors.js';
 import type { Span } from './span.js';
 import { parseNix } from './syntax/parse.js';
-import type { ParseCache } from './syntax/parseCache.js';
 import {
   type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda, isForeign,
 } from './value/index.js';
@@ -39,8 +38,11 @@ export interface EvaluatorOptions {
   readonly searchPath?: readonly string[];
   /** Relative search-path entries are resolved against it. Default: process.cwd(). */
   readonly cwd?: string;
-  /** Where files' syntax trees are kept between runs (syntax/parseCache.ts); default: none, every file is parsed. */
-  readonly parseCache?: ParseCache;
+  /**
+   * Parses a file that is imported (default: `parseNix`). The language server
+   * passes one that keeps parsed files between its evaluators, by their text.
+   */
+  readonly parseFile?: (text: string, file: string) => Expr;
 }
 
 export interface Evaluator {
@@ -70,10 +72,11 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
   const cwd = opts.cwd ?? process.cwd();
   const searchPath = opts.searchPath ?? [];
   const entries: SearchPathEntry[] = parseSearchPath(searchPath, cwd);
+  const parse = opts.parseFile ?? ((text: string, file: string) => parseNix(text, file, { baseDir: path.dirname(file) }));
+  const parseFile = (file: string, span: Span | undefined) => parse(readSource(file, span), file);
   const { globals, builtins } = makeGlobals();
   const importCache = new Map<string, Thunk>();
   const findCache = new Map<string, string>();
-  const parseFile = (file: string, span: Span | undefined) => parseSourceFile(file, span, opts.parseCache);
 
   const state: EvalState = {
     globals,
@@ -148,7 +151,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
 }
 
 /** A JS stack overflow becomes Nix's stack-overflow error; other NixErrors pass. */
-function asNixError(e: unknown): unknown {
+export function asNixError(e: unknown): unknown {
   if (isStackOverflow(e)) return jsStackOverflow();
   return e;
 }
@@ -163,15 +166,12 @@ function resolveImport(p: string, span: Span | undefined): string {
   return st.isDirectory() ? path.join(p, 'default.nix') : p;
 }
 
-function parseSourceFile(file: string, span: Span | undefined, cache: ParseCache | undefined) {
-  let text: string;
+function readSource(file: string, span: Span | undefined): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch {
     throw new NixError('eval', `path '${file}' does not exist`, span);
   }
-  const opts = { baseDir: path.dirname(file) };
-  return cache ? cache.parse(text, file, opts) : parseNix(text, file, opts);
 }
 
 /** The base environment: every builtin as `builtins.name` and `__name`, the global ones by name. */
@@ -222,7 +222,7 @@ https://nix.dev/manual/nix/stable/language/syntax.html#functions.`, formal.span)
 }
 
 /** Splits `a."b.c".0` into its components. */
-function parseAttrPath(s: string): string[] {
+export function parseAttrPath(s: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {

@@ -67,7 +67,9 @@ function openEvaluator(req: LibEvalRequest): Evaluator {
   bridge.install();
   // The CLI's parse cache, where the caller chose a cache directory (the lib benchmark does).
   const cacheDir = process.env.TSPORTABLE_CACHE_DIR;
-  ev = createEvaluator({ searchPath: bridge.searchPath, cwd, parseCache: cacheDir ? diskParseCache(path.join(cacheDir, 'syntax')) : undefined });
+  const cache = cacheDir ? diskParseCache(path.join(cacheDir, 'syntax')) : undefined;
+  const parseFile = cache && ((text: string, file: string) => cache.parse(text, file, { baseDir: path.dirname(file) }));
+  ev = createEvaluator({ searchPath: bridge.searchPath, cwd, parseFile });
   return ev;
 }
 

@@ -8,6 +8,7 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
+import type { ParseCache } from '../../src/eval/syntax/parseCache.js';
 import { execSync } from 'node:child_process';
 import { decodeTree, encodeTree, CorruptTree } from '../../src/eval/syntax/astCodec.js';
 import { parseNix } from '../../src/eval/syntax/parse.js';
@@ -34,6 +35,9 @@ function shape(x: unknown): unknown {
 }
 
 const opts = { baseDir: '/dir/sub', home: '/home/u' };
+
+/** The evaluator's parseFile option through a parse cache, as the CLI sets it (src/cli/session.ts). */
+const through = (cache: ParseCache) => (text: string, file: string) => cache.parse(text, file, { baseDir: dirname(file) });
 
 function roundTrip(text: string, path = '/dir/sub/file.nix'): { lowered: unknown; decoded: unknown } {
   const lowered = parseNix(text, path, opts);
@@ -143,7 +147,7 @@ describe('the parse cache on disk', () => {
     const file = join(dir, 'f.nix');
     const cacheDir = join(dir, 'syntax');
     const evaluate = () => {
-      const ev = createEvaluator({ cwd: dir, parseCache: diskParseCache(cacheDir) });
+      const ev = createEvaluator({ cwd: dir, parseFile: through(diskParseCache(cacheDir)) });
       return ev.printValue(ev.evalFile(file), { strict: true });
     };
     writeFileSync(file, '{ a = 1; }');
@@ -222,8 +226,8 @@ describe('the parse cache on disk', () => {
       `let lib = import ${files[0]}; in [ (lib.concatMapStringsSep "," toString [ 1 2 ]) (lib.optionalAttrs true { a = 1; }) (builtins.length (builtins.attrNames lib)) ]`,
       `(import ${files[1]} { }).lib.version or "none"`,
     ];
-    const results = (parseCache?: ReturnType<typeof diskParseCache>) => exprs.map((e) => {
-      const ev = createEvaluator({ cwd: dir, parseCache });
+    const results = (cache?: ParseCache) => exprs.map((e) => {
+      const ev = createEvaluator({ cwd: dir, parseFile: cache && through(cache) });
       return ev.printValue(ev.evalExpr(e, dir), { strict: true });
     });
     const without = results();

@@ -28,7 +28,7 @@ import { lintSettings, LINT_NAMES, parserWarnings } from './lint.js';
 import { parseNix, type ParseOptions } from './parse.js';
 import { PositionTable } from './positions.js';
 
-/** What the evaluator parses files with (createEvaluator's `parseCache`). */
+/** Parsing through the cache (the CLI gives it to the evaluator as its `parseFile`: src/cli/session.ts). */
 export interface ParseCache {
   /** As parseNix, from the cache when it can. */
   parse(text: string, sourcePath: string, opts: ParseOptions): Expr;
