@@ -236,3 +236,32 @@ describe('the parse cache on disk', () => {
     expect(results(diskParseCache(cacheDir))).toEqual(without);
   });
 });
+
+describe('functions compiled when first called', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tsportable-lazy-bodies-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const evaluate = (file: string, cacheDir: string) => {
+    const ev = createEvaluator({ cwd: dir, parseFile: through(diskParseCache(cacheDir)) });
+    return ev.printValue(ev.evalFile(file), { strict: true });
+  };
+
+  test('a file read back from the cache after a full compile gives the same results', () => {
+    const file = join(dir, 'f.nix');
+    const cacheDir = join(dir, 'syntax');
+    writeFileSync(file, 'let f = x: y: x * y; g = { h = n: if n == 0 then 1 else n * g.h (n - 1); }; unused = z: z.a.b; in [ (f 3 4) (g.h 5) (builtins.functionArgs ({ a, b ? 1 }: a)) ]');
+    const cold = evaluate(file, cacheDir);
+    expect(readdirSync(cacheDir).filter((n) => n.endsWith('.compiles'))).toHaveLength(1);
+    expect(evaluate(file, cacheDir)).toBe(cold);
+    expect(evaluate(file, cacheDir)).toBe('[ 12 120 { a = false; b = true; } ]');
+  });
+
+  test('an undefined variable in a function never called is reported on every run', () => {
+    const file = join(dir, 'bad.nix');
+    const cacheDir = join(dir, 'syntax');
+    writeFileSync(file, 'let f = x: notDefined; in 1');
+    for (let i = 0; i < 3; i++) expect(() => evaluate(file, cacheDir)).toThrow(/undefined variable 'notDefined'/);
+    expect(readdirSync(cacheDir).filter((n) => n.endsWith('.compiles'))).toHaveLength(0);
+  });
+});

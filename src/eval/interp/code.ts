@@ -18,7 +18,8 @@ export interface LambdaCode {
   readonly expr: LambdaExpr;
   /** Slots of the function's environment: the `@` name (if any) first, then formals. */
   readonly nslots: number;
-  readonly body: Code;
+  /** Replaced by the compiled body on the first call when bodies are compiled lazily (compile.ts). */
+  body: Code;
   /** For `a: b: ...` (body is itself a function): the inner function's code. */
   readonly curried?: LambdaCode;
   /** For `{ a, b ? e, ... }` functions. */

@@ -33,6 +33,11 @@ export interface CompileCtx {
   readonly globals: ReadonlyMap<string, Lazy>;
   /** Directory that relative paths with interpolation are relative to. */
   readonly baseDir: string;
+  /**
+   * Compile a function's body when it is first called (the tree is known to
+   * compile: syntax/compiles.ts), not with the rest of the file.
+   */
+  readonly lazyBodies?: boolean;
 }
 
 export function compile(e: ast.Expr, scope: Scope | undefined, cx: CompileCtx): Code {
@@ -242,7 +247,14 @@ function compileLambdaCode(e: ast.Lambda, scope: Scope | undefined, cx: CompileC
   // arguments (foldl') can skip making the intermediate function.
   const curried = e.body.kind === 'lambda' ? compileLambdaCode(e.body, inner, cx) : undefined;
   const innerExpr = e.body;
-  const body: Code = curried ? (env) => new Lambda(innerExpr as ast.Lambda, env, curried) : compile(e.body, inner, cx);
+  const body: Code = curried ? (env) => new Lambda(innerExpr as ast.Lambda, env, curried)
+    : cx.lazyBodies ? (env) => {
+      // First call: compiled now, and kept for every later call.
+      const compiled = compile(innerExpr, inner, cx);
+      code.body = compiled;
+      return compiled(env);
+    }
+    : compile(e.body, inner, cx);
   const sortedIndex = entries.map((_, i) => i).sort((a, b) => (entries[a].name < entries[b].name ? -1 : 1));
   const code: LambdaCode = {
     expr: e,

@@ -14,6 +14,10 @@
  * the warning is given again on every run, and anything parsed while a lint
  * setting is on (its findings are warnings or errors of each run).
  *
+ * Beside a tree, `<key>.compiles` lists the sets of global names it has
+ * compiled under (compiles.ts): read back with it, the tree's functions are
+ * compiled when first called.
+ *
  * The cache may be missing, unreadable, unwritable or damaged: each of those
  * falls back to parsing, silently. Entries are written to a temporary name
  * and renamed, so that a reader never sees half of one.
@@ -24,6 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Expr } from './ast.js';
 import { decodeTree, encodeTree } from './astCodec.js';
+import { knownToCompile, whenCompiled } from './compiles.js';
 import { lintSettings, LINT_NAMES, parserWarnings } from './lint.js';
 import { parseNix, type ParseOptions } from './parse.js';
 import { PositionTable } from './positions.js';
@@ -49,6 +54,33 @@ function loweringCode(): string {
   return codeVersion;
 }
 
+/** The suffix of the file listing the global-name sets a tree compiles under. */
+const COMPILES = '.compiles';
+
+function readCompiles(file: string): string[] {
+  try {
+    return readFileSync(`${file}${COMPILES}`, 'utf8').split('\n').filter((line) => /^[0-9a-f]{16}$/.test(line));
+  } catch {
+    return [];
+  }
+}
+
+/** Adds a global-name set to a tree's list (written whole, then renamed: readers see the old list or the new). */
+function addCompiles(file: string, known: readonly string[], key: string): void {
+  if (known.includes(key)) return;
+  const temporary = `${file}${COMPILES}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, [...known, key].join('\n') + '\n');
+    renameSync(temporary, `${file}${COMPILES}`);
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // nothing was written
+    }
+  }
+}
+
 /** A parse cache in `dir` (created when first written to). */
 export function diskParseCache(dir: string): ParseCache {
   let madeDir = false;
@@ -58,12 +90,13 @@ export function diskParseCache(dir: string): ParseCache {
     .update(text, 'utf16le')
     .digest('hex');
 
-  const store = (file: string, expr: Expr): void => {
+  /** Writes the entry; whether it was written. */
+  const store = (file: string, expr: Expr): boolean => {
     let bytes: Uint8Array;
     try {
       bytes = encodeTree(expr);
     } catch {
-      return; // a tree too deep to encode here: parsed again next time
+      return false; // a tree too deep to encode here: parsed again next time
     }
     const temporary = `${file}.${process.pid}.tmp`;
     try {
@@ -73,12 +106,14 @@ export function diskParseCache(dir: string): ParseCache {
       }
       writeFileSync(temporary, bytes);
       renameSync(temporary, file);
+      return true;
     } catch {
       try {
         rmSync(temporary, { force: true });
       } catch {
         // nothing was written
       }
+      return false;
     }
   };
 
@@ -99,14 +134,21 @@ export function diskParseCache(dir: string): ParseCache {
       }
       if (bytes !== undefined) {
         try {
-          return decodeTree(bytes, new PositionTable({ path: sourcePath, text }));
+          const expr = decodeTree(bytes, new PositionTable({ path: sourcePath, text }));
+          const compiles = readCompiles(file);
+          knownToCompile(expr, compiles);
+          whenCompiled(expr, (key) => addCompiles(file, compiles, key));
+          return expr;
         } catch {
           // damaged, or too deep to decode here: parsed below (and written again)
         }
       }
       const warnings = parserWarnings();
       const expr = parseNix(text, sourcePath, opts);
-      if (parserWarnings() === warnings) store(file, expr);
+      if (parserWarnings() === warnings && store(file, expr)) {
+        rmSync(`${file}${COMPILES}`, { force: true });
+        whenCompiled(expr, (key) => addCompiles(file, [], key));
+      }
       return expr;
     },
   };
