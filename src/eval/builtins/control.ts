@@ -99,19 +99,30 @@ defineBuiltin({
  * call depth (a 100,000-deep linked list).
  */
 function forceDeepCounted(v: Lazy, span: Span | undefined): void {
-  const seen = new Set<unknown>();
-  const stack: Array<[Lazy, number]> = [[v, 1]];
+  // Only objects can be met twice (shared thunks, sets, lists); numbers and strings need no bookkeeping.
+  const seen = new Set<object>();
+  const stack: Lazy[] = [v];
+  const depths: number[] = [1];
   while (stack.length) {
-    const [x, depth] = stack.pop()!;
+    const x = stack.pop()!;
+    const depth = depths.pop()!;
     if (depth > MAX_CALL_DEPTH) throw stackOverflow(span);
-    if (seen.has(x)) continue;
-    seen.add(x);
+    if (typeof x === 'object' && x !== null) {
+      if (seen.has(x)) continue;
+      seen.add(x);
+    }
     const val = force(x);
     if (val instanceof NixAttrs) {
       const names = val.sortedNames();
-      for (let i = names.length - 1; i >= 0; i--) stack.push([val.get(names[i])!, depth + 1]);
+      for (let i = names.length - 1; i >= 0; i--) {
+        stack.push(val.get(names[i])!);
+        depths.push(depth + 1);
+      }
     } else if (val instanceof NixList) {
-      for (let i = val.items.length - 1; i >= 0; i--) stack.push([val.items[i], depth + 1]);
+      for (let i = val.items.length - 1; i >= 0; i--) {
+        stack.push(val.items[i]);
+        depths.push(depth + 1);
+      }
     }
   }
 }

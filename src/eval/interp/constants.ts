@@ -60,11 +60,13 @@ export function constantValue(e: ast.Expr): Value {
     case 'attrs': {
       const names: string[] = [];
       const vals: Lazy[] = [];
+      const spans: Span[] = [];
       for (const [name, def] of e.attrs) {
         names.push(name);
         vals.push(constantPart((def as Extract<ast.AttrDef, { kind: 'plain' }>).value));
+        spans.push(def.nameSpan);
       }
-      return NixAttrs.shaped(attrShape(names), vals, definitionPositions(e.attrs));
+      return NixAttrs.shaped(attrShape(names), vals, lazyPositions(names, spans));
     }
     default: throw new Error(`constantValue of a ${e.kind}`);
   }
@@ -75,13 +77,24 @@ export function constantPart(e: ast.Expr): Lazy {
   return e.kind === 'list' || e.kind === 'attrs' ? Thunk.of(constantValue, e) : constantValue(e);
 }
 
-/** Where each static attribute of a set or let is defined, computed when first asked for (once per expression). */
+/**
+ * Where each static attribute of a set or let is defined, as a Map made when
+ * first asked for (once per expression). Only the names' spans are kept, not
+ * the definitions: a large set of literals, once built, does not keep its
+ * syntax tree alive.
+ */
 export function definitionPositions(attrs: ReadonlyMap<string, ast.AttrDef>): () => Map<string, Span> {
+  const spans: Span[] = [];
+  for (const def of attrs.values()) spans.push(def.nameSpan);
+  return lazyPositions([...attrs.keys()], spans);
+}
+
+function lazyPositions(names: readonly string[], spans: readonly Span[]): () => Map<string, Span> {
   let positions: Map<string, Span> | undefined;
   return () => {
     if (positions === undefined) {
       positions = new Map();
-      for (const [name, def] of attrs) positions.set(name, def.nameSpan);
+      for (let i = 0; i < names.length; i++) positions.set(names[i], spans[i]);
     }
     return positions;
   };

@@ -311,8 +311,10 @@ export function decodeTree(bytes: Uint8Array, table: PositionTable): Expr {
   if (intsStart > body.length || (body.length - intsStart) % 4 !== 0) throw new CorruptTree('bad lengths');
   const strings = JSON.parse(body.toString('utf8', 0, stringBytes)) as unknown;
   if (!Array.isArray(strings)) throw new CorruptTree('bad string table');
-  // Copied: the ints must be aligned, and the file's buffer need not be.
-  const ints = new Int32Array(body.buffer.slice(body.byteOffset + intsStart, body.byteOffset + body.length));
+  // Read in place when aligned (a file read whole is); copied otherwise.
+  const at = body.byteOffset + intsStart;
+  const count = (body.length - intsStart) / 4;
+  const ints = at % 4 === 0 ? new Int32Array(body.buffer, at, count) : new Int32Array(body.buffer.slice(at, at + count * 4));
   const r = new Reader(ints, strings as string[], table);
   const e = r.expr();
   if (r.at !== ints.length) throw new CorruptTree('trailing data');
