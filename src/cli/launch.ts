@@ -71,6 +71,8 @@ export async function launch(argv: readonly string[], options: LaunchOptions): P
   if (MAIN_THREAD_ONLY.has(name)) return (await import('./run.js')).main(argv);
   if (!MAIN_THREAD_FIRST.has(name!)) return inWorker({ argv }, options);
   const output = watchOutput();
+  // An error nothing caught is a bug, reported as the worker's are (exit code 2).
+  process.on('uncaughtException', internalError);
   let untrap = () => {};
   const onceWaiting = setImmediate(() => { untrap = trapSignals(); });
   let exitCode: number;
@@ -84,6 +86,16 @@ export async function launch(argv: readonly string[], options: LaunchOptions): P
   if (interrupt.signal.aborted) return 130;
   if (!jsStackExhausted()) return exitCode;
   return inWorker({ argv, written: output.written }, options);
+}
+
+/** What an error that escaped every handler says: it is a bug. */
+function internalErrorText(e: unknown): string {
+  return `tsportable: internal error (a bug in tsportable, please report it):\n${(e as Error)?.stack ?? String(e)}\n`;
+}
+
+function internalError(e: unknown): void {
+  process.stderr.write(internalErrorText(e));
+  process.exit(2);
 }
 
 /**
@@ -174,7 +186,7 @@ function inWorker(data: WorkerData, options: LaunchOptions): Promise<number> {
       exitCode = interrupted ? 130 : m.exitCode;
     });
     worker.on('error', (e) => {
-      process.stderr.write(`tsportable: internal error (a bug in tsportable, please report it):\n${e.stack ?? String(e)}\n`);
+      process.stderr.write(internalErrorText(e));
       exitCode = 2;
     });
     worker.on('exit', (code) => {
