@@ -10,8 +10,9 @@
  * for Debian's Nix 2.8, a commit it can evaluate, e.g. 45c0f194 of
  * 2025-10-09), and says it skipped when that is unset.
  *
- * Each input is measured three ways, each the best of three runs: Nix's
- * whole process; `tsportable eval --strict` as a whole process with the same
+ * Each input is measured three ways, each the best of three runs taken in
+ * turns with the others: Nix's whole process; `tsportable eval --strict` as a
+ * whole process with the same
  * arguments (end to end: Node's start-up, module loading, the parse cache
  * warm after the first run); and our evaluation alone, timed inside a
  * big-stack worker (evaluator set-up, parse, evaluate, print), set against
@@ -40,19 +41,27 @@ const enum Tuning {
   EvaluationGoal = 1,
 }
 
-/** Best of three: the least wall-clock time around the call, and the least time the result reports. */
-async function best(run: () => Promise<LibEvalResult>): Promise<LibEvalResult & { wallMs: number }> {
-  let result: LibEvalResult | undefined;
-  let wallMs = Infinity;
-  let ms = Infinity;
+type Best = LibEvalResult & { wallMs: number };
+
+/**
+ * Best of three for each way, the ways taking turns (so that a burst of load
+ * elsewhere falls on all of them): the least wall-clock time around each
+ * call, and the least time its result reports.
+ */
+async function bestOfEach(runs: ReadonlyArray<() => Promise<LibEvalResult>>): Promise<Best[]> {
+  const results: Array<Best | undefined> = runs.map(() => undefined);
   for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    result = await run();
-    wallMs = Math.min(wallMs, performance.now() - t);
-    ms = Math.min(ms, result.ms);
+    for (const [k, run] of runs.entries()) {
+      const t = performance.now();
+      const r = await run();
+      const wallMs = performance.now() - t;
+      const seen = results[k];
+      results[k] = { ...r, wallMs: Math.min(wallMs, seen?.wallMs ?? Infinity), ms: Math.min(r.ms, seen?.ms ?? Infinity) };
+    }
   }
-  return { ...result!, wallMs, ms };
+  return results as Best[];
 }
+
 
 function summary(r: LibEvalResult): string {
   const text = r.output ?? `error: ${r.error}`;
@@ -78,10 +87,8 @@ interface CacheDirs { readonly warm: string; cold(): string }
 
 /** One input three ways: Nix, tsportable's CLI, tsportable's evaluation alone; their ratios. */
 async function compare(name: string, req: LibEvalRequest, start: StartUp, caches: CacheDirs, passing?: readonly string[]): Promise<BenchRow[]> {
-  const nix = await best(() => evalLibWithNix(req));
   const cold = await evalWithCli(req, caches.cold());
-  const ours = await best(() => evalWithCli(req, caches.warm));
-  const inner = await best(() => evalLib(req));
+  const [nix, ours, inner] = await bestOfEach([() => evalLibWithNix(req), () => evalWithCli(req, caches.warm), () => evalLib(req)]);
   const ourNote = passing !== undefined && !passing.includes(ours.output ?? '') ? `not passing: ${summary(ours)}`
     : nix.output !== undefined && ours.output !== nix.output ? `output differs from Nix: ${summary(ours)}` : undefined;
   const rows: BenchRow[] = [
@@ -119,10 +126,9 @@ export async function bench(): Promise<BenchRow[]> {
   process.env.TSPORTABLE_CACHE_DIR = caches.warm;
   const rows: BenchRow[] = [];
   try {
-    const start: StartUp = {
-      nix: (await best(() => evalLibWithNix({ expr: '1', cwd: checkout }))).wallMs,
-      ours: (await best(() => evalWithCli({ expr: '1', cwd: checkout }, caches.warm))).wallMs,
-    };
+    const one = { expr: '1', cwd: checkout };
+    const [nixOne, oursOne] = await bestOfEach([() => evalLibWithNix(one), () => evalWithCli(one, caches.warm)]);
+    const start: StartUp = { nix: nixOne!.wallMs, ours: oursOne!.wallMs };
     for (const suite of suitesIn(checkout)) {
       rows.push(...await compare(suite.file, suiteRequest(checkout, suite), start, caches, suite.passing));
     }
