@@ -265,3 +265,55 @@ describe('functions compiled when first called', () => {
     expect(readdirSync(cacheDir).filter((n) => n.endsWith('.compiles'))).toHaveLength(0);
   });
 });
+
+describe('sets of literals read back from the cache', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tsportable-literal-sets-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const LITERALS = `{
+  a = 1; b = -2; big = 9223372036854775807; f = 1.5e3; g = .25;
+  s = "x\\ty\${"$"}"; i = ''
+    indented
+      text ''$ '''
+  ''; p = ./sub/../file; "" = "empty name"; "with space" = [ ];
+  l = [ 1 "two" [ 3 [ ] ] { four = 4; } ./p ];
+  n = { m = { o = "deep"; q = [ { r = 1; } ]; }; e = { }; };
+}
+`;
+
+  test('give the values, laziness and positions a tree gives', () => {
+    const file = join(dir, 'literals.nix');
+    writeFileSync(file, LITERALS);
+    const cacheDir = join(dir, 'syntax');
+    const exprs = [
+      `import ${file}`,
+      `builtins.attrNames (import ${file})`,
+      `(import ${file}).n`,
+      `(import ${file}).l`,
+      `builtins.unsafeGetAttrPos "o" (import ${file}).n.m`,
+      `builtins.unsafeGetAttrPos "with space" (import ${file})`,
+      `builtins.toJSON (import ${file}).n`,
+    ];
+    const results = (cache: ParseCache | undefined, strict: boolean) => exprs.map((e) => {
+      const ev = createEvaluator({ cwd: dir, parseFile: cache && through(cache) });
+      return ev.printValue(ev.evalExpr(e, dir), { strict });
+    });
+    for (const strict of [false, true]) {
+      const without = results(undefined, strict);
+      expect(results(diskParseCache(cacheDir), strict)).toEqual(without); // written
+      expect(results(diskParseCache(cacheDir), strict)).toEqual(without); // read back
+    }
+    expect(results(undefined, false)[0]).toContain('n = <CODE>;');
+  });
+
+  test('a set of literals is decoded only when its tree is asked for, and is then the tree', () => {
+    const file = join(dir, 'literals.nix');
+    writeFileSync(file, LITERALS);
+    const cache = diskParseCache(join(dir, 'syntax'));
+    const lowered = cache.parse(LITERALS, file, opts);
+    const read = cache.parse(LITERALS, file, opts);
+    expect(read.kind).toBe('attrs');
+    expect(shape(read)).toEqual(shape(lowered));
+  });
+});

@@ -13,7 +13,7 @@ import type { Span } from '../span.js';
 import { coerceToString, stringText } from '../value/string.js';
 import { previewValue } from '../value/preview.js';
 import { printIdentifier } from '../syntax/print.js';
-import { NixAttrs, NixList, NixString, Thunk, type Lazy } from '../value/index.js';
+import { NixAttrs, NixList, NixString, Thunk, deepWalk, type Lazy } from '../value/index.js';
 import { defineBuiltin } from './registry.js';
 import { diagnostics } from '../diagnostics.js';
 
@@ -99,26 +99,26 @@ defineBuiltin({
  * call depth (a 100,000-deep linked list).
  */
 function forceDeepCounted(v: Lazy, span: Span | undefined): void {
-  // Only objects can be met twice (shared thunks, sets, lists); numbers and strings need no bookkeeping.
-  const seen = new Set<object>();
+  // Only sets and lists can be met twice in a way that matters (shared, or in a cycle).
+  const walk = deepWalk();
   const stack: Lazy[] = [v];
   const depths: number[] = [1];
   while (stack.length) {
     const x = stack.pop()!;
     const depth = depths.pop()!;
     if (depth > MAX_CALL_DEPTH) throw stackOverflow(span);
-    if (typeof x === 'object' && x !== null) {
-      if (seen.has(x)) continue;
-      seen.add(x);
-    }
     const val = force(x);
     if (val instanceof NixAttrs) {
+      if (val.walk === walk) continue;
+      val.walk = walk;
       const names = val.sortedNames();
       for (let i = names.length - 1; i >= 0; i--) {
         stack.push(val.get(names[i])!);
         depths.push(depth + 1);
       }
     } else if (val instanceof NixList) {
+      if (val.walk === walk) continue;
+      val.walk = walk;
       for (let i = val.items.length - 1; i >= 0; i--) {
         stack.push(val.items[i]);
         depths.push(depth + 1);

@@ -1,47 +1,36 @@
 /**
- * Expressions made only of literals: numbers, strings and paths without
- * interpolation, and lists and plain sets (not `rec`, no dynamic names, no
- * `inherit`) of such. Generated files are mostly this (package lists, hashes,
- * 300,000 small sets in one file); nixpkgs' lib has many small ones.
- *
- * Their value is built straight from the syntax tree each time the
- * expression is evaluated: no code is compiled for their parts. Laziness is
- * kept as Nix has it: a list or set inside one is a thunk until forced (what
- * `nix-instantiate --eval` without --strict shows as `<CODE>`), numbers and
- * strings are values at once.
+ * The values of expressions made only of literals (syntax/literals.ts), built
+ * straight from the syntax tree each time the expression is evaluated: no
+ * code is compiled for their parts. Laziness is kept as Nix has it: a list or
+ * set inside one is a thunk until forced (what `nix-instantiate --eval`
+ * without --strict shows as `<CODE>`), numbers and strings are values at once.
+ * A set read back from the parse cache is built from its cached form, its
+ * tree never decoded (syntax/literalAttrs.ts).
  */
 import type { Span } from '../span.js';
 import type * as ast from '../syntax/ast.js';
+import { isLiteral } from '../syntax/literals.js';
+import { LiteralAttrs, type LiteralBuilder } from '../syntax/literalAttrs.js';
 import { type Lazy, type Value, NixAttrs, NixFloat, NixList, NixPath, Thunk } from '../value/index.js';
 import { normInt } from '../value/int.js';
 import { attrShape } from './shapes.js';
 
-/**
- * Whether `e` is such an expression. (Compiling asks again for the parts of
- * one that is not: the walk stops at the first part that is not constant.)
- */
-export function isConstant(e: ast.Expr): boolean {
-  switch (e.kind) {
-    case 'int': case 'float': return true;
-    case 'string': {
-      const parts = e.parts;
-      for (let i = 0; i < parts.length; i++) if (typeof parts[i] !== 'string') return false;
-      return true;
-    }
-    case 'path': return e.parts.length === 1 && typeof e.parts[0] === 'string';
-    case 'list': {
-      const elems = e.elems;
-      for (let i = 0; i < elems.length; i++) if (!isConstant(elems[i])) return false;
-      return true;
-    }
-    case 'attrs': {
-      if (e.rec || e.dynamic.length > 0 || e.inheritFrom.length > 0) return false;
-      for (const def of e.attrs.values()) if (def.kind !== 'plain' || !isConstant(def.value)) return false;
-      return true;
-    }
-    default: return false;
-  }
-}
+/** Whether `e` is made only of literals (syntax/literals.ts). */
+export const isConstant = isLiteral;
+
+/** Values from a literal set's cached form, as `constantValue` makes them from a tree. */
+const fromCache: LiteralBuilder<Lazy> = {
+  int: (value) => (typeof value === 'number' ? value : normInt(value)),
+  float: (text) => new NixFloat(Number(text)),
+  string: (s) => s,
+  path: (p) => new NixPath(p),
+  list: (items) => new NixList(items),
+  attrs: (names, values, nameSpans) => NixAttrs.shaped(attrShape(names), values, () => {
+    const spans = nameSpans();
+    return new Map(names.map((n, i) => [n, spans[i]!]));
+  }),
+  lazy: (at, buildAt) => Thunk.of(buildAt as (at: number) => Value, at),
+};
 
 /** The value of a constant expression (see isConstant). */
 export function constantValue(e: ast.Expr): Value {
@@ -58,6 +47,10 @@ export function constantValue(e: ast.Expr): Value {
       return new NixList(items);
     }
     case 'attrs': {
+      if (e.attrs instanceof LiteralAttrs) {
+        const built = e.attrs.build(fromCache);
+        if (built !== undefined) return built as Value;
+      }
       const names: string[] = [];
       const vals: Lazy[] = [];
       const spans: Span[] = [];

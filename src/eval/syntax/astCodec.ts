@@ -17,6 +17,10 @@
  *   indexes into the array, lists are a count then their elements. Spans are
  *   rebuilt against the source's PositionTable, so a decoded tree computes
  *   lines and columns as a lowered one does.
+ * - A list or set made only of literals (literals.ts) also says how many
+ *   ints it takes, so that it can be stepped over: such a set is decoded
+ *   only when its definitions are asked for, and its value can be built from
+ *   the ints without the tree (literalAttrs.ts).
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -24,11 +28,13 @@ import type {
 } from './ast.js';
 import type { PositionTable } from './positions.js';
 import type { Span } from '../span.js';
+import { isLiteral } from './literals.js';
+import { LiteralAttrs, type LiteralBuilder, type LiteralSource } from './literalAttrs.js';
 
 const enum Layout {
-  /** "TSA1": the format; any change to it changes this. */
-  Magic = 0x31415354,
-  /** Bytes of the sha256 kept as the checksum. */
+  /** "TSA3": the format; any change to it changes this. */
+  Magic = 0x33415354,
+  /** Bytes of the checksum (a SHA-1: it finds damage; nobody forges a cache entry they could write anyway). */
   ChecksumBytes = 16,
   /** Magic, string bytes, then the checksum. */
   HeaderBytes = 8 + ChecksumBytes,
@@ -37,6 +43,8 @@ const enum Layout {
 const enum Tag {
   Int, BigInt, Float, String, Path, SearchPath, Var, Select, HasAttr, Attrs, Let, List,
   Lambda, Call, With, If, Assert, BinOp, Not, Neg,
+  /** Lists and sets of literals: the tag, the span, the count of ints that follow, then a List's or an Attrs' fields. */
+  LiteralList, LiteralAttrs,
 }
 
 /** Marks a text part of a string or path (any other part is an expression, whose tag is >= 0). */
@@ -76,6 +84,16 @@ class Writer {
     this.int(i);
   }
 
+  /** Leaves room for a count of ints, filled by `patchLength`. */
+  lengthSlot(): number {
+    this.int(0);
+    return this.n - 1;
+  }
+
+  patchLength(slot: number): void {
+    this.ints[slot] = this.n - slot - 1;
+  }
+
   span(s: Span): void {
     const o = s as Span & { start?: number; end?: number };
     if (typeof o.start !== 'number' || typeof o.end !== 'number') throw new Error('astCodec: a span without offsets');
@@ -105,7 +123,7 @@ export function encodeTree(e: Expr): Uint8Array {
 }
 
 function checksum(body: Uint8Array): Buffer {
-  return createHash('sha256').update(body).digest().subarray(0, Layout.ChecksumBytes);
+  return createHash('sha1').update(body).digest().subarray(0, Layout.ChecksumBytes);
 }
 
 function encodeParts(w: Writer, parts: ReadonlyArray<string | Expr>): void {
@@ -209,9 +227,11 @@ function encode(w: Writer, e: Expr): void {
       encode(w, e.expr);
       encodeAttrNames(w, e.path);
       return;
-    case 'attrs':
-      w.int(Tag.Attrs);
+    case 'attrs': {
+      const literal = isLiteral(e);
+      w.int(literal ? Tag.LiteralAttrs : Tag.Attrs);
       w.span(e.span);
+      const slot = literal ? w.lengthSlot() : -1;
       w.int(e.rec ? 1 : 0);
       encodeBindings(w, e.attrs, e.inheritFrom);
       w.int(e.dynamic.length);
@@ -220,19 +240,25 @@ function encode(w: Writer, e: Expr): void {
         encode(w, d.name);
         encode(w, d.value);
       }
+      if (literal) w.patchLength(slot);
       return;
+    }
     case 'let':
       w.int(Tag.Let);
       w.span(e.span);
       encodeBindings(w, e.attrs, e.inheritFrom);
       encode(w, e.body);
       return;
-    case 'list':
-      w.int(Tag.List);
+    case 'list': {
+      const literal = isLiteral(e);
+      w.int(literal ? Tag.LiteralList : Tag.List);
       w.span(e.span);
+      const slot = literal ? w.lengthSlot() : -1;
       w.int(e.elems.length);
       for (const x of e.elems) encode(w, x);
+      if (literal) w.patchLength(slot);
       return;
+    }
     case 'lambda':
       w.int(Tag.Lambda);
       w.span(e.span);
@@ -356,6 +382,36 @@ class Reader {
     return this.string();
   }
 
+  /** Steps over a literal list's or set's fields (their count of ints comes first); returns where they start. */
+  skip(): number {
+    const length = this.int();
+    const start = this.at;
+    if (length < 0 || length > this.ints.length - start) throw new CorruptTree('bad length');
+    this.at = start + length;
+    return start;
+  }
+
+  /** The content of the literal set whose fields start at `start`. */
+  literalSource(start: number): LiteralSource {
+    return {
+      decode: () => {
+        const r = new Reader(this.ints, this.strings, this.table);
+        r.at = start;
+        r.flag();
+        const { attrs } = r.bindings();
+        return attrs;
+      },
+      build: <V>(builder: LiteralBuilder<V>) => new LiteralValues(this.ints, this.strings, this.table, builder).attrsAt(start),
+    };
+  }
+
+  list(span: Span): Expr {
+    const n = this.count();
+    const elems: Expr[] = [];
+    for (let i = 0; i < n; i++) elems.push(this.expr());
+    return { kind: 'list', elems, span };
+  }
+
   flag(): boolean {
     const f = this.int();
     if (f !== 0 && f !== 1) throw new CorruptTree('bad flag');
@@ -451,6 +507,10 @@ class Reader {
         const expr = this.expr();
         return { kind: 'hasAttr', expr, path: this.attrNames(), span };
       }
+      case Tag.LiteralAttrs: {
+        const start = this.skip();
+        return { kind: 'attrs', rec: false, attrs: new LiteralAttrs(this.literalSource(start)), dynamic: NO_DYNAMIC, inheritFrom: NO_EXPRS, span } satisfies Attrs;
+      }
       case Tag.Attrs: {
         const rec = this.flag();
         const { attrs, inheritFrom } = this.bindings();
@@ -467,12 +527,10 @@ class Reader {
         const { attrs, inheritFrom } = this.bindings();
         return { kind: 'let', attrs, inheritFrom, body: this.expr(), span };
       }
-      case Tag.List: {
-        const n = this.count();
-        const elems: Expr[] = [];
-        for (let i = 0; i < n; i++) elems.push(this.expr());
-        return { kind: 'list', elems, span };
-      }
+      case Tag.LiteralList:
+        this.int(); // its length: it is read here, not stepped over
+        return this.list(span);
+      case Tag.List: return this.list(span);
       case Tag.Lambda: {
         const param = this.optionalString();
         let formals: Lambda['formals'];
@@ -522,5 +580,108 @@ class Reader {
       case Tag.Neg: return { kind: 'neg', expr: this.expr(), span };
       default: throw new CorruptTree('bad tag');
     }
+  }
+}
+
+/**
+ * A literal set's value built from its ints, without its tree: what
+ * LiteralAttrs.build does. The encoder wrote these ints from a tree that
+ * literals.ts accepts, and they passed the checksum: they are read without
+ * the Reader's checks.
+ */
+class LiteralValues<V> {
+  /** Where the node `valueAt` read ends. */
+  private end = 0;
+
+  constructor(
+    private readonly ints: Int32Array,
+    private readonly strings: readonly string[],
+    private readonly table: PositionTable,
+    private readonly builder: LiteralBuilder<V>,
+  ) {}
+
+  private readonly buildAt = (at: number): V => {
+    // A LiteralAttrs or LiteralList node: its tag, span and length, then its fields.
+    return this.ints[at] === Tag.LiteralAttrs ? this.attrsAt(at + 4) : this.listAt(at + 4);
+  };
+
+  /** A set whose fields (after the length) start at `at`: the rec flag, the definitions, no inherit (e), no dynamic names. */
+  attrsAt(at: number): V {
+    const ints = this.ints;
+    const n = ints[at + 1];
+    let i = at + 2;
+    const names: string[] = new Array(n);
+    const values: V[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      names[k] = this.strings[ints[i]];
+      // The definition's kind (plain) and its name's span, then the value.
+      values[k] = this.valueAt(i + 4);
+      i = this.end;
+    }
+    return this.builder.attrs(names, values, () => this.nameSpans(at));
+  }
+
+  private listAt(at: number): V {
+    const ints = this.ints;
+    const n = ints[at];
+    let i = at + 1;
+    const items: V[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      items[k] = this.valueAt(i);
+      i = this.end;
+    }
+    return this.builder.list(items);
+  }
+
+  /** The value of the node at `at`; `end` is then where the next node starts. */
+  private valueAt(at: number): V {
+    const ints = this.ints;
+    const b = this.builder;
+    this.end = this.skipAt(at);
+    switch (ints[at] as Tag) {
+      case Tag.Int: return b.int(ints[at + 3]);
+      case Tag.BigInt: return b.int(BigInt(this.strings[ints[at + 3]]));
+      case Tag.Float: return b.float(this.strings[ints[at + 3]]);
+      case Tag.Path: return b.path(this.strings[ints[at + 6]]);
+      case Tag.String: {
+        // Form, then the parts: each a text marker and a string.
+        const n = ints[at + 4];
+        if (n === 1) return b.string(this.strings[ints[at + 6]]);
+        let text = '';
+        for (let k = 0, i = at + 5; k < n; k++, i += 2) text += this.strings[ints[i + 1]];
+        return b.string(text);
+      }
+      default: return b.lazy(at, this.buildAt); // a LiteralList or LiteralAttrs
+    }
+  }
+
+  /** Where the node at `at` ends. */
+  private skipAt(at: number): number {
+    const ints = this.ints;
+    switch (ints[at] as Tag) {
+      case Tag.Int: case Tag.BigInt: case Tag.Float: return at + 4;
+      case Tag.Path: return at + 7;
+      case Tag.String: {
+        let i = at + 4;
+        i += 1 + 2 * ints[i];
+        if (ints[i++] === 1) i += 1 + 2 * ints[i];
+        return i;
+      }
+      case Tag.LiteralList: case Tag.LiteralAttrs: return at + 4 + ints[at + 3];
+      default: throw new CorruptTree('not a literal');
+    }
+  }
+
+  /** Where each name of the set at `at` is defined, read again when positions are asked for. */
+  private nameSpans(at: number): Span[] {
+    const ints = this.ints;
+    const n = ints[at + 1];
+    let i = at + 2;
+    const spans: Span[] = [];
+    for (let k = 0; k < n; k++) {
+      spans.push(this.table.span(ints[i + 2], ints[i + 3]));
+      i = this.skipAt(i + 4);
+    }
+    return spans;
   }
 }

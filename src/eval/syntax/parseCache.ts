@@ -84,11 +84,16 @@ function addCompiles(file: string, known: readonly string[], key: string): void 
 /** A parse cache in `dir` (created when first written to). */
 export function diskParseCache(dir: string): ParseCache {
   let madeDir = false;
-  const keyOf = (text: string, sourcePath: string, opts: ParseOptions): string => createHash('sha256')
-    .update(loweringCode())
-    .update(JSON.stringify([sourcePath, opts.baseDir, opts.home ?? process.env.HOME ?? '/', text.length]))
-    .update(text, 'utf16le')
-    .digest('hex');
+  const keyOf = (text: string, sourcePath: string, opts: ParseOptions): string => {
+    // The text exactly: as UTF-8 when it is well-formed (half the bytes of UTF-16), else its UTF-16
+    // units, lone surrogates included (UTF-8 would make them all U+FFFD).
+    const wellFormed = (text as string & { isWellFormed(): boolean }).isWellFormed(); // ES2024, in Node 20
+    return createHash('sha256')
+      .update(loweringCode())
+      .update(JSON.stringify([sourcePath, opts.baseDir, opts.home ?? process.env.HOME ?? '/', text.length, wellFormed]))
+      .update(text, wellFormed ? 'utf8' : 'utf16le')
+      .digest('hex');
+  };
 
   /** Writes the entry; whether it was written. */
   const store = (file: string, expr: Expr): boolean => {

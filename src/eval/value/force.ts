@@ -12,7 +12,7 @@ import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import {
   type Lazy, type Value, type NixFunction, type Foreign, Thunk, NixFloat, NixString, NixList, NixAttrs,
-  Lambda, PrimOp, PrimOpApp, isForeign, BLACKHOLE, FAILED,
+  Lambda, PrimOp, PrimOpApp, isForeign, BLACKHOLE, FAILED, deepWalk,
 } from './index.js';
 import type { NixInt } from './int.js';
 import { showType } from './types.js';
@@ -173,15 +173,15 @@ export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction |
  */
 export function forceDeep(v: Lazy): Value {
   const top = forced(v);
-  const seen = new Set<object>();
+  const walk = deepWalk();
   const stack: Lazy[] = [top];
   const depths: number[] = [0];
   while (stack.length) {
     const depth = depths.pop()!;
     const x = forced(stack.pop()!);
     if (!(x instanceof NixList) && !(x instanceof NixAttrs)) continue;
-    if (seen.has(x)) continue;
-    seen.add(x);
+    if (x.walk === walk) continue;
+    x.walk = walk;
     if (depth >= MAX_CALL_DEPTH) throw stackOverflow();
     if (x instanceof NixList) {
       for (let i = x.items.length - 1; i >= 0; i--) {

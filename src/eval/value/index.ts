@@ -62,7 +62,22 @@ export class NixPath {
 }
 
 export class NixList {
+  /** The deep walk that last visited it (see `deepWalk`). */
+  walk = 0;
   constructor(readonly items: Lazy[]) {}
+}
+
+let walks = 0;
+
+/**
+ * A new deep walk (`--strict`, `deepSeq`): such a walk visits each set and
+ * list once, marking it with the walk's number rather than keeping a Set of
+ * every one (which cost more than the walk itself on a file of 300,000 sets).
+ * A walk started inside another may take a mark over: the outer one then
+ * visits that value again, harmlessly.
+ */
+export function deepWalk(): number {
+  return ++walks;
 }
 
 /**
@@ -79,6 +94,8 @@ export class NixList {
  * `size` never build a Map; `map` builds it once when asked.
  */
 export class NixAttrs {
+  /** The deep walk that last visited it (see `deepWalk`). */
+  walk = 0;
   private sorted?: readonly string[];
   private pos?: Map<string, Span> | (() => Map<string, Span> | undefined);
   private flat: Map<string, Lazy> | undefined;
@@ -215,7 +232,9 @@ export class AttrShape {
   readonly index: ReadonlyMap<string, number>;
   private sorted?: readonly string[];
   constructor(readonly names: readonly string[]) {
-    this.index = new Map(names.map((n, i) => [n, i]));
+    const index = new Map<string, number>();
+    for (let i = 0; i < names.length; i++) index.set(names[i], i);
+    this.index = index;
   }
 
   sortedNames(): readonly string[] {
