@@ -58,10 +58,16 @@ static int grow(Buffer *b, size_t need) {
   return 1;
 }
 
+/* The node types whose anonymous children (their operators) lowering reads. */
+static TSSymbol binary_symbol, unary_symbol;
+
 /*
  * Preorder copy: each node's type (with NAMED_BIT), start and end as UTF-16
  * indices, its parent's index (-1 for the root) and the index just after its
- * last descendant. Returns 0 when out of memory.
+ * last descendant. Anonymous tokens (punctuation, keywords) are left out,
+ * except the operators of binary and unary expressions: lowering reads
+ * nothing else of them, and they were most of a large file's nodes.
+ * Returns 0 when out of memory.
  */
 static int flatten(TSTree *tree, Buffer *out) {
   TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
@@ -70,6 +76,19 @@ static int flatten(TSTree *tree, Buffer *out) {
   int ok = 1;
   for (;;) {
     TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (!ts_node_is_named(node) && open.count && ts_node_child_count(node) == 0) {
+      TSSymbol parent = (TSSymbol)(out->data[open.data[open.count - 1] * FIELDS + F_TYPE] & 0xffff);
+      if (parent != binary_symbol && parent != unary_symbol) {
+        /* Left out: on to the next sibling, closing the subtrees left behind. */
+        int32_t next = (int32_t)(out->count / FIELDS);
+        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+          if (!open.count) goto done;
+          out->data[open.data[--open.count] * FIELDS + F_AFTER] = next;
+          ts_tree_cursor_goto_parent(&cursor);
+        }
+        continue;
+      }
+    }
     if (!grow(out, FIELDS) || !grow(&open, 1)) { ok = 0; break; }
     int32_t index = (int32_t)(out->count / FIELDS);
     int32_t *f = out->data + out->count;
@@ -115,8 +134,11 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   if (!text) return throw_error(env, "parse: out of memory");
   CHECK(napi_get_value_string_utf16(env, argv[0], text, length + 1, &length));
   if (!shared_parser) {
+    const TSLanguage *language = tree_sitter_nix();
     shared_parser = ts_parser_new();
-    ts_parser_set_language(shared_parser, tree_sitter_nix());
+    ts_parser_set_language(shared_parser, language);
+    binary_symbol = ts_language_symbol_for_name(language, "binary_expression", 17, true);
+    unary_symbol = ts_language_symbol_for_name(language, "unary_expression", 16, true);
   }
   TSTree *tree = ts_parser_parse_string_encoding(shared_parser, NULL, (const char *)text, (uint32_t)(length * sizeof(char16_t)), TSInputEncodingUTF16LE);
   free(text);

@@ -6,7 +6,9 @@
  * a call into native code (about 0.2 µs each), and lowering looks at each node
  * several times (type, offsets, siblings). Copying the tree in C, in one walk,
  * and lowering from the copy costs a small fraction of that. Field names are
- * not copied: lowering tells children apart by type and order.
+ * not copied: lowering tells children apart by type and order. Anonymous
+ * tokens (punctuation, keywords) are not copied either, except the operators
+ * of binary and unary expressions, the only ones lowering reads.
  *
  * Layout: nodes in preorder, `Field.Count` int32 each: the grammar symbol
  * (with `NAMED_BIT` for named nodes, and `ERROR_BIT` on the root when

@@ -663,7 +663,7 @@ class Lowerer {
     const c = this.c;
     const entries: Formal[] = [];
     let ellipsis = false;
-    this.firstChild();
+    if (!this.firstChild()) return { entries, ellipsis }; // `{ }:`
     do {
       if (c.nodeType === 'ellipses') ellipsis = true;
       else if (c.nodeType === 'formal') {
