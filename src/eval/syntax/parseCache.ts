@@ -95,13 +95,13 @@ export function diskParseCache(dir: string): ParseCache {
       .digest('hex');
   };
 
-  /** Writes the entry; whether it was written. */
-  const store = (file: string, expr: Expr): boolean => {
+  /** Writes the entry; its bytes when it was written. */
+  const store = (file: string, expr: Expr): Uint8Array | undefined => {
     let bytes: Uint8Array;
     try {
       bytes = encodeTree(expr);
     } catch {
-      return false; // a tree too deep to encode here: parsed again next time
+      return undefined; // a tree too deep to encode here: parsed again next time
     }
     const temporary = `${file}.${process.pid}.tmp`;
     try {
@@ -111,14 +111,14 @@ export function diskParseCache(dir: string): ParseCache {
       }
       writeFileSync(temporary, bytes);
       renameSync(temporary, file);
-      return true;
+      return bytes;
     } catch {
       try {
         rmSync(temporary, { force: true });
       } catch {
         // nothing was written
       }
-      return false;
+      return undefined;
     }
   };
 
@@ -149,11 +149,19 @@ export function diskParseCache(dir: string): ParseCache {
         }
       }
       const warnings = parserWarnings();
-      const expr = parseNix(text, sourcePath, opts);
-      if (parserWarnings() === warnings && store(file, expr)) {
-        rmSync(`${file}${COMPILES}`, { force: true });
-        whenCompiled(expr, (key) => addCompiles(file, [], key));
+      const lowered = parseNix(text, sourcePath, opts);
+      const written = parserWarnings() === warnings ? store(file, lowered) : undefined;
+      if (written === undefined) return lowered;
+      rmSync(`${file}${COMPILES}`, { force: true });
+      // The tree as the next run will read it: its sets of literals are never decoded, and the
+      // lowered tree can go at once (for a large generated file, most of the memory).
+      let expr: Expr;
+      try {
+        expr = decodeTree(written, new PositionTable({ path: sourcePath, text }));
+      } catch {
+        expr = lowered;
       }
+      whenCompiled(expr, (key) => addCompiles(file, [], key));
       return expr;
     },
   };
