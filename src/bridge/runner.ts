@@ -6,6 +6,7 @@
  * number of Nix processes.
  */
 import { execaSync } from 'execa';
+import { decodeBytes } from '../eval/value/bytes.js';
 
 export type NixProgramName = 'nix-instantiate' | 'nix-store';
 
@@ -37,8 +38,11 @@ export function createNixRunner(env: Record<string, string | undefined> = {}): N
           stdin: 'ignore',
           stderr: options.progress ? ['pipe', 'inherit'] : 'pipe',
           maxBuffer: 1024 * 1024 * 1024,
+          // Nix writes strings' bytes as they are: decoded as Nix strings are (value/bytes.ts).
+          encoding: 'buffer',
         });
-        return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
+        const text = (b: unknown) => (b instanceof Uint8Array ? decodeBytes(b) : '');
+        return { stdout: text(r.stdout), stderr: text(r.stderr), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
       } catch (e) {
         return { stdout: '', stderr: `error: cannot run ${program}: ${(e as Error).message}`, exitCode: 127 };
       }

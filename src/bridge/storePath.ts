@@ -13,8 +13,10 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { makeStorePath } from '../eval/builtins/derivationPaths.js';
+import { decodeBytes, displayText, encodeBytes } from '../eval/value/bytes.js';
+
+const slash = Buffer.from('/');
 
 export const storeDir = '/nix/store';
 
@@ -34,11 +36,11 @@ export function sourceStorePath(path: string, name: string): string {
 export function textStorePath(name: string, contents: string, references: Iterable<string>): string {
   const refs = [...new Set(references)].sort();
   const type = ['text', ...refs].join(':');
-  return makeStorePath(type, createHash('sha256').update(contents, 'utf8').digest('hex'), name);
+  return makeStorePath(type, createHash('sha256').update(encodeBytes(contents)).digest('hex'), name);
 }
 
 function narString(h: Hash, s: string | Buffer): void {
-  const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+  const b = typeof s === 'string' ? encodeBytes(s) : s;
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(b.length));
   h.update(len);
@@ -50,10 +52,11 @@ function narString(h: Hash, s: string | Buffer): void {
 /** Feeds the NAR serialisation of `path` into `h`. */
 function narSerialise(path: string, h: Hash): void {
   narString(h, 'nix-archive-1');
-  narNode(path, h);
+  narNode(encodeBytes(path), h);
 }
 
-function narNode(path: string, h: Hash): void {
+/** `path` as bytes: entries' names need not be UTF-8. */
+function narNode(path: Buffer, h: Hash): void {
   const st = lstatSync(path);
   narString(h, '(');
   narString(h, 'type');
@@ -71,7 +74,7 @@ function narNode(path: string, h: Hash): void {
       narString(h, 'name');
       narString(h, name);
       narString(h, 'node');
-      narNode(join(path, name.toString('utf8')), h);
+      narNode(Buffer.concat([path, slash, name]), h);
       narString(h, ')');
     }
   } else if (st.isFile()) {
@@ -83,7 +86,7 @@ function narNode(path: string, h: Hash): void {
     narString(h, 'contents');
     narString(h, readFileSync(path));
   } else {
-    throw new Error(`unsupported file type: ${path}`);
+    throw new Error(`unsupported file type: ${displayText(decodeBytes(path))}`);
   }
   narString(h, ')');
 }

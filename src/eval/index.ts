@@ -15,6 +15,7 @@ import path from 'node:path';
 import { NixError } from './errors.js';
 import type { Span } from './span.js';
 import { parseNix } from './syntax/parse.js';
+import { decodeBytes, osPath } from './value/bytes.js';
 import {
   type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda, isForeign,
 } from './value/index.js';
@@ -153,7 +154,7 @@ function asNixError(e: unknown): unknown {
 function resolveImport(p: string, span: Span | undefined): string {
   let st: fs.Stats;
   try {
-    st = fs.statSync(p);
+    st = fs.statSync(osPath(p));
   } catch {
     throw new NixError('eval', `path '${p}' does not exist`, span);
   }
@@ -163,7 +164,7 @@ function resolveImport(p: string, span: Span | undefined): string {
 function parseFile(file: string, span: Span | undefined) {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = decodeBytes(fs.readFileSync(osPath(file)));
   } catch {
     throw new NixError('eval', `path '${file}' does not exist`, span);
   }

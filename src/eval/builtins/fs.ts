@@ -7,7 +7,8 @@
  * something that must be built first; only the bridge can do that, through
  * the optional `realisePath` hook, otherwise the builtin says it needs Nix.
  * readFile of a store file gives the store path's references as context, as
- * Nix does (the `storeReferences` hook asks the store).
+ * Nix does (the `storeReferences` hook asks the store). Contents, names and
+ * paths are bytes (value/bytes.ts), whether or not they are UTF-8.
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
@@ -18,6 +19,7 @@ import { force } from '../value/force.js';
 import { coerceToPath } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
 import { defineBuiltin } from './registry.js';
+import { decodeBytes, osPath } from '../value/bytes.js';
 
 /** The real filesystem path a path argument names (building it first through the bridge if needed). */
 export function realisePath(v: Lazy, span: Span | undefined, ctx?: string): string {
@@ -33,7 +35,7 @@ export function missingPath(path: string, span: Span | undefined): NixError {
 /** Reads a file's bytes with Nix's messages. */
 export function readFileBytes(path: string, span: Span | undefined): Buffer {
   try {
-    return fs.readFileSync(path);
+    return fs.readFileSync(osPath(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw missingPath(path, span);
@@ -52,7 +54,7 @@ defineBuiltin({
     if (bytes.includes(0)) {
       throw new NixError('eval', `the contents of the file '${path}' cannot be represented as a Nix string`, span);
     }
-    const text = bytes.toString('utf8');
+    const text = decodeBytes(bytes);
     // Nix gives a file read from the store the references of its store path as context (import from
     // derivation: a unit text read from a build output still needs the packages it names).
     const storePath = /^\/nix\/store\/[^/]+/.exec(path)?.[0];
@@ -76,13 +78,13 @@ defineBuiltin({
     let path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readDir');
     try {
       // Nix resolves every symlink of the path first; its messages name the target.
-      path = fs.realpathSync(path);
+      path = decodeBytes(fs.realpathSync(osPath(path), { encoding: 'buffer' }));
     } catch {
       // A missing path is reported below, under the name given.
     }
-    let entries: fs.Dirent[];
+    let entries: fs.Dirent<Buffer>[];
     try {
-      entries = fs.readdirSync(path, { withFileTypes: true });
+      entries = fs.readdirSync(osPath(path), { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw missingPath(path, span);
@@ -91,7 +93,7 @@ defineBuiltin({
     }
     const map = new Map<string, Lazy>();
     for (const d of entries) {
-      map.set(d.name, d.isFile() ? 'regular' : d.isDirectory() ? 'directory' : d.isSymbolicLink() ? 'symlink' : 'unknown');
+      map.set(decodeBytes(d.name), d.isFile() ? 'regular' : d.isDirectory() ? 'directory' : d.isSymbolicLink() ? 'symlink' : 'unknown');
     }
     return new NixAttrs(map);
   },
@@ -104,7 +106,7 @@ defineBuiltin({
   fn: ([p], span) => {
     const path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readFileType');
     try {
-      return fileType(fs.lstatSync(path));
+      return fileType(fs.lstatSync(osPath(path)));
     } catch {
       throw missingPath(path, span);
     }
@@ -122,7 +124,7 @@ defineBuiltin({
     const path = realisePath(x, span, 'while realising the context of a path');
     try {
       // Symlinks are followed on the way but not at the end: a dangling link exists.
-      return mustBeDir ? fs.statSync(path).isDirectory() : (fs.lstatSync(path), true);
+      return mustBeDir ? fs.statSync(osPath(path)).isDirectory() : (fs.lstatSync(osPath(path)), true);
     } catch {
       return false;
     }

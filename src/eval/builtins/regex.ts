@@ -5,11 +5,11 @@
  * part); `split` returns the text between matches interleaved with lists of
  * each match's groups. Results carry no string context, as in Nix.
  *
- * Nix matches bytes: `.` is one byte of UTF-8, and a non-ASCII character in a
- * bracket stands for its bytes. Text with non-ASCII characters is therefore
- * matched in a one-char-per-byte form (latin1 of the UTF-8 bytes), pattern and
- * subject alike, and the captures are decoded back; ASCII text, the common
- * case, is matched as it is.
+ * Nix matches bytes: `.` is one byte, and a non-ASCII character in a
+ * bracket stands for its bytes. Text with non-ASCII characters or bytes is
+ * therefore matched in its one-char-per-byte form (value/bytes.ts
+ * `toLatin1`), pattern and subject alike, and the captures are turned back
+ * into canonical strings; ASCII text, the common case, is matched as it is.
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
@@ -18,6 +18,7 @@ import { forceString } from '../value/force.js';
 import { defineBuiltin } from './registry.js';
 import { argCtx } from './argContext.js';
 import { compileEre, InvalidRegex } from './posixRegex.js';
+import { fromLatin1, isAscii, toLatin1 } from '../value/bytes.js';
 
 /** Compiles `re`; `shown` is the pattern as the user wrote it, for the message. */
 function compile(re: string, span: Span | undefined, shown = re) {
@@ -28,12 +29,6 @@ function compile(re: string, span: Span | undefined, shown = re) {
     throw e;
   }
 }
-
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** One char per UTF-8 byte, and back. */
-const toBytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-const fromBytes = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
 
 function groups(m: RegExpExecArray, decode: (s: string) => string): NixList {
   const out: Lazy[] = [];
@@ -51,8 +46,8 @@ function prepare(builtin: string, [reArg, sArg]: Lazy[], span: Span | undefined)
   const re = forceString(reArg, span, argCtx(builtin, 0));
   const plain = compile(re, span);
   const text = forceString(sArg, span, argCtx(builtin, 1));
-  if (!NON_ASCII.test(text) && !NON_ASCII.test(re)) return { ...plain, s: text, decode: same };
-  return { ...compile(toBytes(re), span, re), s: toBytes(text), decode: fromBytes };
+  if (isAscii(text) && isAscii(re)) return { ...plain, s: text, decode: same };
+  return { ...compile(toLatin1(re), span, re), s: toLatin1(text), decode: fromLatin1 };
 }
 
 defineBuiltin({

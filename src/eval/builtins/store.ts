@@ -27,6 +27,7 @@ import { argCtx } from './argContext.js';
 import { missingPath } from './fs.js';
 import { isStorePath } from './context.js';
 import { storeDir } from './system.js';
+import { byteLength, decodeBytes, osPath } from '../value/bytes.js';
 
 /**
  * The fetchers have no hook in value/hooks.ts; the bridge adds this one
@@ -44,7 +45,7 @@ const fetchHook = hooks as unknown as FetchHook;
 /** Nix's store-path name check; the reason, or undefined when valid. */
 export function badStoreName(name: string): string | undefined {
   if (name === '') return 'name must not be empty';
-  if (name.length > 211) return `name '${name}' must be no longer than 211 characters`;
+  if (byteLength(name) > 211) return `name '${name}' must be no longer than 211 characters`;
   if (name === '.' || name === '..') return `name '${name}' is not valid`;
   if (name.startsWith('.-') || name.startsWith('..-')) {
     return `name '${name}' is not valid: first dash-separated component must not be '${name.startsWith('..') ? '..' : '.'}'`;
@@ -65,8 +66,9 @@ export function badStoreName(name: string): string | undefined {
 function applyFilter(root: string, filter: Lazy, span: Span | undefined): string[] {
   const kept: string[] = [];
   const visit = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = nodePath.join(dir, entry.name);
+    const entries = fs.readdirSync(osPath(dir), { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
+    for (const entry of entries) {
+      const p = nodePath.join(dir, decodeBytes(entry.name));
       const type = entry.isDirectory() ? 'directory' : entry.isFile() ? 'regular' : entry.isSymbolicLink() ? 'symlink' : 'unknown';
       const keep = forceBool(callFunction(filter, [p, type], span), span, 'while evaluating the return value of the path filter function');
       if (!keep) continue;
@@ -74,7 +76,7 @@ function applyFilter(root: string, filter: Lazy, span: Span | undefined): string
       if (entry.isDirectory()) visit(p);
     }
   };
-  if (fs.statSync(root).isDirectory()) visit(root);
+  if (fs.statSync(osPath(root)).isDirectory()) visit(root);
   return kept;
 }
 
@@ -92,7 +94,7 @@ defineBuiltin({
   fn: ([filter, p], span) => {
     const { path } = coerceToPath(p, span, "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'");
     forceFunction(filter, span, argCtx('filterSource', 0));
-    if (!fs.existsSync(path)) throw missingPath(path, span);
+    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
     nameOrBase(path, undefined, span);
     applyFilter(path, filter, span);
     return hooks.filterSource(filter, path, span);
@@ -119,7 +121,7 @@ defineBuiltin({
       else throw new NixError('eval', `unsupported argument '${n}' to 'builtins.path'`, at);
     }
     if (path === undefined) throw new NixError('eval', "missing required 'path' attribute in the first argument to 'builtins.path'", span);
-    if (!fs.existsSync(path)) throw missingPath(path, span);
+    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
     nameOrBase(path, name, span);
     if (filter !== undefined) applyFilter(path, filter, span);
     return hooks.addPath(args, span);
