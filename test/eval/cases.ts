@@ -148,6 +148,9 @@ export const okCases: Record<string, readonly string[]> = {
     'import ./fixtures/chain/c0.nix', '(import ./fixtures/with-rel.nix).p',
     'let __findFile = sp: p: "found ${p}"; in <some/where>', 'let __nixPath = [ { prefix = "fx"; path = toString ./fixtures; } ]; in (import <fx/simple.nix>).b',
     '(builtins.tryEval <nonexistent-xyz>).success', 'import ./fixtures/lib-usage.nix',
+    // Positions in a file: of sets made by builtins (issue 14), and columns counting bytes that are not UTF-8.
+    'import ./fixtures/builtin-positions.nix',
+    'let s = import ./fixtures/bytes.nix; p = n: builtins.unsafeGetAttrPos n s; in [ s (map (n: (p n).column) [ "x" "y" "z" "w" "v" "u" "t" ]) (map (n: (p n).line) [ "x" "w" "t" ]) ]',
   ],
 };
 
@@ -239,6 +242,7 @@ export const errorCases: readonly ErrorCase[] = [
   { expr: 'import ./fixtures/does-not-exist.nix', message: "path '$DIR/fixtures/does-not-exist.nix' does not exist", kind: 'eval' },
   { expr: 'import ./fixtures/self.nix', message: 'infinite recursion encountered', kind: 'eval' },
   { expr: 'import ./fixtures/undefined-var.nix', message: "undefined variable 'nope'", kind: 'parse' },
+  { expr: 'import ./fixtures/bytes-duplicate.nix', message: "attribute 'a' already defined at $DIR/fixtures/bytes-duplicate.nix:1:15", kind: 'parse' },
   { expr: 'builtins.toJSON (x: x)', message: 'cannot convert a function to JSON', kind: 'eval' },
   // Nix 2.8 wrote the bytes into the JSON text; current Nix refuses them with nlohmann's message.
   { expr: 'builtins.toJSON "_invalid UTF-8: \udcff_"', message: 'JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index 16: 0xFF', kind: 'eval', nix28Succeeds: true },
