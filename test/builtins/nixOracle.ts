@@ -37,9 +37,10 @@ export async function nixJsonText(expr: string): Promise<string> {
 /** The final "error: ..." line of Nix's output for each failing expression. */
 export async function nixErrors(exprs: readonly string[]): Promise<string[]> {
   return Promise.all(exprs.map(async (e) => {
-    const r = await execa('nix-instantiate', ['--eval', '--strict', '-E', e], { reject: false });
-    if (r.exitCode === 0) return `(no error: ${r.stdout})`;
-    const lines = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:'));
-    return lines[lines.length - 1] ?? r.stderr;
+    const r = await execa('nix-instantiate', ['--eval', '--strict', '-'], { reject: false, input: encodeBytes(e), encoding: 'buffer' });
+    if (r.exitCode === 0) return `(no error: ${decodeBytes(r.stdout)})`;
+    const stderr = decodeBytes(r.stderr);
+    const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:'));
+    return lines[lines.length - 1] ?? stderr;
   }));
 }
