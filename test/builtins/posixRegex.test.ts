@@ -203,7 +203,7 @@ describe('JavaScript stands in for libstdc++ only where it gives the same groups
     let compared = 0;
     for (const re of patterns) {
       const c = compileEre(re);
-      if (!c.search) continue;
+      if (!c.splitAgrees) continue;
       const nfa = buildNfa(c.ere);
       for (const s of subjects) {
         const js: unknown[] = [];
@@ -220,6 +220,17 @@ describe('JavaScript stands in for libstdc++ only where it gives the same groups
       }
     }
     expect(compared).toBeGreaterThan(500);
+  });
+
+  test('split: JavaScript finding where matches start changes none of them', () => {
+    for (const re of patterns) {
+      const c = compileEre(re);
+      const nfa = buildNfa(c.ere);
+      for (const s of subjects) {
+        const all = (scan?: RegExp) => [...stdMatches(nfa, s, scan)].map((m) => [m.start[0], m.end[0], groupsOf(m, s)]);
+        expect({ re, s, matches: all(c.search) }).toEqual({ re, s, matches: all() });
+      }
+    }
   });
 
   test('the groups that make JavaScript differ are recognised', () => {

@@ -428,8 +428,13 @@ export interface CompiledEre {
   readonly ere: ParsedEre;
   /** Whole-subject JS RegExp (`match`), when `jsAgrees(...).match`. */
   readonly whole?: RegExp;
-  /** Global JS RegExp (`split`), when `jsAgrees(...).split`. */
-  readonly search?: RegExp;
+  /**
+   * Global JS RegExp. It finds where the next match starts, whatever the
+   * dialect (both find a match at the same places); its matches are
+   * libstdc++'s (`split`) when `splitAgrees`.
+   */
+  readonly search: RegExp;
+  readonly splitAgrees: boolean;
 }
 
 const cache = new Map<string, CompiledEre>();
@@ -447,7 +452,8 @@ export function compileEre(re: string): CompiledEre {
     c = {
       ere,
       whole: agrees.match ? new RegExp(`^(?:${src})$`) : undefined,
-      search: agrees.split ? new RegExp(src, 'g') : undefined,
+      search: new RegExp(src, 'g'),
+      splitAgrees: agrees.split,
     };
     cache.set(re, c);
   }

@@ -95,7 +95,7 @@ defineBuiltin({
     const out: Lazy[] = [];
     let last = 0;
     const search = compiled.search;
-    if (search) {
+    if (compiled.splitAgrees) {
       let from = 0;
       while (from <= s.length) {
         search.lastIndex = from;
@@ -108,7 +108,7 @@ defineBuiltin({
         from = m[0].length === 0 ? m.index + 1 : last;
       }
     } else {
-      for (const m of stdMatches(automaton(compiled), s)) {
+      for (const m of stdMatches(automaton(compiled), s, search)) {
         out.push(decode(s.slice(last, m.start[0])));
         out.push(stdGroups(m, s, decode));
         last = m.end[0];

@@ -339,10 +339,23 @@ export function stdMatch(nfa: StdNfa, s: string): StdMatch | undefined {
   return x.run(0, true, {}) ? { start: x.resultStart, end: x.resultEnd } : undefined;
 }
 
-/** `std::regex_search` of `s` from `from` (libstdc++'s `_M_search`). */
-export function stdSearch(nfa: StdNfa, s: string, from: number, flags: SearchFlags = {}): StdMatch | undefined {
-  const x = new Executor(nfa, s);
+/**
+ * `std::regex_search` of `s` from `from` (libstdc++'s `_M_search`: each
+ * starting position in turn). `x` may be reused between searches of one
+ * subject. `scan`, a JS RegExp of the same pattern, may tell where the first
+ * match starts: both dialects find matches at the same places, only not the same ones.
+ */
+export function stdSearch(
+  nfa: StdNfa, s: string, from: number, flags: SearchFlags = {}, x = new Executor(nfa, s), scan?: RegExp,
+): StdMatch | undefined {
   const found = () => ({ start: Int32Array.from(x.resultStart), end: Int32Array.from(x.resultEnd) });
+  // JavaScript's `^` holds at 0 only: the same as here unless a search starts later without `prevAvail`.
+  if (scan && !flags.continuous && (from === 0) !== Boolean(flags.prevAvail)) {
+    scan.lastIndex = from;
+    const m = scan.exec(s);
+    if (!m) return undefined;
+    return x.run(m.index, false, { ...flags, prevAvail: m.index > from || flags.prevAvail }) ? found() : undefined;
+  }
   if (x.run(from, false, flags)) return found();
   if (flags.continuous) return undefined;
   for (let begin = from + 1; begin <= s.length; begin++) {
@@ -356,15 +369,16 @@ export function stdSearch(nfa: StdNfa, s: string, from: number, flags: SearchFla
  * after an empty match, first a non-empty match at the same place, else the
  * search goes on one character later; `^` matches only at the very start.
  */
-export function* stdMatches(nfa: StdNfa, s: string): Generator<StdMatch> {
-  let m = stdSearch(nfa, s, 0);
+export function* stdMatches(nfa: StdNfa, s: string, scan?: RegExp): Generator<StdMatch> {
+  const x = new Executor(nfa, s);
+  let m = stdSearch(nfa, s, 0, {}, x, scan);
   let prevAvail = false;
   while (m) {
     yield m;
     let start = m.end[0];
     if (m.start[0] === m.end[0]) {
       if (start === s.length) return;
-      const again = stdSearch(nfa, s, start, { notNull: true, continuous: true, prevAvail });
+      const again = stdSearch(nfa, s, start, { notNull: true, continuous: true, prevAvail }, x);
       if (again) {
         m = again;
         continue;
@@ -372,6 +386,6 @@ export function* stdMatches(nfa: StdNfa, s: string): Generator<StdMatch> {
       start++;
     }
     prevAvail = true;
-    m = stdSearch(nfa, s, start, { prevAvail });
+    m = stdSearch(nfa, s, start, { prevAvail }, x, scan);
   }
 }
