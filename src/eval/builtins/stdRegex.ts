@@ -274,13 +274,11 @@ class Executor {
       }
       case Op.GroupEnd: {
         const g = nfa.arg[i];
-        const backFirst = this.first[g];
         const backSecond = this.second[g];
         const backMatched = this.matched[g];
         this.second[g] = this.cur;
         this.matched[g] = 1;
         this.dfs(nfa.next[i]);
-        this.first[g] = backFirst;
         this.second[g] = backSecond;
         this.matched[g] = backMatched;
         return;
