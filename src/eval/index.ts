@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NixError } from './errors.js';
+import { fileError } from './fileErrors.js';
 import type { Span } from './span.js';
 import { parseNix } from './syntax/parse.js';
 import {
@@ -154,8 +155,8 @@ function resolveImport(p: string, span: Span | undefined): string {
   let st: fs.Stats;
   try {
     st = fs.statSync(p);
-  } catch {
-    throw new NixError('eval', `path '${p}' does not exist`, span);
+  } catch (e) {
+    throw fileError(e, p, 'getting status of', span);
   }
   return st.isDirectory() ? path.join(p, 'default.nix') : p;
 }
@@ -164,8 +165,8 @@ function parseFile(file: string, span: Span | undefined) {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new NixError('eval', `path '${file}' does not exist`, span);
+  } catch (e) {
+    throw fileError(e, file, 'opening file', span);
   }
   return parseNix(text, file, { baseDir: path.dirname(file) });
 }
