@@ -12,7 +12,7 @@
 import { chmod, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
-import { cacheKey, cacheRoot, makeWorkDir, sweepStaleWorkDirs } from './cache.js';
+import { cacheKey, cacheLocation, makeWorkDir, type CacheLocation } from './cache.js';
 import { exists, removeTree, syncPath } from './files.js';
 import { hasCrossPathHardLinks } from './hardLinks.js';
 import { imageClosure } from './imageClosure.js';
@@ -96,7 +96,8 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
   });
   throwIfAborted(signal);
 
-  const root = cacheRoot(options.cacheDir);
+  const cache = cacheLocation(options.cacheDir);
+  const root = cache.dir;
   const resultDir = join(root, key);
   const imagePath = join(resultDir, fileName);
   let cached = true;
@@ -105,7 +106,7 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
     progress({ phase: 'cached', message: `reusing ${imagePath}` });
   } else {
     cached = false;
-    method = await buildIntoCache(input, options, { root, key, fileName, closure, plan, signal, progress });
+    method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress });
   }
   throwIfAborted(signal);
 
@@ -119,6 +120,7 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
 }
 
 interface CacheJob {
+  readonly cache: CacheLocation;
   readonly root: string;
   readonly key: string;
   readonly fileName: string;
@@ -129,9 +131,7 @@ interface CacheJob {
 }
 
 async function buildIntoCache(input: ImageInput, options: BuildOptions, job: CacheJob): Promise<'direct' | 'copy'> {
-  await mkdir(job.root, { recursive: true });
-  await sweepStaleWorkDirs(job.root);
-  const work = await makeWorkDir(job.root);
+  const work = await makeWorkDir(job.cache);
   try {
     job.progress({ phase: 'scaffold', message: 'writing the root scaffold' });
     const scaffoldDir = join(work, 'scaffold');
