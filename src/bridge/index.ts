@@ -19,6 +19,7 @@ import { createOracle } from './oracle.js';
 import { makePackageSet, type PackageSetEnv } from './packageSet.js';
 import { PendingStore } from './pendingStore.js';
 import { Resolver, type ResolvableString, type Resolved, type ResolveItem } from './resolve.js';
+import type { NixOutput } from './buildProgress.js';
 import { createNixRunner, type NixRunner } from './runner.js';
 import { pathLiteral } from './nixLiterals.js';
 import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
@@ -41,6 +42,10 @@ export interface BridgeOptions {
   readonly notice?: (message: string) => void;
   /** Show build progress (default: stderr is a terminal). */
   readonly progress?: boolean;
+  /** Where a build's Nix output goes line by line, with a summary (buildProgress.ts); overrides `progress`. */
+  readonly output?: NixOutput;
+  /** Interrupts realisation: the Nix processes stop and `resolveStrings` rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
   readonly runner?: NixRunner;
 }
 
@@ -62,7 +67,7 @@ export interface Bridge {
   flakeInput(span?: Span): Value;
   /** The hooks, also callable directly. */
   readonly hooks: EvalHooks & BridgeExtraHooks;
-  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise). */
+  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise), the processes run asynchronously. */
   resolveStrings(strings: readonly ResolvableString[], span?: Span): Promise<string[]>;
   /** The same, synchronously, with the realised store paths of the contexts. */
   resolve(items: readonly ResolveItem[], span?: Span): Resolved;
@@ -118,6 +123,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     runner,
     searchPath,
     progress: options.progress ?? Boolean(process.stderr.isTTY),
+    output: options.output,
+    signal: options.signal,
     writeBack,
   });
 
@@ -208,7 +215,7 @@ export function createBridge(options: BridgeOptions): Bridge {
         ['_type', 'flake'],
       ]));
     },
-    resolveStrings: async (strings, span) => resolver.resolve(strings.map((value) => ({ value })), span).texts,
+    resolveStrings: async (strings, span) => (await resolver.resolveAsync(strings.map((value) => ({ value })), span)).texts,
     resolve: (items, span) => resolver.resolve(items, span),
     program: () => new NixProgram(writeBack),
     requisites: async (paths, span) => resolver.requisites(paths, span),
@@ -231,3 +238,4 @@ export { NixProgram };
 export type { LookupCaptured, Captured } from './writeBack.js';
 export type { ResolvableString, ResolveItem, Resolved } from './resolve.js';
 export { createNixRunner, type NixRunner } from './runner.js';
+export type { NixOutput } from './buildProgress.js';

@@ -5,7 +5,7 @@
  * the Nix store), and the top-level value selected the way nix-build and
  * nix-instantiate select it.
  */
-import { createBridge, type Bridge } from '../bridge/index.js';
+import { createBridge, type Bridge, type NixOutput } from '../bridge/index.js';
 import { portableServiceSpecOf, type PortableServiceSpec } from '../builders/index.js';
 import { NixError } from '../eval/errors.js';
 import { createEvaluator, type Evaluator } from '../eval/index.js';
@@ -20,7 +20,14 @@ export interface Session {
   readonly autoArgs: Map<string, Lazy>;
 }
 
-export function openSession(input: EvalInput, options: { readonly progress: boolean }): Session {
+/** `progress`: Nix's build output on the terminal; `output`: where a build shows it instead, line by line; `signal`: interrupts realisation. */
+export interface SessionOptions {
+  readonly progress: boolean;
+  readonly output?: NixOutput;
+  readonly signal?: AbortSignal;
+}
+
+export function openSession(input: EvalInput, options: SessionOptions): Session {
   let ev: Evaluator | undefined;
   const bridge = createBridge({
     searchPath: input.searchPath,
@@ -28,6 +35,8 @@ export function openSession(input: EvalInput, options: { readonly progress: bool
     importNative: (path) => ev!.evalFile(path),
     lookupCaptured: (fn, name) => ev!.lookupCaptured(fn, name),
     progress: options.progress,
+    output: options.output,
+    signal: options.signal,
   });
   bridge.install();
   ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import { cacheKey, cacheLocation, makeWorkDir, type CacheLocation } from './cache.js';
 import { exists, removeTree, syncPath } from './files.js';
-import { hasCrossPathHardLinks } from './hardLinks.js';
+import { surveyClosure } from './hardLinks.js';
 import { imageClosure } from './imageClosure.js';
 import { compressionWords, validateImageInput, type ImageInput, type StorePath } from './input.js';
 import { interruption, throwIfAborted, trapSignals } from './interrupt.js';
@@ -24,9 +24,15 @@ import { mksquashfsVersion, squashByCopy, squashDirect } from './squash.js';
 
 export type BuildPhase = 'closure' | 'cached' | 'scaffold' | 'squash' | 'link';
 
+/**
+ * A step of the build (`message` says what starts), or, with `update`, how
+ * far the step under way has come: mksquashfs's bytes written against the
+ * closure's, or the store paths copied.
+ */
 export interface BuildProgress {
   readonly phase: BuildPhase;
   readonly message: string;
+  readonly update?: { readonly done: number; readonly total: number; readonly unit: 'bytes' | 'paths' };
 }
 
 export interface BuildOptions {
@@ -140,9 +146,12 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
     await mkdir(stage);
     const output = join(stage, job.fileName);
     const requested = options.method ?? 'auto';
-    const method = requested !== 'auto' ? requested : (await hasCrossPathHardLinks(job.closure)) ? 'copy' : 'direct';
+    const survey = await surveyClosure(job.closure);
+    const method = requested !== 'auto' ? requested : survey.crossPathHardLinks ? 'copy' : 'direct';
     throwIfAborted(job.signal);
-    job.progress({ phase: 'squash', message: `mksquashfs of ${job.closure.length} store paths (${method})` });
+    const message = `mksquashfs of ${job.closure.length} store paths (${method})`;
+    job.progress({ phase: 'squash', message });
+    const update = (done: number, total: number, unit: 'bytes' | 'paths') => job.progress({ phase: 'squash', message, update: { done, total, unit } });
     const squashWork = join(work, 'squash');
     await mkdir(squashWork);
     const squashJob = {
@@ -155,6 +164,8 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
       compression: input.compression,
       blockSize: input.blockSize,
       cancelSignal: job.signal,
+      onBytes: (bytes: number) => update(bytes, survey.fileBytes, 'bytes'),
+      onCopied: (copied: number) => update(copied, job.closure.length, 'paths'),
     };
     await (method === 'direct' ? squashDirect(squashJob) : squashByCopy(squashJob));
     throwIfAborted(job.signal);
