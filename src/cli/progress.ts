@@ -13,6 +13,7 @@
  */
 import type { NixOutput } from '../bridge/index.js';
 import type { BuildProgress } from '../image/index.js';
+import { formatBytes } from '../inspect/format.js';
 
 const enum Timing {
   /** ms between redraws of the status line: mksquashfs reports every file, far more often than anyone reads. */
@@ -73,7 +74,7 @@ export class Progress implements NixOutput {
     const percent = total > 0 ? Math.min(99, Math.floor((done * 100) / total)) : 0;
     this.status(unit === 'paths'
       ? `copying the closure: ${done}/${total} store paths`
-      : `mksquashfs: ${percent}% of ${mebibytes(total)}`);
+      : `mksquashfs: ${percent}% of ${formatBytes(total)}`);
   };
 
   private render(): string {
@@ -101,8 +102,4 @@ export function elapsed(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
-function mebibytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }

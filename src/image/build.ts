@@ -10,10 +10,11 @@
  * private directory is always removed.
  */
 import { chmod, mkdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import { cacheKey, cacheLocation, makeWorkDir, type CacheLocation } from './cache.js';
 import { exists, removeTree, syncPath } from './files.js';
+import { holdImage, recordRoot } from './gc.js';
 import { surveyClosure } from './hardLinks.js';
 import { imageClosure } from './imageClosure.js';
 import { compressionWords, validateImageInput, type ImageInput, type StorePath } from './input.js';
@@ -108,21 +109,28 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
   const imagePath = join(resultDir, fileName);
   let cached = true;
   let method: 'direct' | 'copy' | null = null;
-  if (await exists(imagePath)) {
-    progress({ phase: 'cached', message: `reusing ${imagePath}` });
-  } else {
-    cached = false;
-    method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress });
-  }
-  throwIfAborted(signal);
+  // `tsportable gc` leaves the image alone while this build uses it, and then while the result link holds it (gc.ts).
+  const hold = await holdImage(cache, key);
+  try {
+    if (await exists(imagePath)) {
+      progress({ phase: 'cached', message: `reusing ${imagePath}` });
+    } else {
+      cached = false;
+      method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress });
+    }
+    throwIfAborted(signal);
 
-  let outLink: string | null = null;
-  const linkOption = options.outLink === undefined ? 'result' : options.outLink;
-  if (linkOption !== null) {
-    progress({ phase: 'link', message: `linking ${linkOption}` });
-    outLink = await replaceLink(linkOption, resultDir);
+    let outLink: string | null = null;
+    const linkOption = options.outLink === undefined ? 'result' : options.outLink;
+    if (linkOption !== null) {
+      progress({ phase: 'link', message: `linking ${linkOption}` });
+      await recordRoot(cache, resolve(linkOption));
+      outLink = await replaceLink(linkOption, resultDir);
+    }
+    return { imagePath, resultDir, outLink, cached, closure, references, key, method };
+  } finally {
+    await hold.release();
   }
-  return { imagePath, resultDir, outLink, cached, closure, references, key, method };
 }
 
 interface CacheJob {

@@ -80,7 +80,7 @@ export function cacheKey(parts: KeyParts): string {
 }
 
 /** Private work directories are named after their process, so that leftovers of a killed build can be recognised. */
-const workPrefix = '.tmp-';
+export const workPrefix = '.tmp-';
 
 /**
  * A private work directory in the cache, the cache made first if need be
@@ -97,7 +97,7 @@ export async function makeWorkDir(cache: CacheLocation): Promise<string> {
   }
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
