@@ -228,11 +228,13 @@ export class Resolver {
 
   private async runAsync<T>(steps: Steps<T>): Promise<T> {
     const { runner, output, progress, signal } = this.options;
+    const runAsync = runner.runAsync?.bind(runner);
+    if (!runAsync) return this.runSync(steps);
     let next = steps.next();
     while (!next.done) {
       const call = next.value;
       const log = call.realise && output ? new NixBuildLog(output) : undefined;
-      const r = await runner.runAsync(call.program, call.args, {
+      const r = await runAsync(call.program, call.args, {
         progress: call.realise && progress,
         signal,
         onStderrLine: log && ((line) => log.push(line)),

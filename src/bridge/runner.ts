@@ -35,7 +35,8 @@ export interface AsyncRunOptions extends RunOptions {
 
 export interface NixRunner {
   run(program: NixProgramName, args: readonly string[], options?: RunOptions): RunResult;
-  runAsync(program: NixProgramName, args: readonly string[], options?: AsyncRunOptions): Promise<RunResult>;
+  /** Optional: a runner without it (the language server's) serves asynchronous steps with `run`. */
+  runAsync?(program: NixProgramName, args: readonly string[], options?: AsyncRunOptions): Promise<RunResult>;
   /** How many processes were started, per program. */
   readonly counts: Readonly<Record<NixProgramName, number>>;
 }

@@ -18,7 +18,7 @@ export const buildCommand: Command = {
   spec: {
     name: 'build',
     summary: 'Build the portable-service image of a Nix file, as nix-build does with nixpkgs.',
-    positional: '[FILE]',
+    positional: '[FILE | FLAKE#ATTR]',
     maxPositional: 1,
     description: [
       'FILE defaults to ./default.nix and is evaluated like nix-build: a top-level function is called',
@@ -28,6 +28,8 @@ export const buildCommand: Command = {
       'shows the builds and fetches under way and mksquashfs\'s percentage. Ctrl-C stops Nix and mksquashfs',
       'and removes what the build had begun (exit 130).',
       'Without <nixpkgs> on the search path, tsportable\'s own package set stands in (a notice says so).',
+      'A flake installable (.#attr, DIR#attr, path:DIR#attr, a directory holding flake.nix) is built as',
+      'nix build builds it; a callPackage-style file is called as pkgs.callPackage FILE { }.',
       'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build.',
     ].join('\n'),
     options: [

@@ -11,6 +11,7 @@ const loaders: Readonly<Record<string, () => Promise<Command>>> = {
   inspect: async () => (await import('./inspect.js')).inspectCommand,
   eval: async () => (await import('./eval.js')).evalCommand,
   gc: async () => (await import('./gc.js')).gcCommand,
+  lsp: async () => (await import('./lsp.js')).lspCommand,
 };
 
 export const commandNames: readonly string[] = Object.keys(loaders);
