@@ -3,7 +3,7 @@
  * file. Evaluation, then realisation of the units, symlink objects and
  * contents through real Nix (one batch), then the image (src/image), moved
  * into place atomically and linked as `result`. stdout carries only the
- * result path (or the --json object); progress goes to stderr on a terminal.
+ * result path (or the --json object); the steps go to stderr (progress.ts).
  */
 import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
@@ -11,19 +11,25 @@ import { buildImage, type BuildResult } from '../../image/index.js';
 import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
+import { Progress } from '../progress.js';
 import { openSession, selectImages } from '../session.js';
 
 export const buildCommand: Command = {
   spec: {
     name: 'build',
     summary: 'Build the portable-service image of a Nix file, as nix-build does with nixpkgs.',
-    positional: '[FILE]',
+    positional: '[FILE | FLAKE#ATTR]',
     maxPositional: 1,
     description: [
       'FILE defaults to ./default.nix and is evaluated like nix-build: a top-level function is called',
       'with its defaults (and --arg/--argstr); -A picks an image from a set of several. The result is',
       'a symlink `result` to a directory holding <pname>_<version>.raw; its path is printed on stdout.',
+      'The steps and Nix\'s build output go to stderr as lines; on a terminal a status line below them',
+      'shows the builds and fetches under way and mksquashfs\'s percentage. Ctrl-C stops Nix and mksquashfs',
+      'and removes what the build had begun (exit 130).',
       'Without <nixpkgs> on the search path, tsportable\'s own package set stands in (a notice says so).',
+      'A flake installable (.#attr, DIR#attr, path:DIR#attr, a directory holding flake.nix) is built as',
+      'nix build builds it; a callPackage-style file is called as pkgs.callPackage FILE { }.',
       'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build.',
     ].join('\n'),
     options: [
@@ -40,20 +46,19 @@ export const buildCommand: Command = {
     const noLink = optFlag(args, 'no-out-link');
     const link = optString(args, 'out-link');
     if (noLink && link !== undefined) throw usageError("'--out-link' and '--no-out-link' exclude each other");
-    const tty = stderrIsTerminal() && !json;
-    const session = openSession(input, { progress: tty });
-    const images = selectImages(session, input);
-    for (const [k, image] of images.entries()) {
-      const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
-      if (tty) io.stderr(`realising the inputs of ${image.spec.pname}_${image.spec.version}.raw...\n`);
-      const imageInput = await realisePortableService(image.spec, session.bridge);
-      const result = await buildImage(imageInput, {
-        outLink,
-        signal: interrupt.signal,
-        handleSignals: false,
-        onProgress: tty ? (p) => io.stderr(`${p.message}\n`) : undefined,
-      });
-      io.stdout(json ? `${JSON.stringify(buildToJSON(image.attrPath, result))}\n` : `${result.resultDir}\n`);
+    const progress = new Progress(io.stderr, stderrIsTerminal());
+    try {
+      const session = openSession(input, { progress: true, output: progress, signal: interrupt.signal });
+      const images = selectImages(session, input);
+      for (const [k, image] of images.entries()) {
+        const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
+        progress.step(`realising the inputs of ${image.spec.pname}_${image.spec.version}.raw`);
+        const imageInput = await realisePortableService(image.spec, session.bridge);
+        const result = await buildImage(imageInput, { outLink, signal: interrupt.signal, handleSignals: false, onProgress: progress.build });
+        io.stdout(json ? `${JSON.stringify(buildToJSON(image.attrPath, result))}\n` : `${result.resultDir}\n`);
+      }
+    } finally {
+      progress.end();
     }
     return 0;
   },
