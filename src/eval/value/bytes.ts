@@ -44,9 +44,19 @@ export function hasEscapes(s: string): boolean {
 
 /** Whether every character of `s` is ASCII: then characters are bytes and JS string operations are byte operations. */
 export function isAscii(s: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(s);
+  if (s.length < 64) return ASCII.test(s);
+  // `substring i 1 s` over a whole string asks about the same long string each time.
+  if (s !== lastChecked) {
+    lastAscii = ASCII.test(s);
+    lastChecked = s;
+  }
+  return lastAscii;
 }
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+let lastChecked = '';
+let lastAscii = true;
 
 /** The canonical string of some bytes (file contents, a process's output). */
 export function decodeBytes(bytes: Uint8Array): string {
