@@ -28,7 +28,9 @@ const includeOption: OptionSpec = {
 const showTraceOption: OptionSpec = {
   long: '--show-trace', description: 'Show the whole trace of what was being evaluated when an error occurs.',
 };
-export const jsonOption: OptionSpec = { long: '--json', description: 'Print the result (or the error) as JSON.' };
+export const jsonOption: OptionSpec = { long: '--json', description: 'Print the result as JSON.' };
+/** What `--json` does with an error, for the commands whose spec sets `jsonErrors`. */
+export const jsonErrorsNote = 'An error is rendered on stderr and also printed on stdout as {"error": ...} (docs/error.schema.json).';
 
 export const evalInputOptions: readonly OptionSpec[] = [attrOption, argOption, argstrOption, includeOption, showTraceOption];
 

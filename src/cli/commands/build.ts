@@ -9,13 +9,14 @@ import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
 import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
-import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
+import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { openSession, selectImages } from '../session.js';
 
 export const buildCommand: Command = {
   spec: {
     name: 'build',
+    jsonErrors: true,
     summary: 'Build the portable-service image of a Nix file, as nix-build does with nixpkgs.',
     positional: '[FILE]',
     maxPositional: 1,
@@ -24,14 +25,14 @@ export const buildCommand: Command = {
       'with its defaults (and --arg/--argstr); -A picks an image from a set of several. The result is',
       'a symlink `result` to a directory holding <pname>_<version>.raw; its path is printed on stdout.',
       'Without <nixpkgs> on the search path, tsportable\'s own package set stands in (a notice says so).',
-      'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build.',
+      'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build, 2 internal error, 130 interrupted.',
     ].join('\n'),
     options: [
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Build the image EXPR evaluates to instead of a file.' },
       ...evalInputOptions,
       { long: '--out-link', short: '-o', values: ['LINK'], description: "Name of the result link (default 'result'); more images get LINK-2, LINK-3..." },
       { long: '--no-out-link', description: 'Do not create a result link; only print the path.' },
-      { ...jsonOption, description: 'Print one JSON object per image built (image, resultDir, outLink, cached, closure, ...).' },
+      { ...jsonOption, description: `Print one JSON object per image built (image, resultDir, outLink, cached, closure, ...). ${jsonErrorsNote}` },
     ],
   },
   async run(args) {

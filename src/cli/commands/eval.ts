@@ -45,7 +45,7 @@ export const evalCommand: Command = {
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Evaluate EXPR instead of a file.' },
       ...evalInputOptions,
       { long: '--strict', description: 'Evaluate the result deeply (lists and attribute sets included).' },
-      jsonOption,
+      { ...jsonOption, description: 'Print the result as JSON, as nix-instantiate --eval --json does (an error goes to stderr only).' },
       { long: '--parse', description: 'Only parse: print the expression as nix-instantiate --parse does.' },
       ...lintOptions,
     ],

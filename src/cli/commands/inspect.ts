@@ -4,12 +4,13 @@ import { resolve } from 'node:path';
 import { NixError } from '../../eval/errors.js';
 import { inspectExitCode, inspectImage, inspectReportToJSON, renderInspect } from '../../inspect/index.js';
 import { io, type Command } from '../command.js';
-import { jsonOption } from '../evalInput.js';
+import { jsonErrorsNote, jsonOption } from '../evalInput.js';
 import { optFlag, usageError } from '../options.js';
 
 export const inspectCommand: Command = {
   spec: {
     name: 'inspect',
+    jsonErrors: true,
     summary: 'Show what is inside a portable-service image and check it, without root or systemd.',
     positional: 'IMAGE.raw',
     maxPositional: 1,
@@ -20,7 +21,7 @@ export const inspectCommand: Command = {
       'with ID=, the mount points, every Exec*= program present and executable in the image, and a',
       'complete closure. Exits 1 when an error-level check fails.',
     ].join('\n'),
-    options: [jsonOption],
+    options: [{ ...jsonOption, description: `Print the report as JSON. ${jsonErrorsNote}` }],
   },
   async run(args) {
     const [image] = args.positional;

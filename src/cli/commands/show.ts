@@ -10,7 +10,7 @@ import { imageClosure } from '../../image/imageClosure.js';
 import { realisePortableService } from '../../builders/index.js';
 import { renderShow, showPlanToJSON, withChecks, type ClosureEntry } from '../../show/index.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
-import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
+import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag } from '../options.js';
 import { openSession, selectImages } from '../session.js';
 
@@ -23,6 +23,7 @@ async function sizes(paths: readonly string[]): Promise<number[]> {
 export const showCommand: Command = {
   spec: {
     name: 'show',
+    jsonErrors: true,
     summary: 'Preview the image a Nix file describes, without building it.',
     positional: '[FILE]',
     maxPositional: 1,
@@ -36,7 +37,7 @@ export const showCommand: Command = {
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Show the image EXPR evaluates to instead of a file.' },
       ...evalInputOptions,
       { long: '--closure', description: 'Realise the inputs through Nix and list the closure with sizes.' },
-      jsonOption,
+      { ...jsonOption, description: `Print the plan as JSON (docs/show.schema.json). ${jsonErrorsNote}` },
     ],
   },
   async run(args) {
