@@ -4,7 +4,8 @@
  * command with Nix's pointer to `--help`, and errors on stderr as Nix renders
  * them whatever the flags (`--json` adds the error as data on stdout for
  * build, show and inspect, valid against docs/error.schema.json; `eval
- * --json` prints nothing on stdout, as nix-instantiate).
+ * --json` prints nothing on stdout, as nix-instantiate); a reader that goes
+ * away (`| head`) ends the CLI quietly, by SIGPIPE, as it ends `seq`.
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../../src/paths.js';
 import { validateError } from '../show/showSchema.js';
-import { jsStackTrace, tsportable, useWorkspace } from './cli.js';
+import { cliPath, jsStackTrace, tsportable, useWorkspace } from './cli.js';
 
 const ws = useWorkspace();
 let cwd: string;
@@ -137,5 +138,35 @@ describe('errors go to stderr whatever the flags', () => {
     const data = JSON.parse(r.stdout) as { error: { kind: string } };
     expect(validateError(data)).toEqual([]);
     expect(data.error.kind).toBe('usage');
+  });
+});
+
+describe('a reader that goes away', () => {
+  /** Runs `script` in bash with $1 = node, $2 = the CLI, $3 = a file for the CLI's stderr; returns what bash printed and that file. */
+  async function pipeline(script: string) {
+    const errFile = join(cwd, `stderr-${Math.random().toString(36).slice(2)}`);
+    const r = await execa('bash', ['-c', script, 'bash', process.execPath, cliPath, errFile], {
+      cwd, reject: false, env: { NO_COLOR: '1', TSPORTABLE_CACHE_DIR: cacheDir },
+    });
+    return { stdout: String(r.stdout), cliStderr: readFileSync(errFile, 'utf8') };
+  }
+
+  test('eval --strict of a long list | head -c 20: the first bytes, then a quiet end by SIGPIPE (status 141, as seq | head)', async () => {
+    const big = 'builtins.genList (x: x) 500000';
+    const ours = await pipeline(`"$1" "$2" eval --strict -E '${big}' 2>"$3" | head -c 20; echo " \${PIPESTATUS[0]}"`);
+    expect(ours).toEqual({ stdout: '[ 0 1 2 3 4 5 6 7 8  141', cliStderr: '' });
+    const seq = await pipeline('seq 1000000 2>"$3" | head -c 2 >/dev/null; echo "${PIPESTATUS[0]}"');
+    expect(seq.stdout).toBe('141');
+  });
+
+  test('the same on stderr: a long trace into a reader that goes away ends quietly by SIGPIPE', async () => {
+    const r = await pipeline(`"$1" "$2" eval -E 'builtins.trace (builtins.genList (x: x) 100000) 1' 2>&1 >"$3" | head -c 6; echo " \${PIPESTATUS[0]}"`);
+    expect(r.stdout).toBe('trace: 141');
+  });
+
+  test('stdout on a full disk: one line on stderr, exit 1, no stack', async () => {
+    const r = await pipeline(`"$1" "$2" eval --strict -E 'builtins.genList (x: x) 500000' >/dev/full 2>"$3"; echo "$?"`);
+    expect(r.stdout).toBe('1');
+    expect(r.cliStderr).toBe('tsportable: cannot write to stdout: ENOSPC: no space left on device, write\n');
   });
 });
