@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NixError } from '../../eval/errors.js';
 import { inspectExitCode, inspectImage, inspectReportToJSON, renderInspect } from '../../inspect/index.js';
+import { colorFor } from '../color.js';
 import { io, type Command } from '../command.js';
 import { jsonErrorsNote, jsonOption } from '../evalInput.js';
 import { optFlag, usageError } from '../options.js';
@@ -29,7 +30,7 @@ export const inspectCommand: Command = {
     const path = resolve(image);
     if (!existsSync(path)) throw new NixError('usage', `inspect: '${image}' does not exist`);
     const report = await inspectImage(path);
-    io.stdout(optFlag(args, 'json') ? inspectReportToJSON(report) + '\n' : renderInspect(report, {}));
+    io.stdout(optFlag(args, 'json') ? inspectReportToJSON(report) + '\n' : renderInspect(report, { color: colorFor('stdout') }));
     return inspectExitCode(report);
   },
 };

@@ -9,6 +9,7 @@ import { planPortableService } from '../../builders/index.js';
 import { imageClosure } from '../../image/imageClosure.js';
 import { realisePortableService } from '../../builders/index.js';
 import { renderShow, showPlanToJSON, withChecks, type ClosureEntry } from '../../show/index.js';
+import { colorFor } from '../color.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag } from '../options.js';
@@ -54,7 +55,7 @@ export const showCommand: Command = {
       }
       plans.push(plan);
     }
-    io.stdout(json ? plans.map(showPlanToJSON).join('\n') + '\n' : plans.map((p) => renderShow(p, {})).join('\n'));
+    io.stdout(json ? plans.map(showPlanToJSON).join('\n') + '\n' : plans.map((p) => renderShow(p, { color: colorFor('stdout') })).join('\n'));
     return 0;
   },
 };
