@@ -23,7 +23,7 @@ import { createNixRunner, type NixRunner } from './runner.js';
 import { pathLiteral } from './nixLiterals.js';
 import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
 import * as natives from './natives.js';
-import { findNixpkgs } from './findNixpkgs.js';
+import { findNixpkgs, namesNixpkgs } from './findNixpkgs.js';
 import { PackageSetRoots } from './packageSetRoots.js';
 import { lookupCaptured } from '../eval/interp/captured.js';
 import { currentState } from '../eval/interp/state.js';
@@ -45,7 +45,7 @@ export interface BridgeOptions {
 }
 
 export interface Bridge {
-  /** The search path to give the evaluator: with `nixpkgs=<tsportable>/nix/pkgs` added when none was found. */
+  /** The search path to give the evaluator: with `nixpkgs=<tsportable>/nix/pkgs` added when no entry names nixpkgs. */
   readonly searchPath: readonly string[];
   readonly nixpkgsDir: string;
   /** True when tsportable's own package set stands in for nixpkgs. */
@@ -91,7 +91,7 @@ const flakeSystems = ['x86_64-linux', 'aarch64-linux', 'i686-linux', 'armv7l-lin
 export function createBridge(options: BridgeOptions): Bridge {
   const cwd = options.cwd ?? process.cwd();
   const found = findNixpkgs(options.searchPath, cwd);
-  const usingDefault = found === undefined;
+  const usingDefault = found === undefined && !namesNixpkgs(options.searchPath);
   const nixpkgsDir = found ?? join(nixDir, 'pkgs');
   const searchPath = usingDefault ? [...options.searchPath, `nixpkgs=${nixpkgsDir}`] : [...options.searchPath];
   const runner = options.runner ?? createNixRunner();

@@ -24,7 +24,7 @@ export const buildCommand: Command = {
       'FILE defaults to ./default.nix and is evaluated like nix-build: a top-level function is called',
       'with its defaults (and --arg/--argstr); -A picks an image from a set of several. The result is',
       'a symlink `result` to a directory holding <pname>_<version>.raw; its path is printed on stdout.',
-      'Without <nixpkgs> on the search path, tsportable\'s own package set stands in (a notice says so).',
+      'When no search path entry names nixpkgs, tsportable\'s own package set stands in (a notice says so).',
       'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build, 2 internal error, 130 interrupted.',
     ].join('\n'),
     options: [
