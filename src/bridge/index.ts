@@ -18,7 +18,7 @@ import { ForeignHandle, placeholdersIn, setForeignOracle } from './foreign.js';
 import { createOracle } from './oracle.js';
 import { makePackageSet, type PackageSetEnv } from './packageSet.js';
 import { PendingStore } from './pendingStore.js';
-import { Resolver, type ResolvableString, type Resolved, type ResolveItem } from './resolve.js';
+import { Resolver, type ResolvableString, type Resolved, type ResolveItem, type ResolveOptions } from './resolve.js';
 import { createNixRunner, type NixRunner } from './runner.js';
 import { pathLiteral } from './nixLiterals.js';
 import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
@@ -26,6 +26,7 @@ import * as natives from './natives.js';
 import { findNixpkgs, namesNixpkgs } from './findNixpkgs.js';
 import { PackageSetRoots } from './packageSetRoots.js';
 import { lookupCaptured } from '../eval/interp/captured.js';
+import { checkAccess } from '../eval/access.js';
 import { currentState } from '../eval/interp/state.js';
 
 export interface BridgeOptions {
@@ -42,6 +43,10 @@ export interface BridgeOptions {
   /** Show build progress (default: stderr is a terminal). */
   readonly progress?: boolean;
   readonly runner?: NixRunner;
+  /** Arguments for every Nix process (the user's `--option NAME VALUE`s). */
+  readonly nixArgs?: readonly string[];
+  /** More arguments for `nix-store --realise` (nix-build's build flags). */
+  readonly realiseArgs?: readonly string[];
 }
 
 export interface Bridge {
@@ -62,8 +67,8 @@ export interface Bridge {
   flakeInput(span?: Span): Value;
   /** The hooks, also callable directly. */
   readonly hooks: EvalHooks & BridgeExtraHooks;
-  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise). */
-  resolveStrings(strings: readonly ResolvableString[], span?: Span): Promise<string[]>;
+  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise, or a dry run of it). */
+  resolveStrings(strings: readonly ResolvableString[], span?: Span, options?: ResolveOptions): Promise<string[]>;
   /** The same, synchronously, with the realised store paths of the contexts. */
   resolve(items: readonly ResolveItem[], span?: Span): Resolved;
   /** The closure of store paths (one nix-store --query --requisites). */
@@ -94,7 +99,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const usingDefault = found === undefined && !namesNixpkgs(options.searchPath);
   const nixpkgsDir = found ?? join(nixDir, 'pkgs');
   const searchPath = usingDefault ? [...options.searchPath, `nixpkgs=${nixpkgsDir}`] : [...options.searchPath];
-  const runner = options.runner ?? createNixRunner();
+  const runner = options.runner ?? createNixRunner({}, options.nixArgs);
   const notice = options.notice ?? ((m: string) => process.stderr.write(`${m}\n`));
   const store = new PendingStore();
   const functions = new WeakMap<PrimOp, ForeignHandle>();
@@ -118,6 +123,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     runner,
     searchPath,
     progress: options.progress ?? Boolean(process.stderr.isTTY),
+    realiseArgs: options.realiseArgs,
+    notice,
     writeBack,
   });
 
@@ -158,7 +165,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     undefined, 'import <nixpkgs>'));
 
   const hooks: EvalHooks & BridgeExtraHooks = {
-    copyPathToStore: (path, span) => store.addSource(path, span),
+    copyPathToStore: (path, span) => {
+      checkAccess(path, span);
+      return store.addSource(path, span);
+    },
     derivationStrict: (attrs, span) => natives.derivationStrict(attrs, span),
     derivation: (attrs, span) => natives.derivation(attrs, span),
     importHook(path, span) {
@@ -180,7 +190,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     addPath: (args, span) => natives.addPath(store, args, span),
     filterSource: (filter, path, span) => natives.filterSource(filter, path, span),
     fetch: (kind, arg, span) => natives.fetch(kind, arg, span),
-    realisePath: (text, context, span) => resolver.resolve([{ value: new NixString(text, context), span }], span).texts[0],
+    realisePath: (text, context, span) =>
+      resolver.resolve([{ value: new NixString(text, context), span }], span, { duringEvaluation: true }).texts[0],
     storeReferences: (storePath) => resolver.references(storePath),
   };
 
@@ -208,7 +219,7 @@ export function createBridge(options: BridgeOptions): Bridge {
         ['_type', 'flake'],
       ]));
     },
-    resolveStrings: async (strings, span) => resolver.resolve(strings.map((value) => ({ value })), span).texts,
+    resolveStrings: async (strings, span, resolveOptions) => resolver.resolve(strings.map((value) => ({ value })), span, resolveOptions).texts,
     resolve: (items, span) => resolver.resolve(items, span),
     program: () => new NixProgram(writeBack),
     requisites: async (paths, span) => resolver.requisites(paths, span),

@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
+import { evalSettings } from '../eval/settings.js';
 import type { Span } from '../eval/span.js';
 import { NixString } from '../eval/value/index.js';
 import { nixDir } from '../paths.js';
@@ -48,6 +49,20 @@ export interface ResolverOptions {
   writeBack: WriteBackOptions;
   /** Show `nix-store --realise`'s progress on the terminal. */
   progress: boolean;
+  /** More arguments for `nix-store --realise`: nix-build's build flags (`-j`, `--builders`, `-K`, ...). */
+  realiseArgs?: readonly string[];
+  /** Where a dry run says what would be built or fetched. */
+  notice: (message: string) => void;
+}
+
+export interface ResolveOptions {
+  /**
+   * Evaluation needs the strings now (`readFile "${drv}/x"`, `import "${drv}"`):
+   * import from derivation, refused when `allow-import-from-derivation` is off.
+   */
+  readonly duringEvaluation?: boolean;
+  /** Say what would be built or fetched (`nix-store --realise --dry-run`), build nothing. */
+  readonly dryRun?: boolean;
 }
 
 const collectNix = pathLiteral(join(nixDir, 'bridge', 'collect.nix'));
@@ -65,7 +80,7 @@ export class Resolver {
   }
 
   /** Resolves and realises every item, in one evaluation and one realisation. */
-  resolve(items: readonly ResolveItem[], span?: Span): Resolved {
+  resolve(items: readonly ResolveItem[], span?: Span, options: ResolveOptions = {}): Resolved {
     const strings = items.map((i) => toNixString(i.value));
     // Strings without context need Nix only for the placeholders a dropped context left in their text.
     if (strings.every((s) => typeof s === 'string' && !placeholdersIn(s).length)) {
@@ -100,6 +115,15 @@ export class Resolver {
       const i = strings.findIndex((_, k) => json[String(k)].context[drv] !== undefined);
       return i >= 0 ? items[i].span : undefined;
     };
+    if (options.duringEvaluation && targets.size && !evalSettings.allowImportFromDerivation) {
+      const [first] = [...targets];
+      throw new NixError('eval', `cannot build '${first!.replace('!', '^')}' during evaluation because the option 'allow-import-from-derivation' is disabled`,
+        failedAt(first!.slice(0, first!.indexOf('!'))) ?? span);
+    }
+    if (options.dryRun) {
+      this.dryRun([...targets]);
+      return { texts, storePaths: [...storePaths] };
+    }
     for (const p of this.realise([...targets], span, failedAt)) storePaths.add(p);
     return { texts, storePaths: [...storePaths] };
   }
@@ -112,10 +136,20 @@ export class Resolver {
     return this.evaluate(program, program.render(body), span);
   }
 
+  /** What `nix-store --realise --dry-run` says it would build or fetch, passed on as it says it. */
+  private dryRun(targets: readonly string[]): void {
+    if (!targets.length) return;
+    const args = ['--realise', '--dry-run', ...(this.options.realiseArgs ?? []), ...targets];
+    const r = this.options.runner.run('nix-store', args);
+    if (r.exitCode !== 0) throw new NixError('build', nixMessage(r, 'nix-store', args));
+    const said = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('warning: you did not specify'));
+    if (said.length) this.options.notice(said.join('\n'));
+  }
+
   /** Builds derivation outputs (`drv!out`); returns the output paths. */
   realise(targets: readonly string[], span?: Span, spanOfDrv?: (drv: string) => Span | undefined): string[] {
     if (!targets.length) return [];
-    const args = ['--realise', ...targets];
+    const args = ['--realise', ...(this.options.realiseArgs ?? []), ...targets];
     const r = this.options.runner.run('nix-store', args, { progress: this.options.progress });
     if (r.exitCode !== 0) {
       // "builder for '/nix/store/…drv' failed": point at the string that needed it, when it needed it directly.

@@ -3,7 +3,9 @@
  * evaluator is synchronous, and some operations must finish during evaluation
  * (`builtins.readFile` of a built path builds it first, as Nix does). Every
  * run is counted, so tests can check that a build takes a small, constant
- * number of Nix processes.
+ * number of Nix processes. The user's `--option NAME VALUE`s (src/cli/
+ * nixOptions.ts) are given to every run, as nix-build gives its own to the
+ * store it talks to.
  */
 import { execaSync } from 'execa';
 
@@ -24,14 +26,18 @@ export interface NixRunner {
   readonly counts: Readonly<Record<NixProgramName, number>>;
 }
 
-export function createNixRunner(env: Record<string, string | undefined> = {}): NixRunner {
+/**
+ * `env`: added to the environment of every run; `commonArgs`: put before the
+ * arguments of every run (`--option NAME VALUE`, which every Nix program takes).
+ */
+export function createNixRunner(env: Record<string, string | undefined> = {}, commonArgs: readonly string[] = []): NixRunner {
   const counts: Record<NixProgramName, number> = { 'nix-instantiate': 0, 'nix-store': 0 };
   return {
     counts,
     run(program, args, options = {}) {
       counts[program]++;
       try {
-        const r = execaSync(program, [...args], {
+        const r = execaSync(program, [...commonArgs, ...args], {
           reject: false,
           env,
           stdin: 'ignore',

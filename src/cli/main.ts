@@ -14,6 +14,7 @@ export const exitCodes: readonly (readonly [number, string])[] = [
   [1, 'an evaluation error or a usage error (and inspect: an image that fails a check)'],
   [2, 'an internal error: a bug in tsportable (the message says so and shows its stack)'],
   [100, 'a failed build (a Nix build or mksquashfs)'],
+  [104, 'build --check: the rebuilt image differs from the one built before'],
   [130, 'interrupted (Ctrl-C, SIGINT or SIGTERM)'],
 ];
 
@@ -38,6 +39,12 @@ export function mainHelp(): string {
     '',
     'Exit codes:',
     ...exitCodes.map(([code, meaning]) => `  ${String(code).padEnd(5)}${meaning}`),
+    '',
+    'Environment:',
+    '  NIX_PATH              The search path after the -I entries, as for Nix.',
+    '  NO_COLOR              Set and not empty: no colour, even on a terminal.',
+    '  FORCE_COLOR           Colour even off a terminal (0: never); wins over NO_COLOR.',
+    "  TSPORTABLE_CACHE_DIR  Where finished images are kept (default $XDG_CACHE_HOME/tsportable).",
     '',
   ].join('\n');
 }

@@ -160,7 +160,7 @@ export function errorToJSON(err: NixError): ErrorJSON {
   };
 }
 
-/** nix-build's exit codes: 100 for a failed build, 1 for everything else. */
+/** nix-build's exit codes: 100 for a failed build, 104 for a `--check` that found a difference, 1 for everything else. */
 export function exitCodeFor(err: NixError): number {
-  return err.kind === 'build' ? 100 : 1;
+  return err.kind === 'build' ? 100 : err.kind === 'check' ? 104 : 1;
 }

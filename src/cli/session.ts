@@ -13,6 +13,8 @@ import { NixAttrs, type Lazy } from '../eval/value/index.js';
 import { showType } from '../eval/value/types.js';
 import { autoArgsMap, evalRoot } from './autoArgs.js';
 import type { EvalInput } from './evalInput.js';
+import { nixDir } from '../paths.js';
+import { noNixInvocation, optionArgs, type NixInvocation } from './nixOptions.js';
 
 export interface Session {
   readonly ev: Evaluator;
@@ -20,17 +22,22 @@ export interface Session {
   readonly autoArgs: Map<string, Lazy>;
 }
 
-export function openSession(input: EvalInput, options: { readonly progress: boolean }): Session {
+/** `nix`: the command line's `--option`s and build flags, for the Nix processes the bridge runs. */
+export function openSession(input: EvalInput, options: { readonly progress: boolean; readonly nix?: NixInvocation }): Session {
   let ev: Evaluator | undefined;
+  const nix = options.nix ?? noNixInvocation;
   const bridge = createBridge({
     searchPath: input.searchPath,
     cwd: input.cwd,
     importNative: (path) => ev!.evalFile(path),
     lookupCaptured: (fn, name) => ev!.lookupCaptured(fn, name),
-    progress: options.progress,
+    progress: options.progress || nix.showBuildOutput,
+    nixArgs: optionArgs(nix),
+    realiseArgs: nix.realiseArgs,
   });
   bridge.install();
-  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });
+  // tsportable's own package set and lib are read whatever the settings, as Nix reads its corepkgs.
+  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd, allowedPaths: [nixDir] });
   return { ev, bridge, autoArgs: autoArgsMap(ev, input) };
 }
 

@@ -29,7 +29,10 @@ import { type EvalState, swapCurrentState } from './interp/state.js';
 import { runProgram, runScoped, checkProgram } from './interp/program.js';
 import { lookupCaptured, type Captured } from './interp/captured.js';
 import type { Expr } from './syntax/ast.js';
-import { parseSearchPath, findInSearchPath, type SearchPathEntry } from './searchPath.js';
+import { parseSearchPath, findInSearchPath, isUrl, COREPKGS, type SearchPathEntry } from './searchPath.js';
+import { PathAccess } from './access.js';
+import { evalSettings } from './settings.js';
+import { storeDir } from './builtins/system.js';
 import { printValue as printAmbiguous } from './print.js';
 
 export interface EvaluatorOptions {
@@ -37,6 +40,8 @@ export interface EvaluatorOptions {
   readonly searchPath?: readonly string[];
   /** Relative search-path entries are resolved against it. Default: process.cwd(). */
   readonly cwd?: string;
+  /** Paths pure and restricted evaluation may read besides the store (access.ts). */
+  readonly allowedPaths?: readonly string[];
 }
 
 export interface Evaluator {
@@ -60,12 +65,19 @@ export interface Evaluator {
   parseFile(absPath: string): Expr;
   /** What `name` refers to in the closure of a function (for the bridge's write-back). */
   lookupCaptured(fn: Lambda, name: string): Captured;
+  /** A path pure or restricted evaluation may read (a flake's source tree), as Nix's allowPath. */
+  allowPath(path: string): void;
 }
 
 export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
   const cwd = opts.cwd ?? process.cwd();
-  const searchPath = opts.searchPath ?? [];
+  // Pure evaluation has no search path, as in Nix.
+  const searchPath = evalSettings.pureEval ? [] : opts.searchPath ?? [];
   const entries: SearchPathEntry[] = parseSearchPath(searchPath, cwd);
+  // Restricted evaluation may read the store and what the search path names (pure evaluation has none).
+  const access = new PathAccess([
+    storeDir(), COREPKGS, ...(opts.allowedPaths ?? []), ...entries.filter((e) => !isUrl(e.path)).map((e) => e.path),
+  ]);
   const { globals, builtins } = makeGlobals();
   const importCache = new Map<string, Thunk>();
   const findCache = new Map<string, string>();
@@ -74,6 +86,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
     globals,
     builtins,
     searchPath,
+    access,
     findFile(name, span) {
       let p = findCache.get(name);
       if (p === undefined) {
@@ -83,6 +96,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return p;
     },
     importFile(p, span) {
+      access.check(p, span);
       const file = resolveImport(p, span);
       let t = importCache.get(file);
       if (t === undefined) {
@@ -92,6 +106,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return force(t);
     },
     scopedImport(scope, p, span) {
+      access.check(p, span);
       const file = resolveImport(p, span);
       return runScoped(parseFile(file, span), globals, path.dirname(file), scope.map);
     },
@@ -132,12 +147,14 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return expr;
     }),
     parseFile: (p) => run(() => {
+      access.check(path.resolve(cwd, p), undefined);
       const file = resolveImport(path.resolve(cwd, p), undefined);
       const expr = parseFile(file, undefined);
       checkProgram(expr, globals, path.dirname(file));
       return expr;
     }),
     lookupCaptured: (fn, name) => lookupCaptured(fn, name, globals),
+    allowPath: (p) => access.allow(p),
   };
   return evaluator;
 }
@@ -175,6 +192,7 @@ function makeGlobals(): { globals: Map<string, Lazy>; builtins: NixAttrs } {
   const members = new Map<string, Lazy>();
   const globals = new Map<string, Lazy>();
   for (const [name, d] of allDefinitions()) {
+    if (d.kind === 'constant' && d.def.impure && evalSettings.pureEval) continue;
     const v: Lazy = d.kind === 'builtin' ? d.op : new Thunk(d.def.value);
     members.set(name, v);
     globals.set(d.def.global ? name : `__${name}`, v);

@@ -14,10 +14,11 @@ import { NixError } from './errors.js';
 import type { Span } from './span.js';
 import { diagnostics } from './diagnostics.js';
 import { currentState } from './interp/state.js';
+import { evalSettings } from './settings.js';
 import { packageRoot } from '../paths.js';
 
-/** Where tsportable keeps its own version of Nix's corepkgs. */
-const COREPKGS = path.join(packageRoot, 'src', 'eval', 'builtins', 'corepkgs');
+/** Where tsportable keeps its own version of Nix's corepkgs (readable in pure evaluation too, as Nix's are). */
+export const COREPKGS = path.join(packageRoot, 'src', 'eval', 'builtins', 'corepkgs');
 
 export interface SearchPathEntry {
   readonly prefix: string;
@@ -98,6 +99,7 @@ export function findInSearchPath(entries: readonly SearchPathEntry[], name: stri
     if (fs.existsSync(core)) return core;
   }
   // A `throw` in Nix (tryEval catches it).
-  throw new NixError('throw',
-    `file '${name}' was not found in the Nix search path (add it using $NIX_PATH or -I)`, span);
+  throw new NixError('throw', evalSettings.pureEval
+    ? `cannot look up '<${name}>' in pure evaluation mode (use '--impure' to override)`
+    : `file '${name}' was not found in the Nix search path (add it using $NIX_PATH or -I)`, span);
 }

@@ -12,6 +12,7 @@ import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { openSession, selectImages } from '../session.js';
+import { applyNixOptions, buildFlagOptions, optionOption } from '../nixOptions.js';
 
 export const buildCommand: Command = {
   spec: {
@@ -25,13 +26,20 @@ export const buildCommand: Command = {
       'with its defaults (and --arg/--argstr); -A picks an image from a set of several. The result is',
       'a symlink `result` to a directory holding <pname>_<version>.raw; its path is printed on stdout.',
       'When no search path entry names nixpkgs, tsportable\'s own package set stands in (a notice says so).',
-      'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build, 2 internal error, 130 interrupted.',
+      'The build flags (-j, --cores, --builders, -k, -K, -v, --quiet) and every --option Nix knows reach',
+      'the Nix processes, so remote builders and binary caches serve tsportable as they serve nix-build.',
+      'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build, 104 --check found a difference,',
+      '2 internal error, 130 interrupted.',
     ].join('\n'),
     options: [
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Build the image EXPR evaluates to instead of a file.' },
       ...evalInputOptions,
       { long: '--out-link', short: '-o', values: ['LINK'], description: "Name of the result link (default 'result'); more images get LINK-2, LINK-3..." },
       { long: '--no-out-link', description: 'Do not create a result link; only print the path.' },
+      { long: '--dry-run', description: 'Say what Nix would build or fetch and the image that would be made; build nothing.' },
+      { long: '--check', description: 'Build the image again, bypassing the cache, and fail if its bytes differ from the cached one.' },
+      ...buildFlagOptions,
+      optionOption,
       { ...jsonOption, description: `Print one JSON object per image built (image, resultDir, outLink, cached, closure, ...). ${jsonErrorsNote}` },
     ],
   },
@@ -41,17 +49,28 @@ export const buildCommand: Command = {
     const noLink = optFlag(args, 'no-out-link');
     const link = optString(args, 'out-link');
     if (noLink && link !== undefined) throw usageError("'--out-link' and '--no-out-link' exclude each other");
+    const dryRun = optFlag(args, 'dry-run');
+    if (dryRun && optFlag(args, 'check')) throw usageError("'--dry-run' and '--check' exclude each other");
     const tty = stderrIsTerminal() && !json;
-    const session = openSession(input, { progress: tty });
+    const nix = applyNixOptions(args);
+    const session = openSession(input, { progress: tty, nix });
     const images = selectImages(session, input);
     for (const [k, image] of images.entries()) {
       const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
-      if (tty) io.stderr(`realising the inputs of ${image.spec.pname}_${image.spec.version}.raw...\n`);
+      const fileName = `${image.spec.pname}_${image.spec.version}.raw`;
+      if (dryRun) {
+        // Nix says what it would build or fetch (nix-store --realise --dry-run); nothing on stdout, as nix-build.
+        await realisePortableService(image.spec, { resolveStrings: (s, span) => session.bridge.resolveStrings(s, span, { dryRun: true }) });
+        io.stderr(`this image would be made (or reused from tsportable's cache):\n  ${fileName}\n`);
+        continue;
+      }
+      if (tty) io.stderr(`realising the inputs of ${fileName}...\n`);
       const imageInput = await realisePortableService(image.spec, session.bridge);
       const result = await buildImage(imageInput, {
         outLink,
         signal: interrupt.signal,
         handleSignals: false,
+        check: optFlag(args, 'check'),
         onProgress: tty ? (p) => io.stderr(`${p.message}\n`) : undefined,
       });
       io.stdout(json ? `${JSON.stringify(buildToJSON(image.attrPath, result))}\n` : `${result.resultDir}\n`);

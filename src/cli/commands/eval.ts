@@ -5,8 +5,8 @@ import { io, stderrIsTerminal, type Command } from '../command.js';
 import { openSession } from '../session.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
-import { DIAGNOSE_LEVELS, type DiagnoseLevel } from '../../eval/diagnostics.js';
-import { LINT_NAMES, lintSettings, resetLints } from '../../eval/syntax/lint.js';
+import { LINT_NAMES, lintSettings } from '../../eval/syntax/lint.js';
+import { applyNixOptions, optionOption, parseDiagnose } from '../nixOptions.js';
 
 const LINT_DESCRIPTIONS: Record<(typeof LINT_NAMES)[number], string> = {
   'lint-url-literals': 'Unquoted URLs (http://x): ignore (default), warn or fatal.',
@@ -17,16 +17,16 @@ const LINT_DESCRIPTIONS: Record<(typeof LINT_NAMES)[number], string> = {
 /** Current Nix's parser lint settings, as options taking ignore|warn|fatal. */
 const lintOptions: OptionSpec[] = LINT_NAMES.map((name) => ({ long: `--${name}`, values: ['LEVEL'], description: LINT_DESCRIPTIONS[name] }));
 
-/** Applies the lint options (process-wide, as Nix's settings) and renders warnings on stderr. */
+/** Applies the lint options (process-wide, as Nix's settings; after `--option`, which they override). */
 function setUpDiagnostics(args: ParsedArgs): void {
-  resetLints();
   for (const name of LINT_NAMES) {
     const level = optString(args, name);
     if (level === undefined) continue;
-    if (!(DIAGNOSE_LEVELS as readonly string[]).includes(level)) {
-      throw usageError(`option '${name}' has invalid value '${level}' (expected 'ignore', 'warn', or 'fatal')`);
+    try {
+      lintSettings[name] = parseDiagnose(name, level);
+    } catch (e) {
+      throw usageError((e as Error).message);
     }
-    lintSettings[name] = level as DiagnoseLevel;
   }
 }
 
@@ -48,13 +48,15 @@ export const evalCommand: Command = {
       { ...jsonOption, description: 'Print the result as JSON, as nix-instantiate --eval --json does (an error goes to stderr only).' },
       { long: '--parse', description: 'Only parse: print the expression as nix-instantiate --parse does.' },
       ...lintOptions,
+      optionOption,
     ],
   },
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
+    const nix = applyNixOptions(args);
     setUpDiagnostics(args);
     // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
-    const { ev, autoArgs } = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json') });
+    const { ev, autoArgs } = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json'), nix });
     if (optFlag(args, 'parse')) {
       const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);
       io.stdout(printExpr(expr) + '\n');

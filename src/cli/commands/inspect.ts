@@ -7,6 +7,7 @@ import { colorFor } from '../color.js';
 import { io, type Command } from '../command.js';
 import { jsonErrorsNote, jsonOption } from '../evalInput.js';
 import { optFlag, usageError } from '../options.js';
+import { applyNixOptions, optionOption } from '../nixOptions.js';
 
 export const inspectCommand: Command = {
   spec: {
@@ -22,9 +23,11 @@ export const inspectCommand: Command = {
       'with ID=, the mount points, every Exec*= program present and executable in the image, and a',
       'complete closure. Exits 1 when an error-level check fails.',
     ].join('\n'),
-    options: [{ ...jsonOption, description: `Print the report as JSON. ${jsonErrorsNote}` }],
+    options: [{ ...jsonOption, description: `Print the report as JSON. ${jsonErrorsNote}` }, optionOption],
   },
   async run(args) {
+    // Accepted as by every command; inspect runs no Nix and evaluates nothing.
+    applyNixOptions(args);
     const [image] = args.positional;
     if (image === undefined) throw usageError('inspect: which image? (tsportable inspect IMAGE.raw)');
     const path = resolve(image);

@@ -14,6 +14,7 @@ import { io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag } from '../options.js';
 import { openSession, selectImages } from '../session.js';
+import { applyNixOptions, optionOption } from '../nixOptions.js';
 
 async function sizes(paths: readonly string[]): Promise<number[]> {
   if (paths.length === 0) return [];
@@ -38,13 +39,15 @@ export const showCommand: Command = {
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Show the image EXPR evaluates to instead of a file.' },
       ...evalInputOptions,
       { long: '--closure', description: 'Realise the inputs through Nix and list the closure with sizes.' },
+      optionOption,
       { ...jsonOption, description: `Print the plan as JSON (docs/show.schema.json). ${jsonErrorsNote}` },
     ],
   },
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
     const json = optFlag(args, 'json');
-    const session = openSession(input, { progress: stderrIsTerminal() && !json });
+    const nix = applyNixOptions(args);
+    const session = openSession(input, { progress: stderrIsTerminal() && !json, nix });
     const plans = [];
     for (const image of selectImages(session, input)) {
       let plan = withChecks(planPortableService(image.spec, session.bridge));
