@@ -136,6 +136,7 @@ describe('the evaluator\'s settings', () => {
       ['builtins.currentSystem', "error: attribute 'currentSystem' missing"],
       ['<nixpkgs>', "error: cannot look up '<nixpkgs>' in pure evaluation mode (use '--impure' to override)"],
       ['builtins.storePath /nix/store/00000000000000000000000000000000-x', "error: 'builtins.storePath' is not allowed in pure evaluation mode"],
+      ['builtins.fetchurl "file:///nonexistent"', "error: in pure evaluation mode, 'fetchurl' requires a 'sha256' argument"],
     ];
     test.each(failing)('%s fails as in Nix', async (expr, message) => {
       const args = ['--option', 'pure-eval', 'true', '-I', `nixpkgs=${cwd}`, '-E', expr];

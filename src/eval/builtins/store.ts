@@ -170,11 +170,15 @@ function fetchUrlLike(kind: 'fetchurl' | 'fetchTarball', arg: Lazy, span: Span |
   let url: string | undefined;
   let name = '';
   let nameGiven = false;
+  let hashGiven = false;
   if (v instanceof NixAttrs) {
     for (const n of v.sortedNames()) {
       const x = v.get(n)!;
       if (n === 'url') url = forceStringNoContext(x, span, 'while evaluating the url we should fetch');
-      else if (n === 'sha256') forceStringNoContext(x, span, 'while evaluating the sha256 of the content we should fetch');
+      else if (n === 'sha256') {
+        forceStringNoContext(x, span, 'while evaluating the sha256 of the content we should fetch');
+        hashGiven = true;
+      }
       else if (n === 'name') {
         nameGiven = true;
         name = forceStringNoContext(x, span, 'while evaluating the name of the content we should fetch');
@@ -198,6 +202,7 @@ function fetchUrlLike(kind: 'fetchurl' | 'fetchTarball', arg: Lazy, span: Span |
         : `Please pass an attribute set with 'url' and 'name' attributes to '${kind}',  so that it can create a valid store path.`;
     throw new NixError('eval', `invalid store path name when fetching URL '${url}': ${bad}. ${advice}`, span);
   }
+  if (evalSettings.pureEval && !hashGiven) throw new NixError('eval', `in pure evaluation mode, '${kind}' requires a 'sha256' argument`, span);
   const h = fetchHook.fetch;
   if (!h) throw needsNix(`builtins.${kind} (fetching '${url}')`, span);
   return h(kind, arg, span);
