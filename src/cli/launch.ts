@@ -54,7 +54,7 @@ export function launch(argv: readonly string[]): Promise<number> {
       exitCode = 130;
       void worker.terminate();
     };
-    const onSignal = (signal: NodeJS.Signals | 'SIGPIPE') => {
+    const onSignal = (signal: NodeJS.Signals) => {
       if (interrupted) return stop();
       interrupted = true;
       worker.postMessage({ interrupt: signal });

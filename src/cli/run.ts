@@ -32,7 +32,8 @@ function report(err: NixError, spec: CommandSpec | undefined, argv: readonly str
   io.stderr(renderError(err, { showTrace: args?.options.has('show-trace') ?? false }));
   if (err.kind === 'usage') io.stderr(`Try 'tsportable${spec ? ` ${spec.name}` : ''} --help' for more information.\n`);
   // Asked of the words too: a command line that does not parse still asked for JSON.
-  const json = args ? args.options.has('json') : argv.slice(0, argv.indexOf('--') >>> 0).includes('--json');
+  const end = argv.indexOf('--');
+  const json = args ? args.options.has('json') : (end < 0 ? argv : argv.slice(0, end)).includes('--json');
   if (spec?.jsonErrors && json) io.stdout(JSON.stringify({ error: errorToJSON(err) }, null, 2) + '\n');
   return exitCodeFor(err);
 }

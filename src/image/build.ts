@@ -23,14 +23,6 @@ import { describeScaffold, planScaffold, topLevelNames, writeScaffold, type Scaf
 import { mksquashfsVersion, squashByCopy, squashDirect } from './squash.js';
 import { imageDifference } from './compare.js';
 
-/** `--check`'s verdict: nix-build's "may not be deterministic" when the rebuilt image differs. */
-async function checkSameImage(cached: string, rebuilt: string): Promise<void> {
-  const difference = await imageDifference(cached, rebuilt);
-  if (difference !== undefined) {
-    throw new NixError('check', `the image '${cached}' may not be deterministic: a rebuild differs: ${difference}`);
-  }
-}
-
 export type BuildPhase = 'closure' | 'cached' | 'scaffold' | 'squash' | 'link';
 
 export interface BuildProgress {
@@ -201,5 +193,13 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
     return method;
   } finally {
     await removeTree(work);
+  }
+}
+
+/** `--check`'s verdict: nix-build's "may not be deterministic" when the rebuilt image differs. */
+async function checkSameImage(cached: string, rebuilt: string): Promise<void> {
+  const difference = await imageDifference(cached, rebuilt);
+  if (difference !== undefined) {
+    throw new NixError('check', `the image '${cached}' may not be deterministic: a rebuild differs: ${difference}`);
   }
 }
