@@ -13,7 +13,6 @@ import { NixAttrs, type Lazy } from '../eval/value/index.js';
 import { showType } from '../eval/value/types.js';
 import { autoArgsMap, evalRoot } from './autoArgs.js';
 import type { EvalInput } from './evalInput.js';
-import { nixDir } from '../paths.js';
 import { noNixInvocation, optionArgs, type NixInvocation } from './nixOptions.js';
 
 export interface Session {
@@ -36,8 +35,7 @@ export function openSession(input: EvalInput, options: { readonly progress: bool
     realiseArgs: nix.realiseArgs,
   });
   bridge.install();
-  // tsportable's own package set and lib are read whatever the settings, as Nix reads its corepkgs.
-  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd, allowedPaths: [nixDir] });
+  ev = createEvaluator({ searchPath: bridge.searchPath, cwd: input.cwd });
   return { ev, bridge, autoArgs: autoArgsMap(ev, input) };
 }
 

@@ -2,10 +2,11 @@
  * Which files evaluation may read, under Nix's `pure-eval` and
  * `restrict-eval` settings (settings.ts). Without either, everything. With
  * `restrict-eval`, the search path's entries and the store; with `pure-eval`
- * (no search path at all), the store; in both, the paths allowed explicitly
- * (a flake's source tree, `Evaluator.allowPath`). A path is readable when it
- * is an allowed path, inside one, or a parent of one (to reach it), as in
- * Nix's allow list. Every place that reads a file for evaluation asks
+ * (no search path at all), the store; in both, tsportable's own Nix files
+ * (its corepkgs, its package set: what Nix has built in or in the store) and
+ * the paths the evaluator was created with (`allowedPaths`: a flake's source
+ * tree). A path is readable when it is an allowed path, inside one, or a
+ * parent of one (to reach it), as in Nix's allow list. Every place that reads a file for evaluation asks
  * `checkAccess` first: `import` (the file given on the command line too),
  * readFile, readDir, pathExists (which says false), hashFile, copying a path
  * to the store. Nix refuses a store path reached without a string context
@@ -18,14 +19,10 @@ import type { Span } from './span.js';
 import { currentState } from './interp/state.js';
 
 export class PathAccess {
-  private readonly allowed = new Set<string>();
+  private readonly allowed: ReadonlySet<string>;
 
   constructor(allowed: Iterable<string>) {
-    for (const p of allowed) this.allow(p);
-  }
-
-  allow(p: string): void {
-    this.allowed.add(path.resolve(p));
+    this.allowed = new Set([...allowed].map((p) => path.resolve(p)));
   }
 
   private isAllowed(p: string): boolean {

@@ -33,6 +33,7 @@ import { parseSearchPath, findInSearchPath, isUrl, COREPKGS, type SearchPathEntr
 import { PathAccess } from './access.js';
 import { evalSettings } from './settings.js';
 import { storeDir } from './builtins/system.js';
+import { nixDir } from '../paths.js';
 import { printValue as printAmbiguous } from './print.js';
 
 export interface EvaluatorOptions {
@@ -40,7 +41,7 @@ export interface EvaluatorOptions {
   readonly searchPath?: readonly string[];
   /** Relative search-path entries are resolved against it. Default: process.cwd(). */
   readonly cwd?: string;
-  /** Paths pure and restricted evaluation may read besides the store (access.ts). */
+  /** Paths pure and restricted evaluation may read besides the store (access.ts): a flake's source tree, as Nix's allowPath. */
   readonly allowedPaths?: readonly string[];
 }
 
@@ -65,8 +66,6 @@ export interface Evaluator {
   parseFile(absPath: string): Expr;
   /** What `name` refers to in the closure of a function (for the bridge's write-back). */
   lookupCaptured(fn: Lambda, name: string): Captured;
-  /** A path pure or restricted evaluation may read (a flake's source tree), as Nix's allowPath. */
-  allowPath(path: string): void;
 }
 
 export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
@@ -74,9 +73,10 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
   // Pure evaluation has no search path, as in Nix.
   const searchPath = evalSettings.pureEval ? [] : opts.searchPath ?? [];
   const entries: SearchPathEntry[] = parseSearchPath(searchPath, cwd);
-  // Restricted evaluation may read the store and what the search path names (pure evaluation has none).
+  // Restricted evaluation may read the store and what the search path names (pure evaluation has none);
+  // both, tsportable's own Nix files: its corepkgs, its package set and lib, which stand in for Nix's and the store's.
   const access = new PathAccess([
-    storeDir(), COREPKGS, ...(opts.allowedPaths ?? []), ...entries.filter((e) => !isUrl(e.path)).map((e) => e.path),
+    storeDir(), COREPKGS, nixDir, ...(opts.allowedPaths ?? []), ...entries.filter((e) => !isUrl(e.path)).map((e) => e.path),
   ]);
   const { globals, builtins } = makeGlobals();
   const importCache = new Map<string, Thunk>();
@@ -154,7 +154,6 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return expr;
     }),
     lookupCaptured: (fn, name) => lookupCaptured(fn, name, globals),
-    allowPath: (p) => access.allow(p),
   };
   return evaluator;
 }
