@@ -14,11 +14,12 @@ import { force, lazy } from '../eval/value/force.js';
 import type { BuilderPlugin, NixText } from '../builders/types.js';
 import { getBuilder as registryGetBuilder } from '../builders/registry.js';
 import { nixDir } from '../paths.js';
-import { ForeignHandle, placeholdersIn, setForeignOracle } from './foreign.js';
+import { ForeignHandle, placeholdersIn, resetForeignHandles, setForeignOracle } from './foreign.js';
 import { createOracle } from './oracle.js';
 import { makePackageSet, type PackageSetEnv } from './packageSet.js';
 import { PendingStore } from './pendingStore.js';
 import { Resolver, type ResolvableString, type Resolved, type ResolveItem, type ResolveOptions } from './resolve.js';
+import type { NixOutput } from './buildProgress.js';
 import { createNixRunner, type NixRunner } from './runner.js';
 import { pathLiteral } from './nixLiterals.js';
 import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
@@ -32,6 +33,8 @@ import { currentState } from '../eval/interp/state.js';
 export interface BridgeOptions {
   /** `-I` entries then NIX_PATH entries, as given to the evaluator. */
   readonly searchPath: readonly string[];
+  /** The nixpkgs to serve, when not the search path's (a flake's `nixpkgs` input): no notice, no search-path entry added. */
+  readonly nixpkgsDir?: string;
   readonly cwd?: string;
   /** Evaluates a Nix file natively (the evaluator's `import`): used for the package set's `lib`. */
   importNative(path: string): Value;
@@ -42,6 +45,10 @@ export interface BridgeOptions {
   readonly notice?: (message: string) => void;
   /** Show build progress (default: stderr is a terminal). */
   readonly progress?: boolean;
+  /** Where a build's Nix output goes line by line, with a summary (buildProgress.ts); overrides `progress`. */
+  readonly output?: NixOutput;
+  /** Interrupts realisation: the Nix processes stop and `resolveStrings` rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
   readonly runner?: NixRunner;
   /** Arguments for every Nix process (the user's `--option NAME VALUE`s). */
   readonly nixArgs?: readonly string[];
@@ -61,13 +68,15 @@ export interface Bridge {
   /** `import <nixpkgs> args` (args default `{}`). */
   packageSet(args?: Lazy, span?: Span): Value;
   /**
-   * A value standing for a flake's `nixpkgs` input: `outPath` (so `import nixpkgs { ... }` works),
-   * `legacyPackages.<system>` (the package set for that system) and `lib` (native).
+   * The outputs of a flake input that is a package set (nixpkgs, tsportable's stand-in) rooted at
+   * `dir`: `legacyPackages.<system>` (the package set for that system) and `lib` (native). `dir`
+   * becomes a package-set root: `import dir { ... }` (`import nixpkgs { ... }` through the input's
+   * outPath) is that package set too.
    */
-  flakeInput(span?: Span): Value;
+  flakeOutputs(dir: string, span?: Span): NixAttrs;
   /** The hooks, also callable directly. */
   readonly hooks: EvalHooks & BridgeExtraHooks;
-  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise, or a dry run of it). */
+  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise, or a dry run of it), the processes run asynchronously. */
   resolveStrings(strings: readonly ResolvableString[], span?: Span, options?: ResolveOptions): Promise<string[]>;
   /** The same, synchronously, with the realised store paths of the contexts. */
   resolve(items: readonly ResolveItem[], span?: Span): Resolved;
@@ -95,7 +104,7 @@ const flakeSystems = ['x86_64-linux', 'aarch64-linux', 'i686-linux', 'armv7l-lin
 
 export function createBridge(options: BridgeOptions): Bridge {
   const cwd = options.cwd ?? process.cwd();
-  const found = findNixpkgs(options.searchPath, cwd);
+  const found = options.nixpkgsDir ?? findNixpkgs(options.searchPath, cwd);
   const usingDefault = found === undefined && !namesNixpkgs(options.searchPath);
   const nixpkgsDir = found ?? join(nixDir, 'pkgs');
   const searchPath = usingDefault ? [...options.searchPath, `nixpkgs=${nixpkgsDir}`] : [...options.searchPath];
@@ -125,6 +134,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     progress: options.progress ?? Boolean(process.stderr.isTTY),
     realiseArgs: options.realiseArgs,
     notice,
+    output: options.output,
+    signal: options.signal,
     writeBack,
   });
 
@@ -207,19 +218,21 @@ export function createBridge(options: BridgeOptions): Bridge {
       setForeignOracle(oracle);
     },
     packageSet: (args = NixAttrs.empty, span) => makePackageSet(env, [args], span),
-    flakeInput(span) {
+    flakeOutputs(dir, span) {
+      // Another input's package set is that input's: the notice about the default set is not about it.
+      const setEnv = dir === nixpkgsDir ? env : { ...env, nixpkgsDir: dir, onCreate: () => undefined };
+      if (dir !== nixpkgsDir) roots.addRoot(dir);
       const legacy = new Map<string, Lazy>();
       for (const system of flakeSystems) {
-        legacy.set(system, lazy(() => makePackageSet(env, [new NixAttrs(new Map([['system', system]]))], span)));
+        legacy.set(system, lazy(() => makePackageSet(setEnv, [new NixAttrs(new Map([['system', system]]))], span)));
       }
       return new NixAttrs(new Map<string, Lazy>([
-        ['outPath', nixpkgsDir],
         ['legacyPackages', new NixAttrs(legacy)],
-        ['lib', lazy(() => force(makePackageSet(env, [NixAttrs.empty], span).select('lib', span)!))],
-        ['_type', 'flake'],
+        ['lib', lazy(() => force(makePackageSet(setEnv, [NixAttrs.empty], span).select('lib', span)!))],
       ]));
     },
-    resolveStrings: async (strings, span, resolveOptions) => resolver.resolve(strings.map((value) => ({ value })), span, resolveOptions).texts,
+    resolveStrings: async (strings, span, resolveOptions) =>
+      (await resolver.resolveAsync(strings.map((value) => ({ value })), span, resolveOptions)).texts,
     resolve: (items, span) => resolver.resolve(items, span),
     program: () => new NixProgram(writeBack),
     requisites: async (paths, span) => resolver.requisites(paths, span),
@@ -236,9 +249,20 @@ export function createBridge(options: BridgeOptions): Bridge {
   };
 }
 
+/**
+ * Forgets the process-wide state earlier evaluations left (foreign handles and
+ * the derivations they stand for), for a process that evaluates again and again
+ * and never reuses an earlier evaluation's values: the language server.
+ */
+export function resetBridgeProcessState(): void {
+  resetForeignHandles();
+  natives.forgetDerivationHandles();
+}
+
 export { ForeignHandle, findHandle, placeholdersIn } from './foreign.js';
 export { findNixpkgs } from './findNixpkgs.js';
 export { NixProgram };
 export type { LookupCaptured, Captured } from './writeBack.js';
 export type { ResolvableString, ResolveItem, Resolved } from './resolve.js';
 export { createNixRunner, type NixRunner } from './runner.js';
+export type { NixOutput } from './buildProgress.js';

@@ -12,9 +12,10 @@
  * nix-instantiate once, which warns about the ones it does not know either.
  *
  * The build flags (`-j`, `--cores`, `--builders`, `-k`, `-K`, `-v`,
- * `--quiet`) are `nix-store --realise`'s own and are passed to it; `-L` shows
- * Nix's build output on stderr off a terminal too (nix-store has no `-L`: a
- * legacy command always prints build logs), as does `-v`.
+ * `--quiet`) are `nix-store --realise`'s own and are passed to it. `-L` is
+ * `nix build`'s: nix-store has none, as a legacy command always prints build
+ * logs, and so does `build`; `-L` and `-v` also show them where evaluation
+ * builds something (import from derivation) off a terminal.
  */
 import { diagnostics, DIAGNOSE_LEVELS, type DiagnoseLevel } from '../eval/diagnostics.js';
 import { evalSettings, resetEvalSettings } from '../eval/settings.js';
@@ -36,7 +37,7 @@ export const buildFlagOptions: readonly OptionSpec[] = [
   { long: '--builders', values: ['SPEC'], description: 'Remote builders for Nix to use (Nix\'s builders setting).' },
   { long: '--keep-going', short: '-k', description: 'Build what can be built when a build fails.' },
   { long: '--keep-failed', short: '-K', description: 'Keep the build directories of failed builds.' },
-  { long: '--print-build-logs', short: '-L', description: 'Show the build logs on stderr, also off a terminal.' },
+  { long: '--print-build-logs', short: '-L', description: 'As nix build -L: the build logs are shown on stderr (build shows them always).' },
   { long: '--verbose', short: '-v', repeatable: true, description: "More of Nix's output (repeatable); shows the build logs too." },
   { long: '--quiet', repeatable: true, description: "Less of Nix's output (repeatable)." },
 ];

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NixError } from './errors.js';
+import { fileError } from './fileErrors.js';
 import type { Span } from './span.js';
 import { parseNix } from './syntax/parse.js';
 import {
@@ -43,6 +44,11 @@ export interface EvaluatorOptions {
   readonly cwd?: string;
   /** Paths pure and restricted evaluation may read besides the store (access.ts): a flake's source tree, as Nix's allowPath. */
   readonly allowedPaths?: readonly string[];
+  /**
+   * Parses a file that is imported (default: `parseNix`). The language server
+   * passes one that keeps parsed files between its evaluators, by their text.
+   */
+  readonly parseFile?: (text: string, file: string) => Expr;
 }
 
 export interface Evaluator {
@@ -78,6 +84,8 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
   const access = new PathAccess([
     storeDir(), COREPKGS, nixDir, ...(opts.allowedPaths ?? []), ...entries.filter((e) => !isUrl(e.path)).map((e) => e.path),
   ]);
+  const parse = opts.parseFile ?? ((text: string, file: string) => parseNix(text, file, { baseDir: path.dirname(file) }));
+  const parseFile = (file: string, span: Span | undefined) => parse(readSource(file, span), file);
   const { globals, builtins } = makeGlobals();
   const importCache = new Map<string, Thunk>();
   const findCache = new Map<string, string>();
@@ -159,7 +167,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
 }
 
 /** A JS stack overflow becomes Nix's stack-overflow error; other NixErrors pass. */
-function asNixError(e: unknown): unknown {
+export function asNixError(e: unknown): unknown {
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return stackOverflow();
   }
@@ -170,20 +178,18 @@ function resolveImport(p: string, span: Span | undefined): string {
   let st: fs.Stats;
   try {
     st = fs.statSync(p);
-  } catch {
-    throw new NixError('eval', `path '${p}' does not exist`, span);
+  } catch (e) {
+    throw fileError(e, p, 'getting status of', span);
   }
   return st.isDirectory() ? path.join(p, 'default.nix') : p;
 }
 
-function parseFile(file: string, span: Span | undefined) {
-  let text: string;
+function readSource(file: string, span: Span | undefined): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new NixError('eval', `path '${file}' does not exist`, span);
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw fileError(e, file, 'opening file', span);
   }
-  return parseNix(text, file, { baseDir: path.dirname(file) });
 }
 
 /** The base environment: every builtin as `builtins.name` and `__name`, the global ones by name. */
@@ -235,7 +241,7 @@ https://nix.dev/manual/nix/stable/language/syntax.html#functions.`, formal.span)
 }
 
 /** Splits `a."b.c".0` into its components. */
-function parseAttrPath(s: string): string[] {
+export function parseAttrPath(s: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {

@@ -10,11 +10,12 @@
  * private directory is always removed.
  */
 import { chmod, mkdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NixError } from '../eval/errors.js';
-import { cacheKey, cacheRoot, makeWorkDir, sweepStaleWorkDirs } from './cache.js';
+import { cacheKey, cacheLocation, makeWorkDir, type CacheLocation } from './cache.js';
 import { exists, removeTree, syncPath } from './files.js';
-import { hasCrossPathHardLinks } from './hardLinks.js';
+import { holdImage, recordRoot } from './gc.js';
+import { surveyClosure } from './hardLinks.js';
 import { imageClosure } from './imageClosure.js';
 import { compressionWords, validateImageInput, type ImageInput, type StorePath } from './input.js';
 import { interruption, throwIfAborted, trapSignals } from './interrupt.js';
@@ -25,9 +26,15 @@ import { imageDifference } from './compare.js';
 
 export type BuildPhase = 'closure' | 'cached' | 'scaffold' | 'squash' | 'link';
 
+/**
+ * A step of the build (`message` says what starts), or, with `update`, how
+ * far the step under way has come: mksquashfs's bytes written against the
+ * closure's, or the store paths copied.
+ */
 export interface BuildProgress {
   readonly phase: BuildPhase;
   readonly message: string;
+  readonly update?: { readonly done: number; readonly total: number; readonly unit: 'bytes' | 'paths' };
 }
 
 export interface BuildOptions {
@@ -103,34 +110,43 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
   });
   throwIfAborted(signal);
 
-  const root = cacheRoot(options.cacheDir);
+  const cache = cacheLocation(options.cacheDir);
+  const root = cache.dir;
   const resultDir = join(root, key);
   const imagePath = join(resultDir, fileName);
   let cached = true;
   let method: 'direct' | 'copy' | null = null;
-  if (options.check) {
-    if (!(await exists(imagePath))) {
-      throw new NixError('eval', `the image ${fileName} is not in tsportable's cache (${imagePath}), so checking it is not possible; build it first`);
+  // `tsportable gc` leaves the image alone while this build uses it, and then while the result link holds it (gc.ts).
+  const hold = await holdImage(cache, key);
+  try {
+    if (options.check) {
+      if (!(await exists(imagePath))) {
+        throw new NixError('eval', `the image ${fileName} is not in tsportable's cache (${imagePath}), so checking it is not possible; build it first`);
+      }
+      method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress, checkAgainst: imagePath });
+    } else if (await exists(imagePath)) {
+      progress({ phase: 'cached', message: `reusing ${imagePath}` });
+    } else {
+      cached = false;
+      method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress });
     }
-    method = await buildIntoCache(input, options, { root, key, fileName, closure, plan, signal, progress, checkAgainst: imagePath });
-  } else if (await exists(imagePath)) {
-    progress({ phase: 'cached', message: `reusing ${imagePath}` });
-  } else {
-    cached = false;
-    method = await buildIntoCache(input, options, { root, key, fileName, closure, plan, signal, progress });
-  }
-  throwIfAborted(signal);
+    throwIfAborted(signal);
 
-  let outLink: string | null = null;
-  const linkOption = options.outLink === undefined ? 'result' : options.outLink;
-  if (linkOption !== null) {
-    progress({ phase: 'link', message: `linking ${linkOption}` });
-    outLink = await replaceLink(linkOption, resultDir);
+    let outLink: string | null = null;
+    const linkOption = options.outLink === undefined ? 'result' : options.outLink;
+    if (linkOption !== null) {
+      progress({ phase: 'link', message: `linking ${linkOption}` });
+      await recordRoot(cache, resolve(linkOption));
+      outLink = await replaceLink(linkOption, resultDir);
+    }
+    return { imagePath, resultDir, outLink, cached, closure, references, key, method };
+  } finally {
+    await hold.release();
   }
-  return { imagePath, resultDir, outLink, cached, closure, references, key, method };
 }
 
 interface CacheJob {
+  readonly cache: CacheLocation;
   readonly root: string;
   readonly key: string;
   readonly fileName: string;
@@ -143,9 +159,7 @@ interface CacheJob {
 }
 
 async function buildIntoCache(input: ImageInput, options: BuildOptions, job: CacheJob): Promise<'direct' | 'copy'> {
-  await mkdir(job.root, { recursive: true });
-  await sweepStaleWorkDirs(job.root);
-  const work = await makeWorkDir(job.root);
+  const work = await makeWorkDir(job.cache);
   try {
     job.progress({ phase: 'scaffold', message: 'writing the root scaffold' });
     const scaffoldDir = join(work, 'scaffold');
@@ -154,9 +168,12 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
     await mkdir(stage);
     const output = join(stage, job.fileName);
     const requested = options.method ?? 'auto';
-    const method = requested !== 'auto' ? requested : (await hasCrossPathHardLinks(job.closure)) ? 'copy' : 'direct';
+    const survey = await surveyClosure(job.closure);
+    const method = requested !== 'auto' ? requested : survey.crossPathHardLinks ? 'copy' : 'direct';
     throwIfAborted(job.signal);
-    job.progress({ phase: 'squash', message: `mksquashfs of ${job.closure.length} store paths (${method})` });
+    const message = `mksquashfs of ${job.closure.length} store paths (${method})`;
+    job.progress({ phase: 'squash', message });
+    const update = (done: number, total: number, unit: 'bytes' | 'paths') => job.progress({ phase: 'squash', message, update: { done, total, unit } });
     const squashWork = join(work, 'squash');
     await mkdir(squashWork);
     const squashJob = {
@@ -169,6 +186,8 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
       compression: input.compression,
       blockSize: input.blockSize,
       cancelSignal: job.signal,
+      onBytes: (bytes: number) => update(bytes, survey.fileBytes, 'bytes'),
+      onCopied: (copied: number) => update(copied, job.closure.length, 'paths'),
     };
     await (method === 'direct' ? squashDirect(squashJob) : squashByCopy(squashJob));
     throwIfAborted(job.signal);

@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { NixError } from '../errors.js';
+import { fileError, missingPath } from '../fileErrors.js';
 import type { Span } from '../span.js';
 import { NixAttrs, NixString, type Lazy } from '../value/index.js';
 import { force } from '../value/force.js';
@@ -28,20 +29,15 @@ export function realisePath(v: Lazy, span: Span | undefined, ctx?: string): stri
   return real;
 }
 
-/** Nix's error for a path that does not exist. */
-export function missingPath(path: string, span: Span | undefined): NixError {
-  return new NixError('eval', `path '${path}' does not exist`, span);
-}
+export { missingPath } from '../fileErrors.js';
 
 /** Reads a file's bytes with Nix's messages. */
 export function readFileBytes(path: string, span: Span | undefined): Buffer {
   try {
     return fs.readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw missingPath(path, span);
-    if (code === 'EISDIR') throw new NixError('eval', `file '${path}' is not a regular file`, span);
-    throw new NixError('eval', `reading file '${path}': ${(e as Error).message}`, span);
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new NixError('eval', `file '${path}' is not a regular file`, span);
+    throw fileError(e, path, 'opening file', span);
   }
 }
 

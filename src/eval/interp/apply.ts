@@ -10,6 +10,7 @@ import { type Lazy, type Value, type Lambda, NixAttrs } from '../value/index.js'
 import { forceAttrs, stackOverflow } from '../value/force.js';
 import { evalSettings } from '../settings.js';
 import { didYouMean } from '../value/attrs.js';
+import { checkCancel } from '../cancel.js';
 import { type Env, newEnv, env1 } from './env.js';
 import type { LambdaCode } from './code.js';
 
@@ -40,6 +41,7 @@ export function applyLambda2(fn: Lambda, a: Lazy, b: Lazy): Value | undefined {
 }
 
 function enter(code: LambdaCode, env: Env): Value {
+  checkCancel();
   if (++callDepth > evalSettings.maxCallDepth) {
     callDepth--;
     throw stackOverflow(code.expr.span);
