@@ -50,8 +50,18 @@ export type OptionValue = true | string | string[];
 /** The options every command takes. */
 const helpOption: OptionSpec = { long: '--help', short: '-h', description: 'Show this help and exit.' };
 
+/** Errors in the command line itself: Nix's UsageError, after which it points to `--help`. */
+const commandLineErrors = new WeakSet<NixError>();
+
 export function usageError(message: string): NixError {
-  return new NixError('usage', message);
+  const err = new NixError('usage', message);
+  commandLineErrors.add(err);
+  return err;
+}
+
+/** Whether `err` is about the command line (made by `usageError`), not another problem that exits 1. */
+export function isCommandLineError(err: NixError): boolean {
+  return commandLineErrors.has(err);
 }
 
 /**

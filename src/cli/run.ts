@@ -16,7 +16,7 @@ import { didYouMean } from '../eval/value/attrs.js';
 import { packageRoot } from '../paths.js';
 import { io } from './command.js';
 import { commandNames, loadCommand } from './commands/load.js';
-import { parseArgs, renderHelp, type CommandSpec, type ParsedArgs } from './options.js';
+import { isCommandLineError, parseArgs, renderHelp, usageError, type CommandSpec, type ParsedArgs } from './options.js';
 import { diagnostics } from '../eval/diagnostics.js';
 import { errorToJSON, exitCodeFor, renderError, renderWarning } from './render.js';
 
@@ -30,7 +30,7 @@ function version(): string {
  */
 function report(err: NixError, spec: CommandSpec | undefined, argv: readonly string[], args: ParsedArgs | undefined): number {
   io.stderr(renderError(err, { showTrace: args?.options.has('show-trace') ?? false }));
-  if (err.kind === 'usage') io.stderr(`Try 'tsportable${spec ? ` ${spec.name}` : ''} --help' for more information.\n`);
+  if (isCommandLineError(err)) io.stderr(`Try 'tsportable${spec ? ` ${spec.name}` : ''} --help' for more information.\n`);
   // Asked of the words too: a command line that does not parse still asked for JSON.
   const end = argv.indexOf('--');
   const json = args ? args.options.has('json') : (end < 0 ? argv : argv.slice(0, end)).includes('--json');
@@ -39,7 +39,7 @@ function report(err: NixError, spec: CommandSpec | undefined, argv: readonly str
 }
 
 function unknownCommand(name: string): NixError {
-  const err = new NixError('usage', `'${name}' is not a recognised command`);
+  const err = usageError(`'${name}' is not a recognised command`);
   const hint = didYouMean(name, [...commandNames, 'help', 'version'].sort());
   if (hint) err.hints.push(hint);
   return err;

@@ -128,6 +128,8 @@ describe('errors go to stderr whatever the flags', () => {
     const r = await run(['inspect', '--json', 'missing.raw']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/^error: inspect: 'missing\.raw' does not exist$/m);
+    // Not a mistake in the command line: no pointer to --help.
+    expect(r.stderr).not.toContain("Try 'tsportable");
     expect(validateError(JSON.parse(r.stdout))).toEqual([]);
   });
 

@@ -70,7 +70,7 @@ describe('settings passed to Nix', () => {
     const realise = calls.filter((c) => c[0] === 'nix-store' && c.includes('--realise'));
     expect(realise).toHaveLength(1);
     const flags = realise[0]!.slice(realise[0]!.indexOf('--realise') + 1).filter((a) => !a.startsWith('/nix/store/'));
-    expect(flags).toEqual(['--max-jobs', '2', '--cores', '1', '--builders', '', '--keep-going', '--keep-failed', '-v', '-v', '--quiet']);
+    expect(flags).toEqual(['--no-gc-warning', '--max-jobs', '2', '--cores', '1', '--builders', '', '--keep-going', '--keep-failed', '-v', '-v', '--quiet']);
   });
 
   test('--option timeout 1 reaches nix-store --realise: a 20-second build fails after a second, exit 100', async () => {
