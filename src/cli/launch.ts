@@ -22,6 +22,13 @@
  * thread, the same handlers are installed once the command first waits for
  * something (a build, a process): while it evaluates, the thread could not
  * run them, and a signal ends the process as it would any program.
+ *
+ * Output: when the reader goes away (`| head`), writing fails with EPIPE: the
+ * rest of the output is dropped, the command is asked to stop as on a
+ * signal, and the process ends as other tools do, by SIGPIPE, quietly. Any
+ * other failure to write (a full disk) is said in one line, exit code 1. A
+ * worker's output reaches the terminal through this thread's stdout and
+ * stderr, so their errors arrive here either way.
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { interrupt } from './command.js';
@@ -54,6 +61,49 @@ export interface WorkerMessage {
   readonly exitCode: number;
 }
 
+/**
+ * Ends the process by SIGPIPE, as `seq | head` ends `seq` (the shell sees
+ * 141). Node ignores SIGPIPE; installing and removing a handler restores the
+ * default action. Should the signal not end the process, the status is the same.
+ */
+function dieOfBrokenPipe(): void {
+  const ignore = () => undefined;
+  process.on('SIGPIPE', ignore);
+  process.off('SIGPIPE', ignore);
+  process.kill(process.pid, 'SIGPIPE');
+  process.exit(128 + 13);
+}
+
+/** What to do when stdout or stderr cannot be written to (see above). */
+interface OutputFailure {
+  /** Called once, for the first failure while the command runs: asks it to stop. */
+  readonly stop: () => void;
+}
+
+/**
+ * Watches stdout and stderr for errors: after the first, `failed` says which
+ * (a broken pipe, or another error, said on stderr for stdout). Once the
+ * command has ended (`ended`), a failure of the writes still under way ends
+ * the process at once, as it would have after the command.
+ */
+function watchOutputErrors(onFailure: OutputFailure): { failed(): 'pipe' | 'other' | undefined; ended(): void } {
+  let failed: 'pipe' | 'other' | undefined;
+  let ended = false;
+  const writeStderr = process.stderr.write.bind(process.stderr);
+  for (const key of ['stdout', 'stderr'] as const) {
+    process[key].on('error', (e: NodeJS.ErrnoException) => {
+      if (failed !== undefined) return;
+      failed = e.code === 'EPIPE' ? 'pipe' : 'other';
+      // A full disk, a closed descriptor: said on stderr when it is stdout that failed.
+      if (failed === 'other' && key === 'stdout') writeStderr(`tsportable: cannot write to stdout: ${e.message}\n`);
+      if (!ended) onFailure.stop();
+      else if (failed === 'pipe') dieOfBrokenPipe();
+      else process.exit(1);
+    });
+  }
+  return { failed: () => failed, ended: () => { ended = true; } };
+}
+
 /** What the worker is given. */
 export interface WorkerData {
   readonly argv: readonly string[];
@@ -70,7 +120,8 @@ export async function launch(argv: readonly string[], options: LaunchOptions): P
   const name = argv[0];
   if (MAIN_THREAD_ONLY.has(name)) return (await import('./run.js')).main(argv);
   if (!MAIN_THREAD_FIRST.has(name!)) return inWorker({ argv }, options);
-  const output = watchOutput();
+  const errors = watchOutputErrors({ stop: () => interrupt.abort(new NixError('build', 'the output cannot be written')) });
+  const output = watchOutput(() => errors.failed() !== undefined);
   // An error nothing caught is a bug, reported as the worker's are (exit code 2).
   process.on('uncaughtException', internalError);
   let untrap = () => {};
@@ -83,6 +134,11 @@ export async function launch(argv: readonly string[], options: LaunchOptions): P
     untrap();
     output.stop();
   }
+  // Errors of the last writes arrive after them (and those of writes still under way, later).
+  await new Promise((resolve) => setImmediate(resolve));
+  errors.ended();
+  if (errors.failed() === 'pipe') dieOfBrokenPipe();
+  if (errors.failed() === 'other') return 1;
   if (interrupt.signal.aborted) return 130;
   if (!jsStackExhausted()) return exitCode;
   return inWorker({ argv, written: output.written }, options);
@@ -100,16 +156,17 @@ function internalError(e: unknown): void {
 
 /**
  * Counts what the main thread writes to stdout and stderr, and drops what it
- * writes once the stack has run out (the worker's run will write it).
+ * writes once the stack has run out (the worker's run will write it) or once
+ * the output failed (`failed`).
  */
-function watchOutput(): { readonly written: { stdout: number; stderr: number }; stop(): void } {
+function watchOutput(failed: () => boolean): { readonly written: { stdout: number; stderr: number }; stop(): void } {
   const written = { stdout: 0, stderr: 0 };
   const restore: Array<() => void> = [];
   for (const key of ['stdout', 'stderr'] as const) {
     const stream = process[key];
     const original = stream.write;
     stream.write = function (this: typeof stream, chunk: unknown, ...rest: unknown[]): boolean {
-      if (jsStackExhausted()) return true;
+      if (jsStackExhausted() || failed()) return true;
       written[key] += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Uint8Array).byteLength;
       return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
     } as typeof stream.write;
@@ -180,6 +237,14 @@ function inWorker(data: WorkerData, options: LaunchOptions): Promise<number> {
       worker.postMessage({ interrupt: signal });
       setTimeout(stop, Limits.GraceMs).unref();
     };
+    const errors = watchOutputErrors({
+      stop: () => {
+        // Whatever else the command writes has nowhere to go.
+        for (const s of [worker.stdout, worker.stderr]) s.unpipe().resume();
+        if (errors.failed() === 'pipe') onSignal('SIGPIPE');
+        else void worker.terminate();
+      },
+    });
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     worker.on('message', (m: WorkerMessage) => {
@@ -192,7 +257,9 @@ function inWorker(data: WorkerData, options: LaunchOptions): Promise<number> {
     worker.on('exit', (code) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      resolve(exitCode ?? (code === 0 ? 1 : code));
+      errors.ended();
+      if (errors.failed() === 'pipe') dieOfBrokenPipe();
+      resolve(errors.failed() === 'other' ? 1 : exitCode ?? (code === 0 ? 1 : code));
     });
   });
 }

@@ -12,7 +12,7 @@ import { makeFixture, type Fixture } from './fixture.js';
 import { buildLikeNixpkgs } from './nixpkgsMethod.js';
 import { catImage, listImage, sha256 } from './listing.js';
 
-/** The cache's image entries (facts/ holds what builds remember about store paths and mksquashfs: see src/image/facts.ts). */
+/** The cache's entries but facts/ (what builds remember about store paths and mksquashfs: see src/image/facts.ts). */
 async function imageEntries(cacheDir: string): Promise<string[]> {
   return (await readdir(cacheDir)).filter((name) => name !== 'facts');
 }
@@ -171,7 +171,7 @@ describe('buildImage', () => {
     await expect(failure).rejects.toThrow(NixError);
     await expect(failure).rejects.toThrow(/mksquashfs failed/);
     expect(await readlink(outLink)).toBe(good.resultDir);
-    expect(await imageEntries(cacheDir)).toEqual([good.key]);
+    expect(await imageEntries(cacheDir)).toEqual([good.key, 'roots']);
   });
 
   test('an interruption (SIGINT) during mksquashfs removes everything and keeps the previous result', async () => {
@@ -195,7 +195,7 @@ describe('buildImage', () => {
     const { stdout } = await child;
     expect(stdout).toMatch(/failed: the image build was interrupted \(SIGINT\)/);
     expect(await readlink(outLink)).toBe(good.resultDir);
-    expect(await imageEntries(cacheDir)).toEqual([good.key]);
+    expect(await imageEntries(cacheDir)).toEqual([good.key, 'roots']);
   });
 
   test('an optimised store (hard links across store paths) falls back to copying and still gives nixpkgs\' bytes', async () => {
@@ -233,7 +233,7 @@ describe('buildImage', () => {
     await execa('mkdir', ['-p', join(leftover, 'scaffold', 'etc')]);
     await execa('chmod', ['-R', 'a-w', leftover]);
     const r = await buildImage(demoInput({ compression: 'gzip' }), { cacheDir, outLink: null });
-    expect(await imageEntries(cacheDir)).toEqual([r.key]);
+    expect(await imageEntries(cacheDir)).toEqual([r.key, 'roots']);
   });
 
   test('a result path that is a real directory is not replaced; the image stays in the cache', async () => {

@@ -25,8 +25,11 @@ import { hooks, needsNix } from '../value/hooks.js';
 import { defineBuiltin } from './registry.js';
 import { argCtx } from './argContext.js';
 import { missingPath } from './fs.js';
+import { checkAccess } from '../access.js';
+import { evalSettings } from '../settings.js';
 import { isStorePath } from './context.js';
 import { storeDir } from './system.js';
+import { byteLength, decodeBytes, osPath } from '../value/bytes.js';
 
 /**
  * The fetchers have no hook in value/hooks.ts; the bridge adds this one
@@ -44,7 +47,7 @@ const fetchHook = hooks as unknown as FetchHook;
 /** Nix's store-path name check; the reason, or undefined when valid. */
 export function badStoreName(name: string): string | undefined {
   if (name === '') return 'name must not be empty';
-  if (name.length > 211) return `name '${name}' must be no longer than 211 characters`;
+  if (byteLength(name) > 211) return `name '${name}' must be no longer than 211 characters`;
   if (name === '.' || name === '..') return `name '${name}' is not valid`;
   if (name.startsWith('.-') || name.startsWith('..-')) {
     return `name '${name}' is not valid: first dash-separated component must not be '${name.startsWith('..') ? '..' : '.'}'`;
@@ -65,8 +68,9 @@ export function badStoreName(name: string): string | undefined {
 function applyFilter(root: string, filter: Lazy, span: Span | undefined): string[] {
   const kept: string[] = [];
   const visit = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = nodePath.join(dir, entry.name);
+    const entries = fs.readdirSync(osPath(dir), { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
+    for (const entry of entries) {
+      const p = nodePath.join(dir, decodeBytes(entry.name));
       const type = entry.isDirectory() ? 'directory' : entry.isFile() ? 'regular' : entry.isSymbolicLink() ? 'symlink' : 'unknown';
       const keep = forceBool(callFunction(filter, [p, type], span), span, 'while evaluating the return value of the path filter function');
       if (!keep) continue;
@@ -74,7 +78,7 @@ function applyFilter(root: string, filter: Lazy, span: Span | undefined): string
       if (entry.isDirectory()) visit(p);
     }
   };
-  if (fs.statSync(root).isDirectory()) visit(root);
+  if (fs.statSync(osPath(root)).isDirectory()) visit(root);
   return kept;
 }
 
@@ -92,7 +96,8 @@ defineBuiltin({
   fn: ([filter, p], span) => {
     const { path } = coerceToPath(p, span, "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'");
     forceFunction(filter, span, argCtx('filterSource', 0));
-    if (!fs.existsSync(path)) throw missingPath(path, span);
+    checkAccess(path, span);
+    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
     nameOrBase(path, undefined, span);
     applyFilter(path, filter, span);
     return hooks.filterSource(filter, path, span);
@@ -119,7 +124,8 @@ defineBuiltin({
       else throw new NixError('eval', `unsupported argument '${n}' to 'builtins.path'`, at);
     }
     if (path === undefined) throw new NixError('eval', "missing required 'path' attribute in the first argument to 'builtins.path'", span);
-    if (!fs.existsSync(path)) throw missingPath(path, span);
+    checkAccess(path, span);
+    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
     nameOrBase(path, name, span);
     if (filter !== undefined) applyFilter(path, filter, span);
     return hooks.addPath(args, span);
@@ -149,6 +155,7 @@ defineBuiltin({
   arity: 1,
   doc: 'A store path as a string with itself as context (the path must be valid in the store).',
   fn: ([p], span) => {
+    if (evalSettings.pureEval) throw new NixError('eval', "'builtins.storePath' is not allowed in pure evaluation mode", span);
     const { path } = coerceToPath(p, span, "while evaluating the first argument passed to 'builtins.storePath'");
     const dir = storeDir();
     const top = path.startsWith(dir + '/') ? path.slice(0, dir.length + 1 + path.slice(dir.length + 1).split('/')[0].length) : '';
@@ -165,11 +172,15 @@ function fetchUrlLike(kind: 'fetchurl' | 'fetchTarball', arg: Lazy, span: Span |
   let url: string | undefined;
   let name = '';
   let nameGiven = false;
+  let hashGiven = false;
   if (v instanceof NixAttrs) {
     for (const n of v.sortedNames()) {
       const x = v.get(n)!;
       if (n === 'url') url = forceStringNoContext(x, span, 'while evaluating the url we should fetch');
-      else if (n === 'sha256') forceStringNoContext(x, span, 'while evaluating the sha256 of the content we should fetch');
+      else if (n === 'sha256') {
+        forceStringNoContext(x, span, 'while evaluating the sha256 of the content we should fetch');
+        hashGiven = true;
+      }
       else if (n === 'name') {
         nameGiven = true;
         name = forceStringNoContext(x, span, 'while evaluating the name of the content we should fetch');
@@ -193,6 +204,7 @@ function fetchUrlLike(kind: 'fetchurl' | 'fetchTarball', arg: Lazy, span: Span |
         : `Please pass an attribute set with 'url' and 'name' attributes to '${kind}',  so that it can create a valid store path.`;
     throw new NixError('eval', `invalid store path name when fetching URL '${url}': ${bad}. ${advice}`, span);
   }
+  if (evalSettings.pureEval && !hashGiven) throw new NixError('eval', `in pure evaluation mode, '${kind}' requires a 'sha256' argument`, span);
   const h = fetchHook.fetch;
   if (!h) throw needsNix(`builtins.${kind} (fetching '${url}')`, span);
   return h(kind, arg, span);
