@@ -99,11 +99,15 @@ interface Segment {
   readonly filesz: number;
 }
 
+class Incomplete extends Error {}
+class Malformed extends Error {}
+
 /** Reads fixed-size integers in the file's byte order; 64-bit values as numbers (files are far below 2^53). */
 class Reader {
   constructor(private readonly src: ByteSource, readonly bits: 32 | 64, readonly little: boolean) {}
 
   private view(offset: number, length: number): DataView | undefined {
+    if (offset + length > this.src.size) throw new Malformed(`the file ends at ${this.src.size} bytes, before what its headers describe`);
     const b = this.src.read(offset, length);
     return b && new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
@@ -126,7 +130,7 @@ class Reader {
   /** A NUL-terminated string starting at `offset`, at most `limit` bytes. */
   string(offset: number, limit: number): string | undefined {
     const max = Math.min(limit, Elf.MaxString, this.src.size - offset);
-    if (max <= 0) return undefined;
+    if (max <= 0) throw new Malformed(`a string at ${offset} lies beyond the end of the file`);
     // Read in growing pieces: most strings are short, and the last piece may end at the file's end.
     for (let want = Math.min(64, max); ; want = Math.min(want * 4, max)) {
       const b = this.src.read(offset, want);
@@ -137,9 +141,6 @@ class Reader {
     }
   }
 }
-
-class Incomplete extends Error {}
-class Malformed extends Error {}
 
 function need<T>(v: T | undefined): T {
   if (v === undefined) throw new Incomplete();
@@ -160,8 +161,9 @@ export interface ElfLayout {
 }
 
 function readerFor(src: ByteSource): Reader | 'not-elf' {
-  const ident = need(src.read(0, 6));
+  const ident = need(src.read(0, Math.min(6, src.size)));
   if (!hasElfMagic(ident)) return 'not-elf';
+  if (ident.length < 6) throw new Malformed('the file ends inside the ELF header');
   const cls = ident[Elf.ClassOffset];
   const data = ident[Elf.DataOffset];
   if (cls !== Elf.Class32 && cls !== Elf.Class64) throw new Malformed(`unknown ELF class ${cls}`);

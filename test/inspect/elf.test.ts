@@ -37,7 +37,8 @@ describe.each([
 
 test('not an ELF file', () => {
   expect(full(Buffer.from('#!/bin/sh\necho hi\n'))).toEqual({ kind: 'not-elf' });
-  expect(full(Buffer.from('\x7fEL'))).toEqual({ kind: 'incomplete' });
+  expect(full(Buffer.from('\x7fEL'))).toEqual({ kind: 'not-elf' });
+  expect(full(Buffer.from('\x7fELF\x02'))).toEqual({ kind: 'malformed', reason: 'the file ends inside the ELF header' });
 });
 
 describe('broken files are malformed, not misread', () => {
