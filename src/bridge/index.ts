@@ -24,6 +24,7 @@ import { pathLiteral } from './nixLiterals.js';
 import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
 import * as natives from './natives.js';
 import { findNixpkgs } from './findNixpkgs.js';
+import { defaultSetNames } from './defaultSetNames.js';
 import { PackageSetRoots } from './packageSetRoots.js';
 import { lookupCaptured } from '../eval/interp/captured.js';
 import { currentState } from '../eval/interp/state.js';
@@ -100,6 +101,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const functions = new WeakMap<PrimOp, ForeignHandle>();
   const modelled = new WeakSet<ForeignHandle>();
   let noticed = false;
+  const hostNoticed = new Set<string>();
 
   // Native values evaluated from a file, written back as `import <file>` (nixpkgs' lib is large).
   const origins = new WeakMap<object, string>();
@@ -141,6 +143,12 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
     // `pkgs.path` (packageSetRoots.ts).
     rootPath: (pkgsPath, span) => roots.rootPath(pkgsPath, span),
+    defaultNames: usingDefault ? defaultSetNames(nixpkgsDir, options.importNative) : undefined,
+    onHostPackage(name, path) {
+      if (hostNoticed.has(name)) return;
+      hostNoticed.add(name);
+      notice(`tsportable: pkgs.${name} is made from the host's ${path}, with the libraries it needs (the default package set has no ${name} of its own)`);
+    },
     onCreate() {
       if (usingDefault && !noticed) {
         noticed = true;
@@ -150,7 +158,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   };
 
   // `import pkgs.path args` where the set's root is not nixpkgsDir (a wrapper set) is a package set of that root.
-  const roots = new PackageSetRoots(nixpkgsDir, (dir, args, span) => makePackageSet({ ...env, nixpkgsDir: dir }, [args], span));
+  const roots = new PackageSetRoots(nixpkgsDir, (dir, args, span) => makePackageSet({ ...env, nixpkgsDir: dir, defaultNames: undefined }, [args], span));
   const importNixpkgs = new PrimOp('import <nixpkgs>', 1, ([args], span) => makePackageSet(env, [args], span),
     'nixpkgs: a package set evaluated by real Nix');
   // Handed to Nix as a function (`map (import <nixpkgs>) [...]`), it is nixpkgs' own.
