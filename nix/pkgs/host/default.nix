@@ -21,12 +21,12 @@
 let
   hostDirs = (import ./programs.nix).dirs;
 
-  # The names of the C library's own shared objects; those the host has are copied.
+  # The C library's shared objects every image with a program gets (those the
+  # host has). Its rarer ones (libmvec, libanl, libnsl...) are copied into the
+  # lib/ of a package that needs them, as any other library, to keep images small.
   glibcLibraries = [
-    "libc.so.6" "libm.so.6" "libmvec.so.1" "libpthread.so.0" "libdl.so.2" "librt.so.1"
-    "libresolv.so.2" "libutil.so.1" "libanl.so.1" "libBrokenLocale.so.1" "libnsl.so.1"
-    "libnss_files.so.2" "libnss_dns.so.2" "libnss_compat.so.2" "libnss_hesiod.so.2"
-    "libthread_db.so.1" "libc_malloc_debug.so.0" "libmemusage.so" "libpcprofile.so"
+    "libc.so.6" "libm.so.6" "libpthread.so.0" "libdl.so.2" "librt.so.1" "libresolv.so.2"
+    "libutil.so.1" "libnss_files.so.2" "libnss_dns.so.2"
   ];
 
   common = {
