@@ -11,7 +11,7 @@ import type { Span } from '../eval/span.js';
 import { type Lazy, type Value, type Context, NixAttrs, NixString, PrimOp } from '../eval/value/index.js';
 import { setHooks, type EvalHooks } from '../eval/value/hooks.js';
 import { force, lazy } from '../eval/value/force.js';
-import type { BuilderPlugin, NixText } from '../builders/types.js';
+import type { BuilderPlugin, NixText, PendingPath } from '../builders/types.js';
 import { getBuilder as registryGetBuilder } from '../builders/registry.js';
 import { nixDir } from '../paths.js';
 import { ForeignHandle, placeholdersIn, setForeignOracle } from './foreign.js';
@@ -73,6 +73,8 @@ export interface Bridge {
   program(): NixProgram;
   /** For previews: placeholders become `${pkgs.hello}`. */
   renderText(t: NixText | string | NixString): string;
+  /** For previews: the placeholders in a text, with the builder plugin call each stands for. */
+  pendingPaths(text: string): readonly PendingPath[];
 }
 
 /** The hooks the builtins call beyond the evaluator's EvalHooks (value/hooks.ts). */
@@ -220,6 +222,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     resolve: (items, span) => resolver.resolve(items, span),
     program: () => new NixProgram(writeBack),
     requisites: async (paths, span) => resolver.requisites(paths, span),
+    pendingPaths: (text) => placeholdersIn(text).map((p) => ({ offset: p.offset, length: p.length, builtBy: p.handle.builder })),
     renderText(t) {
       const text = typeof t === 'string' ? t : t instanceof NixString ? t.s : t.text;
       let out = '';

@@ -17,6 +17,7 @@ import { checkImageFileName, checkOsRelease, checkUnitNames, osReleasePaths, uni
 import { StoreReferenceScanner } from './storeRefs.js';
 import { byPath, resolveInImage, parentOf, type ImageEntry, type ImageTree } from './tree.js';
 import { unitCommands } from './unitFile.js';
+import { storePathSizes } from './sizes.js';
 import { checkStart } from './startChecks.js';
 import { readImageFile, readSuperblock, streamImage, type UnsquashfsOptions } from './unsquashfs.js';
 
@@ -81,16 +82,10 @@ function scaffoldSymlinks(tree: ImageTree): ImageSymlink[] {
     .sort(byPath);
 }
 
-function storePathSizes(tree: ImageTree): ImageStorePath[] {
-  const sizes = new Map<string, number>();
-  for (const e of tree.values()) {
-    const m = /^\/nix\/store\/[^/]+/.exec(e.path);
-    if (!m) continue;
-    const top = m[0];
-    const counted = e.kind === 'file' && !e.hardLinkOf ? e.size ?? 0 : 0;
-    sizes.set(top, (sizes.get(top) ?? 0) + counted);
-  }
-  return [...sizes].map(([path, size]) => ({ path, size })).sort(byPath);
+function imageStorePaths(tree: ImageTree): ImageStorePath[] {
+  return storePathSizes([...tree.values()].map((e) => e.kind === 'file'
+    ? { path: e.path, size: e.size ?? 0, identity: e.hardLinkOf ?? e.path }
+    : { path: e.path, size: 0 }));
 }
 
 /** Rounds of reading whole files the stream kept too little of: each round may reach new files. */
@@ -179,7 +174,7 @@ export async function inspectImage(image: string, options: InspectOptions = {}):
     ...(osRelease && osReleaseText !== undefined ? { osRelease: { path: osRelease.path, text: osReleaseText } } : {}),
     units,
     symlinks: scaffoldSymlinks(tree),
-    storePaths: storePathSizes(tree),
+    storePaths: imageStorePaths(tree),
     entryCount: tree.size,
     findings,
   };

@@ -9,7 +9,7 @@ import { chalkFor, formatBytes, formatProblem, indentBlock, sizedPathLines, type
 import type { Finding, InspectReport } from './report.js';
 
 /** The unit file (and line) a finding is about; other findings name their path in the message. */
-function where(f: Finding): string | undefined {
+export function findingWhere(f: Finding): string | undefined {
   if (f.unit === undefined) return undefined;
   const file = f.path ?? f.unit;
   return f.line !== undefined ? `${file}:${f.line}` : file;
@@ -39,7 +39,7 @@ export function renderInspect(report: InspectReport, options: TextOptions = {}):
   out.push('', ...sizedPathLines('Store paths', report.storePaths, c));
   out.push('', head('Checks'));
   if (report.findings.length === 0) out.push(`  ${c.green('ok')}: the image follows systemd's rules for portable services`);
-  for (const f of report.findings) out.push(`  ${formatProblem(f, where(f), c)}`);
+  for (const f of report.findings) out.push(`  ${formatProblem(f, findingWhere(f), c)}`);
   return out.join('\n') + '\n';
 }
 

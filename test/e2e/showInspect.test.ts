@@ -10,8 +10,7 @@
  * an image systemd would refuse.
  */
 import { copyFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { dirname, join } from 'node:path';
 import { validatePlan } from '../show/showSchema.js';
 import { attrArgs, buildJson, exampleImages, imageName, jsStackTrace, tsportable, useWorkspace, type BuildJson } from './cli.js';
 import { makeShims, nixPrograms } from './shims.js';
@@ -111,8 +110,11 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('show %s', (id, exam
     expect(validatePlan(plan)).toEqual([]);
     const paths = plan.closure!.map((c) => c.path).sort();
     expect(paths).toEqual(storePathsIn(await listImage(built(id).image)));
-    const { stdout } = await execa('nix-store', ['--query', '--size', ...plan.closure!.map((c) => c.path)]);
-    expect(plan.closure!.map((c) => c.size)).toEqual(stdout.split('\n').map(Number));
+    // The same size for each store path as inspect reads from the image: one definition (src/inspect/sizes.ts).
+    const inspected = await tsportable(['inspect', '--json', built(id).image], { cwd: ws.root, cacheDir });
+    const storePaths = (JSON.parse(inspected.stdout) as { storePaths: { path: string; size: number }[] }).storePaths;
+    expect(plan.closure).toEqual(storePaths);
+    expect(plan.closure!.some((c) => c.size > 0)).toBe(true);
 
     const text = await tsportable(['show', ...args, '--closure'], { cwd: ws.root, cacheDir });
     expect(text.exitCode).toBe(0);
@@ -165,6 +167,24 @@ describe('inspect on images systemd would refuse', () => {
     const findings = (JSON.parse(json.stdout) as { findings: { severity: string; code: string; unit?: string }[] }).findings;
     expect(findings.filter((f) => f.code === 'unit-prefix').map((f) => [f.severity, f.unit]).sort())
       .toEqual([['error', 'demo.service'], ['error', 'demo.socket']]);
+  });
+
+  test('a directory holding one image (a result link) is that image; one holding none says so', async () => {
+    const dir = await ws.dir('result-dir');
+    const run = await tsportable(['inspect', '--json', dirname(built('demo').image)], { cwd: dir, cacheDir });
+    expect(run.exitCode).toBe(0);
+    expect((JSON.parse(run.stdout) as { fileName: string }).fileName).toBe('demo_1.0.raw');
+    const empty = await tsportable(['inspect', dir], { cwd: dir, cacheDir });
+    expect([empty.exitCode, empty.stdout]).toEqual([1, '']);
+    expect(empty.stderr).toContain(`error: inspect: the directory '${dir}' holds no .raw image`);
+  });
+
+  test('show on an image points to inspect instead of reading it as Nix', async () => {
+    const dir = await ws.dir('show-image');
+    const run = await tsportable(['show', built('demo').image], { cwd: dir, cacheDir });
+    expect([run.exitCode, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toContain(`error: '${built('demo').image}' is a portable-service image, not a Nix file: show previews an image from the Nix file that describes it; to look inside a built image, run: tsportable inspect ${built('demo').image}`);
+    expect(run.stderr).not.toMatch(jsStackTrace);
   });
 
   test('a file that is not an image: exit 1 with a message, no stack trace', async () => {

@@ -2,12 +2,14 @@
  * `tsportable build`: the image nix-build would give for a portableService
  * file. Evaluation, then realisation of the units, symlink objects and
  * contents through real Nix (one batch), then the image (src/image), moved
- * into place atomically and linked as `result`. stdout carries only the
- * result path (or the --json object); progress goes to stderr on a terminal.
+ * into place atomically and linked as `result`, then checked as `inspect`
+ * checks an image (buildChecks.ts). stdout carries only the result path (or
+ * the --json object); progress goes to stderr on a terminal, warnings always.
  */
 import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
+import { checkBuiltImage } from '../buildChecks.js';
 import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
@@ -24,6 +26,8 @@ export const buildCommand: Command = {
       'with its defaults (and --arg/--argstr); -A picks an image from a set of several. The result is',
       'a symlink `result` to a directory holding <pname>_<version>.raw; its path is printed on stdout.',
       'Without <nixpkgs> on the search path, tsportable\'s own package set stands in (a notice says so).',
+      'The built image is checked as `inspect` checks an image (can its programs start inside it?), together',
+      'with `show`\'s checks; what they find is printed on stderr as warnings, and the exit code stays 0.',
       'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build.',
     ].join('\n'),
     options: [
@@ -31,7 +35,7 @@ export const buildCommand: Command = {
       ...evalInputOptions,
       { long: '--out-link', short: '-o', values: ['LINK'], description: "Name of the result link (default 'result'); more images get LINK-2, LINK-3..." },
       { long: '--no-out-link', description: 'Do not create a result link; only print the path.' },
-      { ...jsonOption, description: 'Print one JSON object per image built (image, resultDir, outLink, cached, closure, ...).' },
+      { ...jsonOption, description: 'Print one JSON object per image built (image, resultDir, outLink, cached, closure, warnings, ...).' },
     ],
   },
   async run(args) {
@@ -53,7 +57,9 @@ export const buildCommand: Command = {
         handleSignals: false,
         onProgress: tty ? (p) => io.stderr(`${p.message}\n`) : undefined,
       });
-      io.stdout(json ? `${JSON.stringify(buildToJSON(image.attrPath, result))}\n` : `${result.resultDir}\n`);
+      const checks = await checkBuiltImage(image.spec, session.bridge, result.imagePath);
+      io.stderr(checks.text);
+      io.stdout(json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, result), warnings: checks.warnings })}\n` : `${result.resultDir}\n`);
     }
     return 0;
   },

@@ -1,0 +1,46 @@
+/**
+ * inspect's findings on an image tsportable built, remembered beside the
+ * cached image (`<cache>/<key>/.tsportable-findings.json`), so that a rebuild
+ * served from the cache does not read the image again. A cached image never
+ * changes (its key names its contents), so the findings stay true until the
+ * checks themselves change: the file records the version of the checks, and
+ * findings of another version are computed again. A cache directory that
+ * cannot be written only means the findings are not remembered.
+ */
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { inspectImage } from './inspect.js';
+import type { Finding } from './report.js';
+
+/** Bump when a check is added or changes what it finds. */
+const checksVersion = 1;
+
+const fileName = '.tsportable-findings.json';
+
+interface Remembered {
+  readonly checksVersion: number;
+  readonly image: string;
+  readonly findings: readonly Finding[];
+}
+
+/** The findings of `inspect` on `image`, a file inside its cache directory. */
+export async function findingsOfBuiltImage(image: string): Promise<readonly Finding[]> {
+  const file = join(dirname(image), fileName);
+  try {
+    const remembered = JSON.parse(await readFile(file, 'utf8')) as Remembered;
+    if (remembered.checksVersion === checksVersion && remembered.image === basename(image)) return remembered.findings;
+  } catch {
+    // Not there yet, or unreadable: inspect the image.
+  }
+  const { findings } = await inspectImage(image);
+  const record: Remembered = { checksVersion, image: basename(image), findings };
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(record));
+    await rename(temporary, file);
+  } catch {
+    // A read-only cache: the findings are simply not remembered.
+    await rm(temporary, { force: true }).catch(() => undefined);
+  }
+  return findings;
+}
