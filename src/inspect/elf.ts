@@ -106,6 +106,10 @@ class Malformed extends Error {}
 class Reader {
   constructor(private readonly src: ByteSource, readonly bits: 32 | 64, readonly little: boolean) {}
 
+  get size(): number {
+    return this.src.size;
+  }
+
   private view(offset: number, length: number): DataView | undefined {
     if (offset + length > this.src.size) throw new Malformed(`the file ends at ${this.src.size} bytes, before what its headers describe`);
     const b = this.src.read(offset, length);
@@ -216,20 +220,37 @@ export function readElfLayout(src: ByteSource): ElfLayout | { readonly kind: 'no
 }
 
 /**
- * The byte ranges of a file a loader reads, given its layout: the headers,
- * the interpreter, the dynamic section, and the segments `.dynstr` can be in
- * (every segment that is not executable, where linkers and patchelf put it, and
- * the one at offset 0, where older linkers put it together with the code).
- * The code segments, usually most of a file, are left out.
+ * The byte ranges of a file a loader reads, as far as the layout tells: the
+ * headers, the interpreter, the dynamic section, and the segment at offset 0,
+ * where linkers put the dynamic strings. Once the dynamic section is held,
+ * `stringTableRange` says where the strings really are (patchelf moves them
+ * to the end of the file). The code and data, usually most of a file, are
+ * left out.
  */
 export function loaderRanges(layout: ElfLayout): Array<readonly [number, number]> {
   const ranges: Array<readonly [number, number]> = [[0, layout.headersEnd]];
   for (const s of layout.segments) {
-    const wanted = s.type === Elf.PtInterp || s.type === Elf.PtDynamic
-      || (s.type === Elf.PtLoad && ((s.flags & Elf.PfExecute) === 0 || s.offset === 0));
+    const wanted = s.type === Elf.PtInterp || s.type === Elf.PtDynamic || (s.type === Elf.PtLoad && s.offset === 0);
     if (wanted && s.filesz > 0) ranges.push([s.offset, s.offset + s.filesz]);
   }
   return ranges;
+}
+
+/** Where the dynamic section ends in the file (0 without one). */
+export function dynamicEnd(layout: ElfLayout): number {
+  const d = layout.segments.find((s) => s.type === Elf.PtDynamic);
+  return d ? d.offset + d.filesz : 0;
+}
+
+/** The file range of the dynamic strings (`DT_STRTAB`, `DT_STRSZ`), read from a held dynamic section. */
+export function stringTableRange(layout: ElfLayout, src: ByteSource): readonly [number, number] | undefined {
+  const found = catching(() => {
+    const r = readerFor(src);
+    if (r === 'not-elf') return undefined;
+    const table = stringTable(r, layout);
+    return table && ([table.offset, table.offset + table.size] as const);
+  });
+  return Array.isArray(found) ? (found as readonly [number, number]) : undefined;
 }
 
 /** The file offset of a virtual address, through the loadable segment that maps it. */
@@ -238,6 +259,33 @@ function fileOffset(segments: readonly Segment[], vaddr: number): number | undef
     if (s.type === Elf.PtLoad && vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz) return s.offset + (vaddr - s.vaddr);
   }
   return undefined;
+}
+
+/** The dynamic section's entries, up to DT_NULL. */
+function dynamicEntries(r: Reader, dynamic: Segment): Array<{ tag: number; value: number }> {
+  const entrySize = r.bits === 64 ? 16 : 8;
+  const count = Math.min(Math.floor(dynamic.filesz / entrySize), Elf.MaxDynamicEntries);
+  const entries: Array<{ tag: number; value: number }> = [];
+  for (let i = 0; i < count; i++) {
+    const at = dynamic.offset + i * entrySize;
+    const tag = need(r.word(at));
+    if (tag === Elf.DtNull) break;
+    entries.push({ tag, value: need(r.word(at + entrySize / 2)) });
+  }
+  return entries;
+}
+
+/** Where `.dynstr` is in the file, from DT_STRTAB (a virtual address) and DT_STRSZ. */
+function stringTable(r: Reader, layout: ElfLayout, known?: Array<{ tag: number; value: number }>): { offset: number; size: number } | undefined {
+  const dynamic = layout.segments.find((s) => s.type === Elf.PtDynamic);
+  if (!dynamic) return undefined;
+  const entries = known ?? dynamicEntries(r, dynamic);
+  const strtab = entries.find((e) => e.tag === Elf.DtStrtab)?.value;
+  if (strtab === undefined) return undefined;
+  const offset = fileOffset(layout.segments, strtab);
+  if (offset === undefined) throw new Malformed(`DT_STRTAB 0x${strtab.toString(16)} is in no loadable segment`);
+  const size = entries.find((e) => e.tag === Elf.DtStrsz)?.value ?? r.size - offset;
+  return { offset, size };
 }
 
 /** Reads what a loader needs from an ELF file. */
@@ -260,35 +308,21 @@ export function readElf(src: ByteSource): ElfRead {
     if (!dynamic) return { kind: 'elf', info: { ...base, needed: [] } };
     if (dynamic.offset + dynamic.filesz > src.size) throw new Malformed('PT_DYNAMIC lies beyond the end of the file');
 
-    const entrySize = r.bits === 64 ? 16 : 8;
-    const count = Math.min(Math.floor(dynamic.filesz / entrySize), Elf.MaxDynamicEntries);
-    const strings: Array<{ tag: number; offset: number }> = [];
-    let strtab: number | undefined;
-    let strsz: number | undefined;
-    for (let i = 0; i < count; i++) {
-      const at = dynamic.offset + i * entrySize;
-      const tag = need(r.word(at));
-      const value = need(r.word(at + entrySize / 2));
-      if (tag === Elf.DtNull) break;
-      if (tag === Elf.DtStrtab) strtab = value;
-      else if (tag === Elf.DtStrsz) strsz = value;
-      else if (tag === Elf.DtNeeded || tag === Elf.DtSoname || tag === Elf.DtRpath || tag === Elf.DtRunpath) strings.push({ tag, offset: value });
-    }
+    const entries = dynamicEntries(r, dynamic);
+    const strings = entries.filter((e) => e.tag === Elf.DtNeeded || e.tag === Elf.DtSoname || e.tag === Elf.DtRpath || e.tag === Elf.DtRunpath);
     if (strings.length === 0) return { kind: 'elf', info: { ...base, needed: [] } };
-    if (strtab === undefined) throw new Malformed('the dynamic section has strings but no DT_STRTAB');
-    const tableAt = fileOffset(layout.segments, strtab);
-    if (tableAt === undefined) throw new Malformed(`DT_STRTAB 0x${strtab.toString(16)} is in no loadable segment`);
-    const tableSize = strsz ?? src.size - tableAt;
+    const table = stringTable(r, layout, entries);
+    if (!table) throw new Malformed('the dynamic section has strings but no DT_STRTAB');
     const text = (offset: number): string => {
-      if (offset >= tableSize) throw new Malformed(`a dynamic string at ${offset} lies beyond DT_STRSZ ${tableSize}`);
-      return need(r.string(tableAt + offset, tableSize - offset));
+      if (offset >= table.size) throw new Malformed(`a dynamic string at ${offset} lies beyond DT_STRSZ ${table.size}`);
+      return need(r.string(table.offset + offset, table.size - offset));
     };
     const needed: string[] = [];
     let runpath: string | undefined;
     let rpath: string | undefined;
     let soname: string | undefined;
     for (const s of strings) {
-      const value = text(s.offset);
+      const value = text(s.value);
       if (s.tag === Elf.DtNeeded) needed.push(value);
       else if (s.tag === Elf.DtRunpath) runpath = value;
       else if (s.tag === Elf.DtRpath) rpath = value;

@@ -10,11 +10,13 @@
  * whole tree has been walked, after the stream. So every file is looked at
  * as it passes: its first bytes say whether it is ELF or a script; an ELF
  * file's program headers (near its start) say which byte ranges a loader
- * reads (elf.ts, `loaderRanges`); only those are kept until the file ends,
- * then read into a small summary and dropped. A file whose strings lie
- * outside those ranges is `incomplete` and can be read whole later.
+ * reads (elf.ts, `loaderRanges`), and its dynamic section where its strings
+ * are; only those are kept until the file ends, then read into a small
+ * summary and dropped. A file whose strings had passed before the dynamic
+ * section said where they were (not where linkers put them) is `incomplete`
+ * and can be read whole later.
  */
-import { hasElfMagic, loaderRanges, readElf, readElfLayout, type ByteSource, type ElfInfo } from './elf.js';
+import { dynamicEnd, hasElfMagic, loaderRanges, readElf, readElfLayout, stringTableRange, type ByteSource, type ElfInfo, type ElfLayout } from './elf.js';
 import type { ImageEntry, ImageTree } from './tree.js';
 
 export type FileKind =
@@ -74,9 +76,13 @@ class HeldBytes implements ByteSource {
 
   constructor(readonly size: number) {}
 
-  /** Pieces come in increasing offsets. */
+  /**
+   * Pieces come in increasing offsets. They are copied: a piece of the
+   * stream's chunk would keep the whole chunk alive (and the garbage collector
+   * busy) for as long as the file is read.
+   */
   add(bytes: Buffer, at: number): void {
-    if (bytes.length > 0) this.pieces.push({ start: at, end: at + bytes.length, bytes });
+    if (bytes.length > 0) this.pieces.push({ start: at, end: at + bytes.length, bytes: Buffer.from(bytes) });
   }
 
   read(offset: number, length: number): Uint8Array | undefined {
@@ -114,6 +120,9 @@ class FileReader {
   private state: 'undecided' | 'elf' | 'script' | 'other' = 'undecided';
   private readonly held: HeldBytes;
   private ranges: Array<readonly [number, number]> | undefined;
+  private layout: ElfLayout | undefined;
+  /** Until the dynamic section is held, where the dynamic strings are is not known. */
+  private stringsPending = false;
   private received = 0;
 
   constructor(readonly size: number) {
@@ -150,14 +159,29 @@ class FileReader {
           const to = Math.min(e, end);
           if (from < to) this.held.add(piece.subarray(from - at, to - at), from);
         }
+        this.learnStrings();
       }
     }
   }
 
   private learnLayout(): void {
     const layout = readElfLayout(this.held);
-    if ('segments' in layout) this.ranges = union(loaderRanges(layout));
-    else if (layout.kind !== 'incomplete') this.ranges = []; // not readable: keep nothing more
+    if ('segments' in layout) {
+      this.layout = layout;
+      this.ranges = union(loaderRanges(layout));
+      this.stringsPending = dynamicEnd(layout) > 0;
+      this.learnStrings();
+    } else if (layout.kind !== 'incomplete') {
+      this.ranges = []; // not readable: keep nothing more
+    }
+  }
+
+  /** Once the dynamic section is held: keep the dynamic strings too, where they are still to come. */
+  private learnStrings(): void {
+    if (!this.stringsPending || this.received < dynamicEnd(this.layout!)) return;
+    this.stringsPending = false;
+    const range = stringTableRange(this.layout!, this.held);
+    if (range && range[1] > this.received) this.ranges = union([...this.ranges!, [Math.max(range[0], this.received), range[1]]]);
   }
 
   finish(): FileKind {

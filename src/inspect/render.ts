@@ -38,7 +38,7 @@ export function renderInspect(report: InspectReport, options: TextOptions = {}):
   for (const s of report.symlinks) out.push(`  ${s.path} -> ${s.target}`);
   out.push('', ...sizedPathLines('Store paths', report.storePaths, c));
   out.push('', head('Checks'));
-  if (report.findings.length === 0) out.push(`  ${c.green('ok')}: the image follows systemd's rules for portable services`);
+  if (report.findings.length === 0) out.push(`  ${c.green('ok')}: the image follows systemd's rules for portable services, and its programs can start inside it`);
   for (const f of report.findings) out.push(`  ${formatProblem(f, findingWhere(f), c)}`);
   return out.join('\n') + '\n';
 }

@@ -134,7 +134,7 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('inspect %s', (id, e
     expect(lines[1]).toMatch(id === 'gzip' ? /^Superblock compression gzip\b.*, block size 131072 / : /^Superblock compression xz\b.*, block size 1048576 /);
     expect(lines).toContain(`  PORTABLE_ID=${example.pname}`);
     for (const unit of example.units) expect(lines).toContain(`  /etc/systemd/system/${unit}`);
-    expect(lines).toContain('  ok: the image follows systemd\'s rules for portable services');
+    expect(lines).toContain('  ok: the image follows systemd\'s rules for portable services, and its programs can start inside it');
 
     const json = await tsportable(['inspect', '--json', image], { cwd: ws.root, cacheDir });
     expect(json.exitCode).toBe(0);

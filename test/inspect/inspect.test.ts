@@ -32,7 +32,7 @@ describe('a good image', () => {
   test('passes every check', () => {
     expect(report.findings).toEqual([]);
     expect(inspectExitCode(report)).toBe(0);
-    expect(checkLines(report)).toEqual(["ok: the image follows systemd's rules for portable services"]);
+    expect(checkLines(report)).toEqual(["ok: the image follows systemd's rules for portable services, and its programs can start inside it"]);
   });
 
   test('reads the superblock', () => {
