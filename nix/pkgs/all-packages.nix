@@ -23,7 +23,7 @@ in
   # Marks this set so tools (and users) can tell it from nixpkgs.
   tsportableStandIn = true;
 
-  stdenv = import ./stdenv { inherit lib system; };
+  stdenv = import ./stdenv { inherit lib system; shell = "${final.bash}/bin/bash"; };
   stdenvNoCC = final.stdenv;
   buildPlatform = final.stdenv.buildPlatform;
   hostPlatform = final.stdenv.hostPlatform;
