@@ -20,6 +20,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   lib: () => import('./lib.js'),
   show: () => import('./show.js'),
   image: () => import('./image.js'),
+  inspect: () => import('./inspect.js'),
 };
 
 function format(v: number): string {

@@ -5,11 +5,13 @@
  * what nixpkgs' does: scaffold derivation, closureInfo, `cp -a`, mksquashfs)
  * and the two trees must agree entry by entry — type, mode, owner, symlink
  * target, size and contents — except for the scaffold's own store path,
- * which nixpkgs puts into its image and tsportable leaves out.
+ * which nixpkgs puts into its image and tsportable leaves out. inspect's
+ * checks must hold on nix-build's image as on tsportable's.
  */
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { attrArgs, exampleImages, imageName, testNixpkgs, tsportable, useWorkspace, type CliRun, type ExampleImage } from './cli.js';
+import { inspectImage } from '../../src/inspect/index.js';
 import { fileDigests, listImage, superblock, type ImageEntry } from './squashfs.js';
 
 const ws = useWorkspace();
@@ -96,5 +98,10 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('%s: tsportable and 
 
   test('the same compression and block size', async () => {
     expect(await superblock(tsImage)).toEqual(await superblock(nixImage));
+  });
+
+  test('inspect\'s checks hold on nix-build\'s image too: its programs can start inside it', async () => {
+    const report = await inspectImage(nixImage);
+    expect(report.findings).toEqual([]);
   });
 });

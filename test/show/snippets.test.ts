@@ -105,6 +105,7 @@ describe('broken snippets', () => {
       `warning: ${file}:3:10: demo.service:3: ExecStart= program '/usr/bin/python3' is not a store path nor under one of the image's symlinks: the image holds only /nix/store and its scaffold [exec-not-in-image]`,
     ]);
   });
+
   test('a program a modelled package does not hold, and one it holds without the execute bit', async () => {
     const { lines, plan } = await show('package', [
       'let',
