@@ -4,6 +4,7 @@
  * succeeds (exit 0), `--json` carries the warnings, and a rebuild served from
  * the cache uses the findings remembered beside the cached image.
  */
+import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tsportable, useWorkspace } from './cli.js';
@@ -59,8 +60,10 @@ test('warnings on stderr, exit 0; --json carries them; a cached rebuild reuses t
     `warning: ${script} is a script for /usr/bin/python3, which is not in the image: /usr is missing (run by ExecStart= of checks.service) [script-interpreter-missing]`,
   ]);
 
-  // Remembered beside the cached image: a rebuild reads what was remembered, not the image.
-  const remembered = join(built.resultDir, '.tsportable-findings.json');
+  // Remembered beside the cached image (the result directory holds only the image, as nix-build's):
+  // a rebuild reads what was remembered, not the image.
+  expect(readdirSync(built.resultDir)).toEqual(['checks_1.raw']);
+  const remembered = `${built.resultDir}.findings.json`;
   const text = await readFile(remembered, 'utf8');
   await writeFile(remembered, text.replace('is a script for', 'IS A SCRIPT FOR'));
   const again = await tsportable(['build', '--no-out-link'], { cwd: dir, cacheDir });
