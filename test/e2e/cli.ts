@@ -101,6 +101,8 @@ export interface BuildJson {
   closure: string[];
   references: string[];
   key: string;
+  /** What the checks of the built image found (buildChecks.ts). */
+  warnings: unknown[];
 }
 
 /**

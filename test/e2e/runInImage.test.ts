@@ -11,7 +11,7 @@
  * says why: the test can tell an image that runs from one that does not.
  */
 import { spawn } from 'node:child_process';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { inspectImage } from '../../src/inspect/index.js';
@@ -143,6 +143,27 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('%s', (id, example) 
     expect(ran.sort()).toEqual(example.units.filter((u) => u.endsWith('.service')).sort());
   }, 120_000);
 });
+
+test('a host program by name (pkgs.sh, which the default set has no package of) is closed: it runs inside the image', async () => {
+  const dir = await ws.dir('host-program');
+  await writeFile(join(dir, 'default.nix'), `{ pkgs ? import <nixpkgs> { } }:
+pkgs.portableService {
+  pname = "hostsh";
+  version = "1";
+  units = [ (pkgs.writeText "hostsh.service" "[Service]\\nExecStart=\${pkgs.sh}/bin/sh -c 'echo from the host sh'\\n") ];
+}
+`);
+  const run = await tsportable(['build', '--json'], { cwd: dir, cacheDir: await ws.dir('host-program-cache') });
+  expect(run.exitCode).toBe(0);
+  expect(run.stderr).toMatch(/^tsportable: pkgs\.sh is made from the host's \/(usr\/)?bin\/sh, with the libraries it needs/m);
+  const built = buildJson(run.stdout);
+  expect(built.warnings).toEqual([]);
+  const root = await unpack(built.image, dir);
+  const argv = execStart(await readFile(join(root, 'etc/systemd/system/hostsh.service'), 'utf8'))!;
+  // The unit's words split at blanks: give the shell its -c script whole.
+  const outcome = await runChrooted(root, [argv[0]!, '-c', 'echo from the host sh'], {});
+  expect([outcome.exitCode, outcome.stdout, outcome.stderr]).toEqual([0, 'from the host sh\n', '']);
+}, 300_000);
 
 test('an image whose ELF interpreter is gone does not run, and inspect says why', async () => {
   const dir = await ws.dir('broken');
