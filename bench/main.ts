@@ -19,7 +19,9 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   eval: () => import('./eval.js'),
   lib: () => import('./lib.js'),
   show: () => import('./show.js'),
+  flake: () => import('./flake.js'),
   image: () => import('./image.js'),
+  lsp: () => import('./lsp.js'),
   inspect: () => import('./inspect.js'),
 };
 

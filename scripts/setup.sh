@@ -2,8 +2,8 @@
 # Makes this checkout ready to run: Debian's nix-bin, squashfs-tools, patchelf
 # (the default package set closes host programs with it) and neovim (the real
 # LSP client of the editor tests) when their commands are missing, the npm
-# packages (whose install step compiles the grammar binding in grammar/), and
-# the compiled TypeScript.
+# packages (whose install step compiles the grammar binding in grammar/), those
+# of the VS Code extension in editors/vscode, and the compiled TypeScript.
 # Safe to run again: each step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,5 +27,10 @@ fi
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json \
       || ! -f grammar/build/Release/tree_sitter_nix_napi.node ]]; then
   npm ci --no-audit --no-fund
+fi
+# The VS Code extension's own dependencies (its language client), which its packaging test needs.
+if [[ ! -f editors/vscode/node_modules/.package-lock.json \
+      || editors/vscode/package-lock.json -nt editors/vscode/node_modules/.package-lock.json ]]; then
+  (cd editors/vscode && npm ci --no-audit --no-fund)
 fi
 npm run --silent build

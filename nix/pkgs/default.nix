@@ -21,7 +21,7 @@
 }@setArgs:
 
 let
-  lib = import ../lib;
+  lib = import ./lib;
 
   hostSystem =
     if localSystem == null then system

@@ -73,6 +73,18 @@ export function setForeignOracle(o: ForeignOracle | undefined): void {
 const registry = new Map<number, ForeignHandle>();
 let nextId = 1;
 
+/**
+ * Forgets every handle made so far and numbers new ones from 1 again, for a
+ * process that evaluates many times (the language server, between two
+ * analyses): handles do not pile up, and the same file writes the same Nix
+ * programs, whose answers can then be reused. Only safe when no value of an
+ * earlier evaluation is used again.
+ */
+export function resetForeignHandles(): void {
+  registry.clear();
+  nextId = 1;
+}
+
 export class ForeignHandle implements Foreign {
   readonly foreign = true as const;
   readonly id: number;

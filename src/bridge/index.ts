@@ -14,7 +14,7 @@ import { force, lazy } from '../eval/value/force.js';
 import type { BuilderPlugin, NixText, PendingPath } from '../builders/types.js';
 import { getBuilder as registryGetBuilder } from '../builders/registry.js';
 import { nixDir } from '../paths.js';
-import { ForeignHandle, placeholdersIn, setForeignOracle } from './foreign.js';
+import { ForeignHandle, placeholdersIn, resetForeignHandles, setForeignOracle } from './foreign.js';
 import { createOracle } from './oracle.js';
 import { makePackageSet, type PackageSetEnv } from './packageSet.js';
 import { PendingStore } from './pendingStore.js';
@@ -32,6 +32,8 @@ import { currentState } from '../eval/interp/state.js';
 export interface BridgeOptions {
   /** `-I` entries then NIX_PATH entries, as given to the evaluator. */
   readonly searchPath: readonly string[];
+  /** The nixpkgs to serve, when not the search path's (a flake's `nixpkgs` input): no notice, no search-path entry added. */
+  readonly nixpkgsDir?: string;
   readonly cwd?: string;
   /** Evaluates a Nix file natively (the evaluator's `import`): used for the package set's `lib`. */
   importNative(path: string): Value;
@@ -57,10 +59,12 @@ export interface Bridge {
   /** `import <nixpkgs> args` (args default `{}`). */
   packageSet(args?: Lazy, span?: Span): Value;
   /**
-   * A value standing for a flake's `nixpkgs` input: `outPath` (so `import nixpkgs { ... }` works),
-   * `legacyPackages.<system>` (the package set for that system) and `lib` (native).
+   * The outputs of a flake input that is a package set (nixpkgs, tsportable's stand-in) rooted at
+   * `dir`: `legacyPackages.<system>` (the package set for that system) and `lib` (native). `dir`
+   * becomes a package-set root: `import dir { ... }` (`import nixpkgs { ... }` through the input's
+   * outPath) is that package set too.
    */
-  flakeInput(span?: Span): Value;
+  flakeOutputs(dir: string, span?: Span): NixAttrs;
   /** The hooks, also callable directly. */
   readonly hooks: EvalHooks & BridgeExtraHooks;
   /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise). */
@@ -93,7 +97,7 @@ const flakeSystems = ['x86_64-linux', 'aarch64-linux', 'i686-linux', 'armv7l-lin
 
 export function createBridge(options: BridgeOptions): Bridge {
   const cwd = options.cwd ?? process.cwd();
-  const found = findNixpkgs(options.searchPath, cwd);
+  const found = options.nixpkgsDir ?? findNixpkgs(options.searchPath, cwd);
   const usingDefault = found === undefined;
   const nixpkgsDir = found ?? join(nixDir, 'pkgs');
   const searchPath = usingDefault ? [...options.searchPath, `nixpkgs=${nixpkgsDir}`] : [...options.searchPath];
@@ -206,16 +210,17 @@ export function createBridge(options: BridgeOptions): Bridge {
       setForeignOracle(oracle);
     },
     packageSet: (args = NixAttrs.empty, span) => makePackageSet(env, [args], span),
-    flakeInput(span) {
+    flakeOutputs(dir, span) {
+      // Another input's package set is that input's: the notice about the default set is not about it.
+      const setEnv = dir === nixpkgsDir ? env : { ...env, nixpkgsDir: dir, onCreate: () => undefined };
+      if (dir !== nixpkgsDir) roots.addRoot(dir);
       const legacy = new Map<string, Lazy>();
       for (const system of flakeSystems) {
-        legacy.set(system, lazy(() => makePackageSet(env, [new NixAttrs(new Map([['system', system]]))], span)));
+        legacy.set(system, lazy(() => makePackageSet(setEnv, [new NixAttrs(new Map([['system', system]]))], span)));
       }
       return new NixAttrs(new Map<string, Lazy>([
-        ['outPath', nixpkgsDir],
         ['legacyPackages', new NixAttrs(legacy)],
-        ['lib', lazy(() => force(makePackageSet(env, [NixAttrs.empty], span).select('lib', span)!))],
-        ['_type', 'flake'],
+        ['lib', lazy(() => force(makePackageSet(setEnv, [NixAttrs.empty], span).select('lib', span)!))],
       ]));
     },
     resolveStrings: async (strings, span) => resolver.resolve(strings.map((value) => ({ value })), span).texts,
@@ -234,6 +239,16 @@ export function createBridge(options: BridgeOptions): Bridge {
       return out + text.slice(at);
     },
   };
+}
+
+/**
+ * Forgets the process-wide state earlier evaluations left (foreign handles and
+ * the derivations they stand for), for a process that evaluates again and again
+ * and never reuses an earlier evaluation's values: the language server.
+ */
+export function resetBridgeProcessState(): void {
+  resetForeignHandles();
+  natives.forgetDerivationHandles();
 }
 
 export { ForeignHandle, findHandle, placeholdersIn } from './foreign.js';

@@ -29,6 +29,11 @@ import { storeDir } from './storePath.js';
  */
 const derivations = new Map<string, ForeignHandle>();
 
+/** Forgets the handles of earlier evaluations' derivations (with foreign.ts resetForeignHandles). */
+export function forgetDerivationHandles(): void {
+  derivations.clear();
+}
+
 function derivationKey(attrs: NixAttrs, span: Span | undefined): string | undefined {
   try {
     return instantiate(derivationSpec(attrs, span)).drvPath;

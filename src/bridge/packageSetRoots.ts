@@ -42,6 +42,12 @@ export class PackageSetRoots {
     return v;
   }
 
+  /** Another package set's root, known to be one (a flake's second nixpkgs input): `import dir args` is its package set. */
+  addRoot(dir: string): void {
+    if (dir === this.nixpkgsDir || this.learned.has(dir)) return;
+    this.learned.set(dir, new PrimOp(`import ${dir}`, 1, ([args], s) => this.makeSet(dir, args, s), 'a package set evaluated by real Nix'));
+  }
+
   /** `import <dir>` of a root learned from `pkgs.path` (dir without `/default.nix`), if it is one. */
   importOf(dir: string): PrimOp | undefined {
     return this.learned.get(dir);

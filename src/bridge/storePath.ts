@@ -12,7 +12,7 @@
  * result is printed in Nix's own base-32 alphabet, least significant bits first.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { makeStorePath } from '../eval/builtins/derivationPaths.js';
 
@@ -23,11 +23,30 @@ export function isValidStoreName(name: string): boolean {
   return name.length > 0 && name.length <= 211 && !name.startsWith('.') && /^[a-zA-Z0-9+\-._?=]+$/.test(name);
 }
 
-/** The store path `nix-store --add` / "${./path}" gives `path` under `name` (NAR, SHA-256, no references). */
-export function sourceStorePath(path: string, name: string): string {
+/** What a NAR of a directory takes in, and what the walk reports (flake sources: a Git tree's tracked files, lastModified). */
+export interface NarOptions {
+  /** Whether an entry is part of the tree, by its path relative to the root (`a/b`); a directory left out leaves out all below it. */
+  readonly include?: (relPath: string, isDirectory: boolean) => boolean;
+  /** Each entry's `lstat`, the root's included (Nix's `lastModified` of a path is the newest mtime of its tree). */
+  readonly onStat?: (st: Stats) => void;
+}
+
+/** The SHA-256 of the NAR serialisation of `path` (what Nix calls its NAR hash), as hex. */
+export function narHashHex(path: string, options: NarOptions = {}): string {
   const h = createHash('sha256');
-  narSerialise(path, h);
-  return makeStorePath('source', h.digest('hex'), name);
+  narString(h, 'nix-archive-1');
+  narNode(path, '', h, options);
+  return h.digest('hex');
+}
+
+/** The store path of a source whose NAR hash (hex) is known: `nix-store --add`, `builtins.path`, fetchTree's `source`. */
+export function sourcePathOfNarHash(narHashHex: string, name: string): string {
+  return makeStorePath('source', narHashHex, name);
+}
+
+/** The store path `nix-store --add` / "${./path}" gives `path` under `name` (NAR, SHA-256, no references). */
+export function sourceStorePath(path: string, name: string, options: NarOptions = {}): string {
+  return sourcePathOfNarHash(narHashHex(path, options), name);
 }
 
 /** The store path `builtins.toFile name contents` gives, `references` being plain store paths. */
@@ -47,14 +66,9 @@ function narString(h: Hash, s: string | Buffer): void {
   if (pad) h.update(Buffer.alloc(pad));
 }
 
-/** Feeds the NAR serialisation of `path` into `h`. */
-function narSerialise(path: string, h: Hash): void {
-  narString(h, 'nix-archive-1');
-  narNode(path, h);
-}
-
-function narNode(path: string, h: Hash): void {
+function narNode(path: string, rel: string, h: Hash, options: NarOptions): void {
   const st = lstatSync(path);
+  options.onStat?.(st);
   narString(h, '(');
   narString(h, 'type');
   if (st.isSymbolicLink()) {
@@ -66,12 +80,15 @@ function narNode(path: string, h: Hash): void {
     // NAR orders entries by the bytes of their names.
     const names = readdirSync(path, { encoding: 'buffer' }).sort(Buffer.compare);
     for (const name of names) {
+      const childPath = join(path, name.toString('utf8'));
+      const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
+      if (options.include && !options.include(childRel, lstatSync(childPath).isDirectory())) continue;
       narString(h, 'entry');
       narString(h, '(');
       narString(h, 'name');
       narString(h, name);
       narString(h, 'node');
-      narNode(join(path, name.toString('utf8')), h);
+      narNode(childPath, childRel, h, options);
       narString(h, ')');
     }
   } else if (st.isFile()) {

@@ -14,7 +14,7 @@
 import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import { NixPath, NixString } from '../eval/value/index.js';
-import { alias, optional, readArgSet, required, t, type ArgType } from './schema.js';
+import { alias, argumentDocs, documented, optional, readArgSet, required, t, type ArgType } from './schema.js';
 import type { BuilderPlugin, BuilderPreview, NixText } from './types.js';
 import { isResolved, plainText } from './types.js';
 import { baseNameOf } from './knownText.js';
@@ -51,17 +51,25 @@ const symlink = t.shape('a set with \'object\' and \'symlink\'', {
 });
 
 const args = {
-  pname: required(t.string),
-  version: required(t.string),
-  units: required(t.listOf(unit, 'derivations')),
-  description: optional(t.nullable(t.string), null),
-  homepage: optional(t.nullable(t.string), null),
-  symlinks: optional(t.listOf(symlink, 'sets with \'object\' and \'symlink\''), []),
-  contents: optional(t.listOf(t.pathLike, 'derivations or store paths'), []),
+  pname: documented(required(t.string),
+    "The image's name: the image is `<pname>_<version>.raw`, and every unit's name must start with it. "
+    + "portablectl takes the prefix up to the first `_` of the file name, so a `_` in pname makes units that never attach."),
+  version: documented(required(t.string), "The image's version: the part of the file name after `_`."),
+  units: documented(required(t.listOf(unit, 'derivations')),
+    'The systemd units, each installed as `/etc/systemd/system/<unit.name>`: derivations such as '
+    + '`pkgs.writeText "demo.service" ...`, or sets with `name` and `outPath`. Their store paths and what they refer to go into the image.'),
+  description: documented(optional(t.nullable(t.string), null), "`PORTABLE_PRETTY_NAME` in the image's os-release."),
+  homepage: documented(optional(t.nullable(t.string), null), "`HOME_URL` in the image's os-release."),
+  symlinks: documented(optional(t.listOf(symlink, 'sets with \'object\' and \'symlink\''), []),
+    'Symlinks to make in the image: `{ object = pkgs.cacert; symlink = "/etc/ssl"; }` links `/etc/ssl` to the store path of `object`, which goes into the image.'),
+  contents: documented(optional(t.listOf(t.pathLike, 'derivations or store paths'), []),
+    'More store paths (derivations, paths) to put into the image, with everything they refer to.'),
   // nixpkgs renamed squashfsTools to squashfs-tools; files use both.
-  'squashfs-tools': alias(optional(t.nullable(t.derivation()), null), 'squashfsTools'),
-  'squash-compression': optional(t.string, plainText('xz -Xdict-size 100%')),
-  'squash-block-size': optional(t.string, plainText('1M')),
+  'squashfs-tools': documented(alias(optional(t.nullable(t.derivation()), null), 'squashfsTools'),
+    "The squashfs-tools package whose mksquashfs builds the image (default: the package set's)."),
+  'squash-compression': documented(optional(t.string, plainText('xz -Xdict-size 100%')),
+    "mksquashfs's compression: the algorithm, then its options, e.g. `\"zstd -Xcompression-level 19\"`."),
+  'squash-block-size': documented(optional(t.string, plainText('1M')), "mksquashfs's block size (`-b`), e.g. `\"1M\"`."),
 };
 
 /** A string the image needs as plain text (a path inside the image, an option word). */
@@ -73,6 +81,7 @@ function known(text: NixText, what: string, span: Span | undefined): string {
 export const portableService: BuilderPlugin<PortableServiceSpec> = {
   attrPath: 'portableService',
   arity: 1,
+  arguments: argumentDocs(args),
   toSpec([arg], span) {
     const { values: v, spans } = readArgSet('portableService', args, arg, span);
     const tools = v['squashfs-tools'];

@@ -24,6 +24,7 @@ import { force, forceMaterialized } from '../eval/value/force.js';
 import { coerceToString, stringContext, stringText, type StringValue } from '../eval/value/string.js';
 import { showType } from '../eval/value/types.js';
 import { didYouMean } from '../eval/value/attrs.js';
+import { printString } from '../eval/syntax/print.js';
 import type { BuiltBy, ForeignWithBuilder, NixText, StoreObject } from './types.js';
 
 /** Where a value sits in a builder call, for messages: which builder, which argument or element, which span. */
@@ -308,6 +309,8 @@ export interface ArgDecl<T> {
   readonly fallback: { readonly value: T } | undefined;
   /** Older names nixpkgs accepts for the same argument. */
   readonly aliases: readonly string[];
+  /** What the argument does, for people (the editor's completion and hover). */
+  readonly doc?: string;
 }
 
 export function required<T>(type: ArgType<T>): ArgDecl<T> {
@@ -321,6 +324,47 @@ export function optional<T>(type: ArgType<T>, value: T): ArgDecl<T> {
 /** The same argument, also accepted under older names. */
 export function alias<T>(decl: ArgDecl<T>, ...names: string[]): ArgDecl<T> {
   return { ...decl, aliases: [...decl.aliases, ...names] };
+}
+
+/** The same argument, with what it does said for people. */
+export function documented<T>(decl: ArgDecl<T>, doc: string): ArgDecl<T> {
+  return { ...decl, doc };
+}
+
+/** One declared argument as documentation shows it (editor completion, hover). */
+export interface ArgumentDoc {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  /** The type as messages say it: `a string`, `a list of derivations`. */
+  readonly expected: string;
+  readonly required: boolean;
+  /** The default as Nix source (`"1M"`, `[ ]`, `null`), for an optional argument whose default is plain data. */
+  readonly defaultSource?: string;
+  readonly doc?: string;
+}
+
+/** A default value written as Nix source, when it is plain data. */
+function defaultSource(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (Array.isArray(value) && value.length === 0) return '[ ]';
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'object' && typeof (value as NixText).text === 'string') return printString((value as NixText).text);
+  return undefined;
+}
+
+/** The documentation of a set of declarations, in declaration order. */
+export function argumentDocs(decls: Decls): ArgumentDoc[] {
+  return Object.entries(decls).map(([name, decl]) => {
+    const shown = decl.fallback ? defaultSource(decl.fallback.value) : undefined;
+    return {
+      name,
+      aliases: decl.aliases,
+      expected: decl.type.expected,
+      required: decl.fallback === undefined,
+      ...(shown === undefined ? {} : { defaultSource: shown }),
+      ...(decl.doc === undefined ? {} : { doc: decl.doc }),
+    };
+  });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -10,6 +10,7 @@
  */
 import type { Span } from '../eval/span.js';
 import type { ContextElem, Foreign, Lazy } from '../eval/value/index.js';
+import type { ArgumentDoc } from './schema.js';
 
 /** A Nix string: its text and its context (store paths, derivations, unresolved foreign values). */
 export interface NixText {
@@ -95,6 +96,8 @@ export interface BuilderPlugin<Spec> {
   readonly attrPath: string;
   /** How many curried arguments nixpkgs' function takes (`writeText name text`: 2). */
   readonly arity: number;
+  /** For a function of one argument set: its arguments, documented (the editor completes them). */
+  readonly arguments?: readonly ArgumentDoc[];
   /** Validates the evaluated arguments; argument errors are NixErrors at the argument's span. */
   toSpec(args: Lazy[], span: Span | undefined): Spec;
   /** What the output holds, as far as it is known without Nix. */

@@ -23,7 +23,9 @@ export interface WorkerMessage {
   readonly exitCode: number;
 }
 
-export function launch(argv: readonly string[]): Promise<number> {
+export async function launch(argv: readonly string[]): Promise<number> {
+  // The language server talks over this process's own stdin and stdout, and evaluates in a worker of its own.
+  if (argv[0] === 'lsp') return (await import('./run.js')).main(argv);
   const worker = new Worker(new URL('./worker.js', import.meta.url), {
     workerData: { argv },
     resourceLimits: { stackSizeMb: Limits.StackMb, maxYoungGenerationSizeMb: Limits.YoungGenerationMb },

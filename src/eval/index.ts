@@ -37,6 +37,11 @@ export interface EvaluatorOptions {
   readonly searchPath?: readonly string[];
   /** Relative search-path entries are resolved against it. Default: process.cwd(). */
   readonly cwd?: string;
+  /**
+   * Parses a file that is imported (default: `parseNix`). The language server
+   * passes one that keeps parsed files between its evaluators, by their text.
+   */
+  readonly parseFile?: (text: string, file: string) => Expr;
 }
 
 export interface Evaluator {
@@ -66,6 +71,8 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
   const cwd = opts.cwd ?? process.cwd();
   const searchPath = opts.searchPath ?? [];
   const entries: SearchPathEntry[] = parseSearchPath(searchPath, cwd);
+  const parse = opts.parseFile ?? ((text: string, file: string) => parseNix(text, file, { baseDir: path.dirname(file) }));
+  const parseFile = (file: string, span: Span | undefined) => parse(readSource(file, span), file);
   const { globals, builtins } = makeGlobals();
   const importCache = new Map<string, Thunk>();
   const findCache = new Map<string, string>();
@@ -143,7 +150,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
 }
 
 /** A JS stack overflow becomes Nix's stack-overflow error; other NixErrors pass. */
-function asNixError(e: unknown): unknown {
+export function asNixError(e: unknown): unknown {
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return stackOverflow();
   }
@@ -160,14 +167,12 @@ function resolveImport(p: string, span: Span | undefined): string {
   return st.isDirectory() ? path.join(p, 'default.nix') : p;
 }
 
-function parseFile(file: string, span: Span | undefined) {
-  let text: string;
+function readSource(file: string, span: Span | undefined): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch {
     throw new NixError('eval', `path '${file}' does not exist`, span);
   }
-  return parseNix(text, file, { baseDir: path.dirname(file) });
 }
 
 /** The base environment: every builtin as `builtins.name` and `__name`, the global ones by name. */
@@ -218,7 +223,7 @@ https://nix.dev/manual/nix/stable/language/syntax.html#functions.`, formal.span)
 }
 
 /** Splits `a."b.c".0` into its components. */
-function parseAttrPath(s: string): string[] {
+export function parseAttrPath(s: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {

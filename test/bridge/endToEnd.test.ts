@@ -114,7 +114,10 @@ describe('values only Nix knows', () => {
       "\${(import nixpkgs { system = builtins.currentSystem; }).hello}"
       (nixpkgs.lib.optionalString true "native lib")
     ]`);
-    const list = s.evaluator.force(callFunction(f, [s.bridge.flakeInput()])) as NixList;
+    // The input is its outputs and its outPath (src/flake/callFlake.ts adds sourceInfo and the rest).
+    const outputs = s.bridge.flakeOutputs(s.bridge.nixpkgsDir);
+    const input = new NixAttrs(new Map([...outputs.map, ['outPath', s.bridge.nixpkgsDir]]));
+    const list = s.evaluator.force(callFunction(f, [input])) as NixList;
     const [a, b, c] = list.items.map((x) => s.evaluator.force(x));
     expect(c).toBe('native lib');
     const [ra, rb] = await s.bridge.resolveStrings([a as NixString, b as NixString]);

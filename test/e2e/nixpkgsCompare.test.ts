@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { attrArgs, exampleImages, imageName, testNixpkgs, tsportable, useWorkspace, type CliRun, type ExampleImage } from './cli.js';
 import { inspectImage } from '../../src/inspect/index.js';
-import { fileDigests, listImage, superblock, type ImageEntry } from './squashfs.js';
+import { fileDigests, listImage, superblock } from './squashfs.js';
+import { comparable, without } from './imageCompare.js';
 
 const ws = useWorkspace();
 
@@ -44,20 +45,6 @@ beforeAll(async () => {
     pairs.set(example.id, { nix, ts: { ...ts, image: join(cwd, `ts-${example.id}`, imageName(example)) } });
   }));
 }, 900_000);
-
-/** What must agree: everything -lls shows, except squashfs' own directory sizes. */
-function comparable(entries: Map<string, ImageEntry>, without?: string): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const [path, e] of entries) {
-    if (without !== undefined && (path === without || path.startsWith(`${without}/`))) continue;
-    out.set(path, { mode: e.mode, owner: e.owner, mtime: e.mtime, target: e.target, size: e.mode.startsWith('d') ? undefined : e.size });
-  }
-  return out;
-}
-
-function without<T>(map: Map<string, T>, prefix: string): Map<string, T> {
-  return new Map([...map].filter(([p]) => p !== prefix && !p.startsWith(`${prefix}/`)));
-}
 
 describe.each(exampleImages.map((e) => [e.id, e] as const))('%s: tsportable and nixpkgs\' portableService', (id) => {
   let nixImage: string;

@@ -19,13 +19,15 @@ export const buildCommand: Command = {
   spec: {
     name: 'build',
     summary: 'Build the portable-service image of a Nix file, as nix-build does with nixpkgs.',
-    positional: '[FILE]',
+    positional: '[FILE | FLAKE#ATTR]',
     maxPositional: 1,
     description: [
       'FILE defaults to ./default.nix and is evaluated like nix-build: a top-level function is called',
       'with its defaults (and --arg/--argstr); -A picks an image from a set of several. The result is',
       'a symlink `result` to a directory holding <pname>_<version>.raw; its path is printed on stdout.',
       'Without <nixpkgs> on the search path, tsportable\'s own package set stands in (a notice says so).',
+      'A flake installable (.#attr, DIR#attr, path:DIR#attr, a directory holding flake.nix) is built as',
+      'nix build builds it; a callPackage-style file is called as pkgs.callPackage FILE { }.',
       'The built image is checked as `inspect` checks an image (can its programs start inside it?), together',
       'with `show`\'s checks; what they find is printed on stderr as warnings, and the exit code stays 0.',
       'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build.',

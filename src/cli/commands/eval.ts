@@ -2,7 +2,8 @@
 import { printExpr } from '../../eval/syntax/print.js';
 import { evalRoot } from '../autoArgs.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
-import { openSession } from '../session.js';
+import { openSession, selectFlakeOutput } from '../session.js';
+import { nixEvalOutput } from '../../flake/index.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
 import { DIAGNOSE_LEVELS, type DiagnoseLevel } from '../../eval/diagnostics.js';
@@ -34,12 +35,13 @@ export const evalCommand: Command = {
   spec: {
     name: 'eval',
     summary: 'Evaluate a Nix file or expression and print the result, as nix-instantiate --eval does.',
-    positional: '[FILE]',
+    positional: '[FILE | FLAKE#ATTR]',
     maxPositional: 1,
     description: [
       'FILE defaults to ./default.nix. A top-level function is called only when --arg/--argstr',
       'are given or an -A path goes through it; its defaults fill the other arguments.',
       'Paths in --arg expressions and -I entries are relative to the working directory.',
+      'A flake installable (.#attr, DIR#attr, path:DIR#attr) is evaluated as nix eval does (in full).',
     ].join('\n'),
     options: [
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Evaluate EXPR instead of a file.' },
@@ -53,8 +55,16 @@ export const evalCommand: Command = {
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
     setUpDiagnostics(args);
+    if (input.flake && optFlag(args, 'parse')) throw usageError("'--parse' takes a Nix file, not a flake");
     // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
-    const { ev, autoArgs } = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json') });
+    const session = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json') });
+    const { ev, autoArgs } = session;
+    if (input.flake) {
+      // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.
+      const { value } = selectFlakeOutput(session, input);
+      io.stdout(nixEvalOutput(ev, value, optFlag(args, 'json')) + '\n');
+      return 0;
+    }
     if (optFlag(args, 'parse')) {
       const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);
       io.stdout(printExpr(expr) + '\n');

@@ -19,13 +19,14 @@ export const showCommand: Command = {
   spec: {
     name: 'show',
     summary: 'Preview the image a Nix file describes, without building it.',
-    positional: '[FILE]',
+    positional: '[FILE | FLAKE#ATTR]',
     maxPositional: 1,
     description: [
       'Prints the image file name, the os-release text, each unit (its text when tsportable knows it,',
       'otherwise what builds it), the symlinks, contents, mksquashfs options and warnings with their',
-      'file:line:column. No Nix process runs unless --closure is given. The --json form is described',
-      'by docs/show.schema.json.',
+      'file:line:column. No Nix process runs unless --closure is given (a flake\'s sources not yet in',
+      'the store are copied first, in one process). The --json form is described by',
+      'docs/show.schema.json. FILE may be a flake installable (.#attr, DIR#attr, path:DIR#attr).',
     ].join('\n'),
     options: [
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Show the image EXPR evaluates to instead of a file.' },

@@ -27,8 +27,8 @@ import { needsNix } from '../value/hooks.js';
 import { NixAttrs } from '../value/index.js';
 
 /** A fetcher input attribute's value. */
-type AttrValue = string | number | bigint | boolean;
-type InputAttrs = Map<string, AttrValue>;
+export type AttrValue = string | number | bigint | boolean;
+export type InputAttrs = Map<string, AttrValue>;
 
 const REV = /^[0-9a-f]{40}$/;
 const REF = /^[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*$/;
@@ -126,7 +126,7 @@ function queryString(query: Map<string, string>): string {
 }
 
 /** The input attributes and `dir` of a flake reference string, as Nix's parseFlakeRef (paths must be absolute). */
-function parseFlakeRefString(text: string, span?: Span): InputAttrs {
+export function parseFlakeRefString(text: string, span?: Span): InputAttrs {
   const fragmentAt = text.indexOf('#');
   if (fragmentAt >= 0) throw badRef(`unexpected fragment '${text.slice(fragmentAt + 1)}' in flake reference '${text}'`, span);
   let attrs: InputAttrs;
@@ -211,7 +211,7 @@ function withQuery(base: string, q: Map<string, string>): string {
 }
 
 /** The URL form of flake reference attributes (input attributes and `dir`), as Nix's flakeRefToString. */
-function flakeRefAttrsToString(all: InputAttrs, span?: Span): string {
+export function flakeRefAttrsToString(all: InputAttrs, span?: Span): string {
   const attrs = new Map(all);
   const dirValue = attrs.get('dir');
   attrs.delete('dir');

@@ -9,6 +9,7 @@ import type { Span } from '../span.js';
 import { type Lazy, type Value, type Lambda, NixAttrs } from '../value/index.js';
 import { forceAttrs, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
 import { didYouMean } from '../value/attrs.js';
+import { checkCancel } from '../cancel.js';
 import { type Env, newEnv, env1 } from './env.js';
 import type { LambdaCode } from './code.js';
 
@@ -39,6 +40,7 @@ export function applyLambda2(fn: Lambda, a: Lazy, b: Lazy): Value | undefined {
 }
 
 function enter(code: LambdaCode, env: Env): Value {
+  checkCancel();
   if (++callDepth > MAX_CALL_DEPTH) {
     callDepth--;
     throw stackOverflow(code.expr.span);

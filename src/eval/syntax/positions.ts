@@ -70,6 +70,11 @@ function utf8Offsets(text: string): Uint32Array {
   return out;
 }
 
+/** The UTF-16 offsets of a span into its source text, when the parser made it (editors count in UTF-16). */
+export function spanOffsets(span: Span): { readonly start: number; readonly end: number } | undefined {
+  return span instanceof OffsetSpan ? span : undefined;
+}
+
 /**
  * A span that knows its offsets and computes line/column on demand. It
  * satisfies `Span`; `toJSON` gives the plain fields for serialisation.

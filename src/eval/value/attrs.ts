@@ -32,7 +32,16 @@ export function missingAttr(name: string, set: NixAttrs, span: Span | undefined)
 
 /** Nix's "Did you mean one of a, b?" hint: names within a small edit distance. */
 export function didYouMean(name: string, candidates: readonly string[]): string | undefined {
-  const close = candidates.filter((c) => levenshtein(name, c) <= 2).slice(0, 10);
+  return suggestionHint(closeNames(name, candidates));
+}
+
+/** The candidates within a small edit distance of `name` (at most ten). */
+export function closeNames(name: string, candidates: readonly string[]): string[] {
+  return candidates.filter((c) => levenshtein(name, c) <= 2).slice(0, 10);
+}
+
+/** "Did you mean a?" / "Did you mean one of a, b or c?", or nothing for no names. */
+export function suggestionHint(close: readonly string[]): string | undefined {
   if (close.length === 0) return undefined;
   return close.length === 1 ? `Did you mean ${close[0]}?` : `Did you mean one of ${close.slice(0, -1).join(', ')} or ${close[close.length - 1]}?`;
 }

@@ -1,0 +1,237 @@
+/**
+ * The Nix questions of the language server's analyses (`pkgs ? foo`,
+ * `pkgs.hello.meta.mainProgram`, a package set's names): asked by the
+ * evaluator in the analysis worker, answered by Nix processes the main thread
+ * runs, and remembered there.
+ *
+ * Why not run Nix in the worker, as the CLI does (bridge/runner.ts)? The
+ * evaluator needs the answer synchronously, and a worker blocked in a
+ * synchronous process can be neither cancelled by a newer edit nor
+ * terminated. Here the worker posts the question and waits on a shared
+ * counter in short slices, checking between them whether it should stop; the
+ * process runs asynchronously in the main thread and its answer is kept even
+ * when the analysis that asked has been abandoned, so the next analysis,
+ * asking the same question, gets it at once. An answer is reused while the
+ * question is the same text (the bridge writes the same program for the same
+ * file) and until a file of the directories it names is saved (`forget`).
+ *
+ * The bridge writes its programs to temporary files: a question carries the
+ * file's text, and the main thread writes its own copy, so a worker that
+ * gives up (and removes its file) cannot pull the file from under a running
+ * Nix. Analysis never builds: a question that would build or add to the
+ * store gets a Nix-style error instead.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { NixProgramName, NixRunner, RunResult } from '../bridge/runner.js';
+
+/** Worker → main: one Nix process to run (`files`: arguments that name temporary files, with their text). */
+interface Question {
+  readonly id: number;
+  readonly program: NixProgramName;
+  readonly args: readonly string[];
+  readonly files: ReadonlyArray<readonly [index: number, text: string]>;
+}
+
+/** Main → worker. `ran`: a process ran for it (it was not an earlier answer). */
+interface Answer {
+  readonly id: number;
+  readonly result: RunResult;
+  readonly ran: boolean;
+}
+
+/** Slots of the shared Int32Array between the two threads. */
+export const enum SyncSlot {
+  /** The id of the worker call to abandon (engine.ts). */
+  Cancel = 0,
+  /** Bumped by the main thread after each answer, to wake the waiting worker. */
+  Answers = 1,
+  Size = 2,
+}
+
+const enum Tuning {
+  /** ms the worker waits for an answer before checking whether it should stop. */
+  WaitSliceMs = 20,
+  /** Answers kept (a package set's names is one; a file's summaries a few). */
+  MaxAnswers = 256,
+  /** Characters of answers kept, about 2 bytes each. */
+  MaxAnswerChars = 32 * 1024 * 1024,
+}
+
+/** Stands for the path of the question's temporary file in remembered output. */
+const fileToken = '\u0000file\u0000';
+
+function refusal(program: NixProgramName, args: readonly string[]): string | undefined {
+  const builds = program === 'nix-store'
+    ? args.some((a) => a === '--realise' || a === '-r' || a === '--add' || a === '--add-fixed')
+    : !args.includes('--eval');
+  if (!builds) return undefined;
+  return `error: this needs a build ('${program} ${args[0] ?? ''}'), and the language server never builds while it analyses; use the "Build image" command`;
+}
+
+/**
+ * The worker's NixRunner: posts each question to the main thread and waits
+ * for the answer, calling `whileWaiting` between slices (it throws to give up)
+ * and `waited` with the time spent, which an analysis does not count as its own.
+ */
+export interface RemoteNixRunner extends NixRunner {
+  /** Asks without waiting: the answer is kept for when the question is asked. */
+  prefetch(program: NixProgramName, args: readonly string[]): void;
+}
+
+export function remoteNixRunner(port: MessagePort, sync: Int32Array, hooks: {
+  whileWaiting(): void;
+  waited(ms: number, ran: boolean): void;
+}): RemoteNixRunner {
+  const counts: Record<NixProgramName, number> = { 'nix-instantiate': 0, 'nix-store': 0 };
+  let nextId = 1;
+  return {
+    counts,
+    prefetch(program, args) {
+      port.postMessage({ id: nextId++, program, args, files: [] } satisfies Question);
+    },
+    run(program, args) {
+      const refused = refusal(program, args);
+      if (refused !== undefined) return { stdout: '', stderr: refused, exitCode: 1 };
+      counts[program]++;
+      const files: Array<[number, string]> = [];
+      args.forEach((a, i) => {
+        if (a.startsWith(`${tmpdir()}/`) && existsSync(a)) files.push([i, readFileSync(a, 'utf8')]);
+      });
+      const id = nextId++;
+      const started = performance.now();
+      port.postMessage({ id, program, args, files } satisfies Question);
+      for (;;) {
+        const seen = Atomics.load(sync, SyncSlot.Answers);
+        const got = receiveMessageOnPort(port);
+        if (got !== undefined) {
+          const answer = got.message as Answer;
+          // An answer to a question an abandoned analysis asked: already remembered on the other side.
+          if (answer.id !== id) continue;
+          hooks.waited(performance.now() - started, answer.ran);
+          return answer.result;
+        }
+        Atomics.wait(sync, SyncSlot.Answers, seen, Tuning.WaitSliceMs);
+        hooks.whileWaiting();
+      }
+    },
+  };
+}
+
+interface Remembered {
+  readonly result: RunResult;
+  readonly size: number;
+}
+
+/** The main thread's side: runs questions, remembers answers, answers repeated questions from memory. */
+export class NixAnswers {
+  private readonly answers = new Map<string, Remembered>();
+  private readonly running = new Map<string, Promise<RunResult | undefined>>();
+  private chars = 0;
+  /** Temporary files of questions with Nix now: removed when the process exits with one still running. */
+  private readonly inFlight = new Set<string>();
+  processes = 0;
+  reused = 0;
+
+  constructor(public timeoutMs: number) {
+    process.on('exit', () => {
+      for (const dir of this.inFlight) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+
+  /** Answers the questions arriving on `port` (one per worker); `sync` wakes the worker. */
+  serve(port: MessagePort, sync: Int32Array): void {
+    port.on('message', (q: Question) => {
+      void this.answer(q).then(({ result, ran }) => {
+        port.postMessage({ id: q.id, result, ran } satisfies Answer);
+        Atomics.add(sync, SyncSlot.Answers, 1);
+        Atomics.notify(sync, SyncSlot.Answers);
+      });
+    });
+  }
+
+  /** Forgets the answers of questions that name `dir` (a file there was saved or changed). */
+  forget(dir: string): void {
+    for (const [key, a] of this.answers) {
+      if (key.includes(dir)) {
+        this.answers.delete(key);
+        this.chars -= a.size;
+      }
+    }
+  }
+
+  private async answer(q: Question): Promise<{ result: RunResult; ran: boolean }> {
+    const fileText = new Map(q.files);
+    const key = [q.program, ...q.args.map((a, i) => (fileText.has(i) ? `${fileToken}${fileText.get(i)}` : a))].join('\u0000');
+    const workerFile = q.files.length ? q.args[q.files[0]![0]]! : undefined;
+    const restore = (r: RunResult): RunResult => workerFile === undefined ? r
+      : { ...r, stdout: r.stdout.replaceAll(fileToken, workerFile), stderr: r.stderr.replaceAll(fileToken, workerFile) };
+    const known = this.answers.get(key);
+    if (known) {
+      this.reused++;
+      // Most recently used last: the first entries are the ones to drop.
+      this.answers.delete(key);
+      this.answers.set(key, known);
+      return { result: restore(known.result), ran: false };
+    }
+    let run = this.running.get(key);
+    const ran = run === undefined;
+    if (run === undefined) {
+      run = this.run(q, fileText);
+      this.running.set(key, run);
+      void run.finally(() => this.running.delete(key));
+    }
+    const result = await run;
+    if (result === undefined) {
+      return { result: { stdout: '', stderr: `error: ${q.program} took longer than ${this.timeoutMs} ms and was stopped (the language server's limit for one Nix process)`, exitCode: 1 }, ran };
+    }
+    if (ran) this.remember(key, result);
+    return { result: restore(result), ran };
+  }
+
+  /** One process; its output with our temporary file's path written as `fileToken`. Undefined when it timed out. */
+  private async run(q: Question, fileText: ReadonlyMap<number, string>): Promise<RunResult | undefined> {
+    this.processes++;
+    const dir = fileText.size ? await mkdtemp(join(tmpdir(), 'tsportable-lsp-')) : undefined;
+    if (dir !== undefined) this.inFlight.add(dir);
+    try {
+      const args = await Promise.all(q.args.map(async (a, i) => {
+        const text = fileText.get(i);
+        if (text === undefined || dir === undefined) return a;
+        const file = join(dir, basename(a));
+        await writeFile(file, text);
+        return file;
+      }));
+      const { execa } = await import('execa');
+      const r = await execa(q.program, args, { reject: false, stdin: 'ignore', timeout: this.timeoutMs, maxBuffer: 1024 * 1024 * 1024 });
+      if (r.timedOut) return undefined;
+      const ours = dir === undefined ? undefined : join(dir, basename(q.args[q.files[0]![0]]!));
+      const tokenize = (s: string) => (ours === undefined ? s : s.replaceAll(ours, fileToken));
+      return { stdout: tokenize(String(r.stdout ?? '')), stderr: tokenize(String(r.stderr ?? '')), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
+    } catch (e) {
+      return { stdout: '', stderr: `error: cannot run ${q.program}: ${(e as Error).message}`, exitCode: 127 };
+    } finally {
+      if (dir !== undefined) {
+        this.inFlight.delete(dir);
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  private remember(key: string, result: RunResult): void {
+    // A process killed by a signal (out of memory, stopped) says nothing about the question.
+    if (result.signal) return;
+    const size = key.length + result.stdout.length + result.stderr.length;
+    if (size > Tuning.MaxAnswerChars / 4) return;
+    this.answers.set(key, { result, size });
+    this.chars += size;
+    for (const [k, a] of this.answers) {
+      if (this.answers.size <= Tuning.MaxAnswers && this.chars <= Tuning.MaxAnswerChars) break;
+      this.answers.delete(k);
+      this.chars -= a.size;
+    }
+  }
+}
