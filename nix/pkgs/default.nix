@@ -33,10 +33,18 @@ let
   # when selected. Empty in pure and restricted evaluation.
   hostPrograms = final: builtins.mapAttrs (name: _: final.tsportableHostProgram name) (import ./host/programs.nix).programs;
 
-  packages = final: hostPrograms final // import ./all-packages.nix {
-    inherit lib config final setArgs;
-    system = hostSystem;
-  };
+  packages = final:
+    let
+      own = import ./all-packages.nix {
+        inherit lib config final setArgs;
+        system = hostSystem;
+      };
+    in
+    hostPrograms final // own // {
+      # The names that are host programs rather than the set's own packages,
+      # so that tools (an editor's completion) can offer the set's own first.
+      tsportableHostPrograms = builtins.attrNames (builtins.removeAttrs (import ./host/programs.nix).programs (builtins.attrNames own));
+    };
 
   withOverlays = builtins.foldl' (f: overlay: lib.extends overlay f) packages (overlays ++ crossOverlays);
 in
