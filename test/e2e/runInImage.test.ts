@@ -15,25 +15,11 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { inspectImage } from '../../src/inspect/index.js';
-import { attrArgs, buildJson, exampleImages, tsportable, useWorkspace, type BuildJson } from './cli.js';
+import { buildJson, exampleImages, tsportable, useExampleBuilds, useWorkspace } from './cli.js';
 
 const ws = useWorkspace();
-const builds = new Map<string, BuildJson | string>();
-
-beforeAll(async () => {
-  const cacheDir = await ws.dir('cache');
-  const cwd = await ws.dir('builds');
-  await Promise.all(exampleImages.map(async (example) => {
-    const run = await tsportable(['build', example.file, ...attrArgs(example), '--json', '-o', example.id], { cwd, cacheDir });
-    builds.set(example.id, run.exitCode === 0 ? buildJson(run.stdout) : run.stderr);
-  }));
-}, 600_000);
-
-function imageOf(id: string): string {
-  const b = builds.get(id);
-  if (typeof b !== 'object') throw new Error(`tsportable build failed:\n${b}`);
-  return b.image;
-}
+const examples = useExampleBuilds(ws);
+const imageOf = (id: string): string => examples.built(id).image;
 
 /** What running a service's main program must show. */
 type Expectation = { readonly prints: string } | { readonly firstLine: string } | { readonly keepsRunning: true };
