@@ -109,7 +109,8 @@ export async function bench(): Promise<BenchRow[]> {
     const built = await buildImage(input, {
       cacheDir, outLink: null,
       onProgress: async (p) => {
-        if (p.phase !== 'squash') return;
+        // Once, when mksquashfs starts (its progress updates come after).
+        if (p.phase !== 'squash' || p.update) return;
         // The scaffold and the exclude file; the image being written is counted once, below.
         for (const t of (await readdir(cacheDir)).filter((n) => n.startsWith('.tmp-'))) {
           for (const part of ['scaffold', 'squash']) scratchKiB += await diskKiB(join(cacheDir, t, part)).catch(() => 0);

@@ -12,15 +12,26 @@
  * file whose value Nix was evaluating, found from the positions in the
  * generated file that Nix's trace mentions (one binding per line). A native
  * error deferred by write-back is recognised by its marker and rethrown as it was.
+ *
+ * The steps are written once, as generators that yield the Nix process they
+ * need and get its result back; `resolve` runs them synchronously (what
+ * evaluation needs at once), `resolveAsync` asynchronously (a build command's
+ * realisation: Nix's lines are shown as they come, see buildProgress.ts, and
+ * an interruption stops Nix). A Nix stopped by an interruption, ours or a
+ * Ctrl-C that reached it directly ("interrupted by the user"), is reported
+ * as the interruption, not as a failed build.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
+import { evalSettings } from '../eval/settings.js';
 import type { Span } from '../eval/span.js';
 import { NixString } from '../eval/value/index.js';
 import { nixDir } from '../paths.js';
-import type { NixRunner, RunResult } from './runner.js';
+import { interruption } from '../interrupt.js';
+import { NixBuildLog, type NixOutput } from './buildProgress.js';
+import type { NixProgramName, NixRunner, RunResult } from './runner.js';
 import { NixProgram, type WriteBackOptions } from './writeBack.js';
 import { type ForeignHandle, handleOfContext, placeholdersIn } from './foreign.js';
 import { pathLiteral, stringLiteral } from './nixLiterals.js';
@@ -46,9 +57,37 @@ export interface ResolverOptions {
   /** `-I` entries for Nix (the evaluator's search path). */
   searchPath: readonly string[];
   writeBack: WriteBackOptions;
-  /** Show `nix-store --realise`'s progress on the terminal. */
+  /** Show `nix-store --realise`'s progress on the terminal (when there is no `output`). */
   progress: boolean;
+  /** Where realisation's output goes, line by line; without it, stderr is shown directly (`progress`) or kept. */
+  output?: NixOutput;
+  /** Stops the Nix processes of asynchronous steps. */
+  signal?: AbortSignal;
+  /** More arguments for `nix-store --realise`: nix-build's build flags (`-j`, `--builders`, `-K`, ...). */
+  realiseArgs?: readonly string[];
+  /** Where a dry run says what would be built or fetched, when there is no `output`. */
+  notice?: (message: string) => void;
 }
+
+export interface ResolveOptions {
+  /**
+   * Evaluation needs the strings now (`readFile "${drv}/x"`, `import "${drv}"`):
+   * import from derivation, refused when `allow-import-from-derivation` is off.
+   */
+  readonly duringEvaluation?: boolean;
+  /** Say what would be built or fetched (`nix-store --realise --dry-run`), build nothing. */
+  readonly dryRun?: boolean;
+}
+
+/** A Nix process a step needs; `realise` marks nix-store's builds, whose output is shown. */
+interface NixCall {
+  readonly program: NixProgramName;
+  readonly args: readonly string[];
+  readonly realise?: boolean;
+}
+
+/** A step: yields the Nix processes it needs, gets their results, returns its answer. */
+type Steps<T> = Generator<NixCall, T, RunResult>;
 
 const collectNix = pathLiteral(join(nixDir, 'bridge', 'collect.nix'));
 
@@ -65,7 +104,16 @@ export class Resolver {
   }
 
   /** Resolves and realises every item, in one evaluation and one realisation. */
-  resolve(items: readonly ResolveItem[], span?: Span): Resolved {
+  resolve(items: readonly ResolveItem[], span?: Span, options: ResolveOptions = {}): Resolved {
+    return this.runSync(this.resolveSteps(items, span, options));
+  }
+
+  /** `resolve`, with the Nix processes run asynchronously: their output shown as it comes, interruptible. */
+  resolveAsync(items: readonly ResolveItem[], span?: Span, options: ResolveOptions = {}): Promise<Resolved> {
+    return this.runAsync(this.resolveSteps(items, span, options));
+  }
+
+  private *resolveSteps(items: readonly ResolveItem[], span: Span | undefined, options: ResolveOptions): Steps<Resolved> {
     const strings = items.map((i) => toNixString(i.value));
     // Strings without context need Nix only for the placeholders a dropped context left in their text.
     if (strings.every((s) => typeof s === 'string' && !placeholdersIn(s).length)) {
@@ -83,7 +131,7 @@ export class Resolver {
     }
     for (const [key, h] of handles) entries.push(`${stringLiteral(key)} = ${program.handle(h)};`);
     const source = program.render(`import ${collectNix} { ${entries.join(' ')} }`);
-    const json = this.evaluate(program, source, items.find((i) => i.span)?.span ?? span);
+    const json = yield* this.evaluateSteps(program, source, items.find((i) => i.span)?.span ?? span);
     const texts: string[] = [];
     const targets = new Set<string>();
     const storePaths = new Set<string>();
@@ -100,7 +148,16 @@ export class Resolver {
       const i = strings.findIndex((_, k) => json[String(k)].context[drv] !== undefined);
       return i >= 0 ? items[i].span : undefined;
     };
-    for (const p of this.realise([...targets], span, failedAt)) storePaths.add(p);
+    if (options.duringEvaluation && targets.size && !evalSettings.allowImportFromDerivation) {
+      const [first] = [...targets];
+      throw new NixError('eval', `cannot build '${first!.replace('!', '^')}' during evaluation because the option 'allow-import-from-derivation' is disabled`,
+        failedAt(first!.slice(0, first!.indexOf('!'))) ?? span);
+    }
+    if (options.dryRun) {
+      yield* this.dryRunSteps([...targets]);
+      return { texts, storePaths: [...storePaths] };
+    }
+    for (const p of yield* this.realiseSteps([...targets], span, failedAt)) storePaths.add(p);
     return { texts, storePaths: [...storePaths] };
   }
 
@@ -109,20 +166,40 @@ export class Resolver {
    * JSON, for questions evaluation must answer now (`pkgs ? foo`).
    */
   evaluateJSON(program: NixProgram, body: string, span?: Span): unknown {
-    return this.evaluate(program, program.render(body), span);
+    return this.runSync(this.evaluateSteps(program, program.render(body), span));
   }
 
   /** Builds derivation outputs (`drv!out`); returns the output paths. */
   realise(targets: readonly string[], span?: Span, spanOfDrv?: (drv: string) => Span | undefined): string[] {
+    return this.runSync(this.realiseSteps(targets, span, spanOfDrv));
+  }
+
+  /** What `nix-store --realise --dry-run` says it would build or fetch, shown as Nix says it. */
+  private *dryRunSteps(targets: readonly string[]): Steps<void> {
+    if (!targets.length) return;
+    const args = ['--realise', '--dry-run', ...(this.options.realiseArgs ?? []), ...targets];
+    const r = yield { program: 'nix-store', args, realise: true };
+    if (r.exitCode !== 0) throw new NixError('build', nixMessage(r, 'nix-store', args));
+    // With an output, the lines were shown as they came.
+    if (this.options.output) return;
+    const said = r.stderr.split('\n').filter((l) => l.trim() !== '');
+    if (said.length) this.options.notice?.(said.join('\n'));
+  }
+
+  private *realiseSteps(targets: readonly string[], span?: Span, spanOfDrv?: (drv: string) => Span | undefined): Steps<string[]> {
     if (!targets.length) return [];
-    const args = ['--realise', ...targets];
-    const r = this.options.runner.run('nix-store', args, { progress: this.options.progress });
+    // The outputs need no GC root: the image is made from them before this command ends.
+    const args = ['--realise', '--no-gc-warning', ...(this.options.realiseArgs ?? []), ...targets];
+    const r = yield { program: 'nix-store', args, realise: true };
     if (r.exitCode !== 0) {
       // "builder for '/nix/store/…drv' failed": point at the string that needed it, when it needed it directly.
       const failed = /builder for '([^']+\.drv)' failed/.exec(r.stderr)?.[1];
       const err = new NixError('build', nixMessage(r, 'nix-store', args), (failed && spanOfDrv?.(failed)) || span);
-      const log = buildLog(r.stderr);
-      err.hints.push(log.length ? `the end of the build log:\n${log.join('\n')}` : 'a Nix build failed (nix-store --realise); see `nix log`');
+      // Shown line by line, the log is already above the error.
+      if (!this.options.output) {
+        const log = buildLog(r.stderr);
+        err.hints.push(log.length ? `the end of the build log:\n${log.join('\n')}` : 'a Nix build failed (nix-store --realise); see `nix log`');
+      }
       throw err;
     }
     return storePathLines(r.stdout);
@@ -154,18 +231,61 @@ export class Resolver {
     return storePathLines(r.stdout);
   }
 
-  private evaluate(program: NixProgram, source: string, span: Span | undefined): Record<string, CollectResult> {
+  private *evaluateSteps(program: NixProgram, source: string, span: Span | undefined): Steps<Record<string, CollectResult>> {
     const dir = mkdtempSync(join(tmpdir(), 'tsportable-bridge-'));
     const file = join(dir, 'batch.nix');
     try {
       writeFileSync(file, source);
       const args = ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace', ...this.searchArgs(), file];
-      const r = this.options.runner.run('nix-instantiate', args);
+      const r = yield { program: 'nix-instantiate', args };
       if (r.exitCode !== 0) throw this.evalError(program, file, r, args, span);
       return JSON.parse(r.stdout) as Record<string, CollectResult>;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  private runSync<T>(steps: Steps<T>): T {
+    const { runner, output, progress } = this.options;
+    let next = steps.next();
+    while (!next.done) {
+      const call = next.value;
+      const r = runner.run(call.program, call.args, { progress: call.realise && !output && progress });
+      if (call.realise && output) {
+        // Not live (evaluation waits for it), but in order with everything else the command prints.
+        const log = new NixBuildLog(output);
+        for (const line of r.stderr.split('\n')) if (line !== '') log.push(line);
+        output.status(undefined);
+      }
+      next = this.afterRun(steps, r);
+    }
+    return next.value;
+  }
+
+  private async runAsync<T>(steps: Steps<T>): Promise<T> {
+    const { runner, output, progress, signal } = this.options;
+    const runAsync = runner.runAsync?.bind(runner);
+    if (!runAsync) return this.runSync(steps);
+    let next = steps.next();
+    while (!next.done) {
+      const call = next.value;
+      const log = call.realise && output ? new NixBuildLog(output) : undefined;
+      const r = await runAsync(call.program, call.args, {
+        progress: call.realise && progress,
+        signal,
+        onStderrLine: log && ((line) => log.push(line)),
+      });
+      output?.status(undefined);
+      next = this.afterRun(steps, r);
+    }
+    return next.value;
+  }
+
+  /** Hands a run's result to the step, or the interruption that stopped it. */
+  private afterRun<T>(steps: Steps<T>, r: RunResult): IteratorResult<NixCall, T> {
+    const interrupted = r.canceled || this.options.signal?.aborted || r.signal === 'SIGINT'
+      || (r.exitCode !== 0 && /^error: interrupted by the user$/m.test(r.stderr));
+    return interrupted ? steps.throw(interruption(this.options.signal)) : steps.next(r);
   }
 
   private evalError(program: NixProgram, file: string, r: RunResult, args: readonly string[], span: Span | undefined): NixError {

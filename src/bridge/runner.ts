@@ -1,11 +1,15 @@
 /**
- * Runs Nix's programs, with argv arrays (never a shell), synchronously: the
- * evaluator is synchronous, and some operations must finish during evaluation
- * (`builtins.readFile` of a built path builds it first, as Nix does). Every
- * run is counted, so tests can check that a build takes a small, constant
- * number of Nix processes.
+ * Runs Nix's programs, with argv arrays (never a shell). Synchronously for
+ * what evaluation needs at once (the evaluator is synchronous: a
+ * `builtins.readFile` of a built path builds it first, as Nix does), and
+ * asynchronously for the steps a command awaits (a build's realisation):
+ * those can show Nix's output line by line as it comes and be interrupted.
+ * Every run is counted, so tests can check that a build takes a small,
+ * constant number of Nix processes. The user's `--option NAME VALUE`s
+ * (src/cli/nixOptions.ts) are given to every run, as nix-build gives its own
+ * to the store it talks to.
  */
-import { execaSync } from 'execa';
+import { execa, execaSync, type Options } from 'execa';
 
 export type NixProgramName = 'nix-instantiate' | 'nix-store';
 
@@ -15,32 +19,80 @@ export interface RunResult {
   readonly exitCode: number;
   /** The signal that ended the process, if one did (`SIGKILL`). */
   readonly signal?: string;
+  /** True when the run was stopped by its AbortSignal. */
+  readonly canceled?: boolean;
+}
+
+export interface RunOptions {
+  /** Also show the program's stderr on the terminal while it runs. */
+  readonly progress?: boolean;
+}
+
+export interface AsyncRunOptions extends RunOptions {
+  /** Each line of stderr as it comes; stderr is then not shown directly. */
+  readonly onStderrLine?: (line: string) => void;
+  /** Stops the program (SIGTERM: Nix then stops its builds and cleans up). */
+  readonly signal?: AbortSignal;
 }
 
 export interface NixRunner {
-  /** `progress`: also show the program's stderr on the terminal while it runs. */
-  run(program: NixProgramName, args: readonly string[], options?: { progress?: boolean }): RunResult;
+  run(program: NixProgramName, args: readonly string[], options?: RunOptions): RunResult;
+  /** Optional: a runner without it (the language server's) serves asynchronous steps with `run`. */
+  runAsync?(program: NixProgramName, args: readonly string[], options?: AsyncRunOptions): Promise<RunResult>;
   /** How many processes were started, per program. */
   readonly counts: Readonly<Record<NixProgramName, number>>;
 }
 
-export function createNixRunner(env: Record<string, string | undefined> = {}): NixRunner {
+const maxBuffer = 1024 * 1024 * 1024;
+
+/**
+ * `env`: added to the environment of every run; `commonArgs`: put before the
+ * arguments of every run (`--option NAME VALUE`, which every Nix program takes).
+ */
+export function createNixRunner(env: Record<string, string | undefined> = {}, commonArgs: readonly string[] = []): NixRunner {
   const counts: Record<NixProgramName, number> = { 'nix-instantiate': 0, 'nix-store': 0 };
+  const cannotRun = (program: string, e: unknown): RunResult => ({ stdout: '', stderr: `error: cannot run ${program}: ${(e as Error).message}`, exitCode: 127 });
   return {
     counts,
     run(program, args, options = {}) {
       counts[program]++;
       try {
-        const r = execaSync(program, [...args], {
+        const r = execaSync(program, [...commonArgs, ...args], {
           reject: false,
           env,
           stdin: 'ignore',
           stderr: options.progress ? ['pipe', 'inherit'] : 'pipe',
-          maxBuffer: 1024 * 1024 * 1024,
+          maxBuffer,
         });
         return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
       } catch (e) {
-        return { stdout: '', stderr: `error: cannot run ${program}: ${(e as Error).message}`, exitCode: 127 };
+        return cannotRun(program, e);
+      }
+    },
+    async runAsync(program, args, options = {}) {
+      counts[program]++;
+      const onLine = options.onStderrLine;
+      // Each line to onLine as it comes (execa's line transform), and kept for the error message.
+      const stderr: Options['stderr'] = onLine
+        ? [function* (line: unknown) { onLine(String(line)); yield line; }, 'pipe']
+        : options.progress ? ['pipe', 'inherit'] : 'pipe';
+      try {
+        const child = execa(program, [...commonArgs, ...args], {
+          reject: false,
+          env,
+          stdin: 'ignore',
+          stderr,
+          maxBuffer,
+          cancelSignal: options.signal,
+        });
+        const r = await child;
+        if (r.failed && r.exitCode === undefined && !r.isCanceled && !r.signal) return cannotRun(program, new Error(r.shortMessage));
+        return {
+          stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1,
+          signal: r.signal ?? undefined, canceled: r.isCanceled,
+        };
+      } catch (e) {
+        return cannotRun(program, e);
       }
     },
   };

@@ -16,7 +16,7 @@
  *   missing (`pkgs.portableServce`), at the place it is selected.
  */
 import { join } from 'node:path';
-import { createBridge, createNixRunner, ForeignHandle, type Bridge, type NixRunner } from '../bridge/index.js';
+import { createBridge, createNixRunner, ForeignHandle, type Bridge, type NixOutput, type NixRunner } from '../bridge/index.js';
 import { portableServiceSpecOf, type PortableServiceSpec } from '../builders/index.js';
 import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
@@ -33,6 +33,7 @@ import { nixDir } from '../paths.js';
 import { autoArgsMap, evalRoot } from './autoArgs.js';
 import { io } from './command.js';
 import type { EvalInput } from './evalInput.js';
+import { noNixInvocation, optionArgs, type NixInvocation } from './nixOptions.js';
 
 export interface Session {
   readonly ev: Evaluator;
@@ -44,12 +45,18 @@ export interface Session {
 
 export interface SessionOptions {
   readonly progress: boolean;
+  /** Where a build shows Nix's output instead, line by line, with a summary (bridge/buildProgress.ts). */
+  readonly output?: NixOutput;
+  /** Interrupts realisation: Nix stops and the build rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
   /** How Nix processes run (default: synchronously, src/bridge/runner.ts); the language server's are shared and cached. */
   readonly runner?: NixRunner;
   /** Where the bridge's notices go (default: stderr). */
   readonly notice?: (message: string) => void;
   /** How imported files are parsed (the evaluator's option of that name). */
   readonly parseFile?: EvaluatorOptions['parseFile'];
+  /** The command line's `--option`s and build flags, for the Nix processes the bridge runs. */
+  readonly nix?: NixInvocation;
 }
 
 export function openSession(input: EvalInput, options: SessionOptions): Session {
@@ -61,13 +68,18 @@ export function openSession(input: EvalInput, options: SessionOptions): Session 
 /** The bridge (installed) and the evaluator, each using the other; `nixpkgsDir`/`runner` for a flake. */
 function wire(input: EvalInput, options: SessionOptions & { readonly nixpkgsDir?: string }) {
   let ev: Evaluator | undefined;
+  const nix = options.nix ?? noNixInvocation;
   const bridge = createBridge({
     searchPath: input.searchPath,
     nixpkgsDir: options.nixpkgsDir,
     cwd: input.cwd,
     importNative: (path) => ev!.evalFile(path),
     lookupCaptured: (fn, name) => ev!.lookupCaptured(fn, name),
-    progress: options.progress,
+    progress: options.progress || nix.showBuildOutput,
+    nixArgs: optionArgs(nix),
+    realiseArgs: nix.realiseArgs,
+    output: options.output,
+    signal: options.signal,
     runner: options.runner,
     notice: options.notice,
   });
@@ -83,7 +95,7 @@ function wire(input: EvalInput, options: SessionOptions & { readonly nixpkgsDir?
  */
 function openFlakeSession(input: EvalInput, options: SessionOptions): Session {
   const installable = input.flake!;
-  const runner = options.runner ?? createNixRunner();
+  const runner = options.runner ?? createNixRunner({}, optionArgs(options.nix ?? noNixInvocation));
   // flake.nix files are read for their inputs before the bridge exists (it serves the locked nixpkgs).
   const reader = createEvaluator({ searchPath: [], cwd: input.cwd });
   const locked = lockInstallable(installable, reader, {

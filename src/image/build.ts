@@ -10,23 +10,31 @@
  * private directory is always removed.
  */
 import { chmod, mkdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NixError } from '../eval/errors.js';
-import { cacheKey, cacheRoot, makeWorkDir, sweepStaleWorkDirs } from './cache.js';
+import { cacheKey, cacheLocation, makeWorkDir, type CacheLocation } from './cache.js';
 import { exists, removeTree, syncPath } from './files.js';
-import { hasCrossPathHardLinks } from './hardLinks.js';
+import { holdImage, recordRoot } from './gc.js';
+import { surveyClosure } from './hardLinks.js';
 import { imageClosure } from './imageClosure.js';
 import { compressionWords, validateImageInput, type ImageInput, type StorePath } from './input.js';
 import { interruption, throwIfAborted, trapSignals } from './interrupt.js';
 import { replaceLink } from './outLink.js';
 import { describeScaffold, planScaffold, topLevelNames, writeScaffold, type ScaffoldPlan } from './scaffold.js';
 import { mksquashfsVersion, squashByCopy, squashDirect } from './squash.js';
+import { imageDifference } from './compare.js';
 
 export type BuildPhase = 'closure' | 'cached' | 'scaffold' | 'squash' | 'link';
 
+/**
+ * A step of the build (`message` says what starts), or, with `update`, how
+ * far the step under way has come: mksquashfs's bytes written against the
+ * closure's, or the store paths copied.
+ */
 export interface BuildProgress {
   readonly phase: BuildPhase;
   readonly message: string;
+  readonly update?: { readonly done: number; readonly total: number; readonly unit: 'bytes' | 'paths' };
 }
 
 export interface BuildOptions {
@@ -41,6 +49,12 @@ export interface BuildOptions {
   readonly handleSignals?: boolean;
   /** How the closure reaches mksquashfs: 'auto' reads /nix directly unless that would change the bytes. */
   readonly method?: 'auto' | 'direct' | 'copy';
+  /**
+   * nix-build's `--check`: build the image again although the cache has it,
+   * and fail (exit 104, as nix-build) naming the first difference unless the
+   * bytes are the same. The cached image must exist.
+   */
+  readonly check?: boolean;
 }
 
 export interface BuildResult {
@@ -96,29 +110,43 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
   });
   throwIfAborted(signal);
 
-  const root = cacheRoot(options.cacheDir);
+  const cache = cacheLocation(options.cacheDir);
+  const root = cache.dir;
   const resultDir = join(root, key);
   const imagePath = join(resultDir, fileName);
   let cached = true;
   let method: 'direct' | 'copy' | null = null;
-  if (await exists(imagePath)) {
-    progress({ phase: 'cached', message: `reusing ${imagePath}` });
-  } else {
-    cached = false;
-    method = await buildIntoCache(input, options, { root, key, fileName, closure, plan, signal, progress });
-  }
-  throwIfAborted(signal);
+  // `tsportable gc` leaves the image alone while this build uses it, and then while the result link holds it (gc.ts).
+  const hold = await holdImage(cache, key);
+  try {
+    if (options.check) {
+      if (!(await exists(imagePath))) {
+        throw new NixError('eval', `the image ${fileName} is not in tsportable's cache (${imagePath}), so checking it is not possible; build it first`);
+      }
+      method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress, checkAgainst: imagePath });
+    } else if (await exists(imagePath)) {
+      progress({ phase: 'cached', message: `reusing ${imagePath}` });
+    } else {
+      cached = false;
+      method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress });
+    }
+    throwIfAborted(signal);
 
-  let outLink: string | null = null;
-  const linkOption = options.outLink === undefined ? 'result' : options.outLink;
-  if (linkOption !== null) {
-    progress({ phase: 'link', message: `linking ${linkOption}` });
-    outLink = await replaceLink(linkOption, resultDir);
+    let outLink: string | null = null;
+    const linkOption = options.outLink === undefined ? 'result' : options.outLink;
+    if (linkOption !== null) {
+      progress({ phase: 'link', message: `linking ${linkOption}` });
+      await recordRoot(cache, resolve(linkOption));
+      outLink = await replaceLink(linkOption, resultDir);
+    }
+    return { imagePath, resultDir, outLink, cached, closure, references, key, method };
+  } finally {
+    await hold.release();
   }
-  return { imagePath, resultDir, outLink, cached, closure, references, key, method };
 }
 
 interface CacheJob {
+  readonly cache: CacheLocation;
   readonly root: string;
   readonly key: string;
   readonly fileName: string;
@@ -126,12 +154,12 @@ interface CacheJob {
   readonly plan: ScaffoldPlan;
   readonly signal: AbortSignal;
   readonly progress: (p: BuildProgress) => void;
+  /** `--check`: compare the new image with this one instead of caching it. */
+  readonly checkAgainst?: string;
 }
 
 async function buildIntoCache(input: ImageInput, options: BuildOptions, job: CacheJob): Promise<'direct' | 'copy'> {
-  await mkdir(job.root, { recursive: true });
-  await sweepStaleWorkDirs(job.root);
-  const work = await makeWorkDir(job.root);
+  const work = await makeWorkDir(job.cache);
   try {
     job.progress({ phase: 'scaffold', message: 'writing the root scaffold' });
     const scaffoldDir = join(work, 'scaffold');
@@ -140,9 +168,12 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
     await mkdir(stage);
     const output = join(stage, job.fileName);
     const requested = options.method ?? 'auto';
-    const method = requested !== 'auto' ? requested : (await hasCrossPathHardLinks(job.closure)) ? 'copy' : 'direct';
+    const survey = await surveyClosure(job.closure);
+    const method = requested !== 'auto' ? requested : survey.crossPathHardLinks ? 'copy' : 'direct';
     throwIfAborted(job.signal);
-    job.progress({ phase: 'squash', message: `mksquashfs of ${job.closure.length} store paths (${method})` });
+    const message = `mksquashfs of ${job.closure.length} store paths (${method})`;
+    job.progress({ phase: 'squash', message });
+    const update = (done: number, total: number, unit: 'bytes' | 'paths') => job.progress({ phase: 'squash', message, update: { done, total, unit } });
     const squashWork = join(work, 'squash');
     await mkdir(squashWork);
     const squashJob = {
@@ -155,9 +186,15 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
       compression: input.compression,
       blockSize: input.blockSize,
       cancelSignal: job.signal,
+      onBytes: (bytes: number) => update(bytes, survey.fileBytes, 'bytes'),
+      onCopied: (copied: number) => update(copied, job.closure.length, 'paths'),
     };
     await (method === 'direct' ? squashDirect(squashJob) : squashByCopy(squashJob));
     throwIfAborted(job.signal);
+    if (job.checkAgainst) {
+      await checkSameImage(job.checkAgainst, output);
+      return method;
+    }
     await chmod(output, 0o444);
     await syncPath(output);
     await syncPath(stage);
@@ -175,5 +212,13 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
     return method;
   } finally {
     await removeTree(work);
+  }
+}
+
+/** `--check`'s verdict: nix-build's "may not be deterministic" when the rebuilt image differs. */
+async function checkSameImage(cached: string, rebuilt: string): Promise<void> {
+  const difference = await imageDifference(cached, rebuilt);
+  if (difference !== undefined) {
+    throw new NixError('check', `the image '${cached}' may not be deterministic: a rebuild differs: ${difference}`);
   }
 }

@@ -8,21 +8,59 @@
  * of a finished one, so its existence means the image is complete.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { removeTree } from './files.js';
+import { isAbsolute, join, resolve } from 'node:path';
+import { NixError } from '../eval/errors.js';
+import { systemErrorText } from '../eval/fileErrors.js';
+import { firstNonDirectory, removeTree } from './files.js';
 
 /** Bump when the image layout or the key's contents change meaning. */
 const keyFormat = 1;
 
-/** `option`, else $TSPORTABLE_CACHE_DIR, else $XDG_CACHE_HOME/tsportable, else ~/.cache/tsportable. */
-export function cacheRoot(option?: string): string {
+/** The cache directory and the setting that chose it, which is what a user fixes when it cannot be used. */
+export interface CacheLocation {
+  readonly dir: string;
+  /** `TSPORTABLE_CACHE_DIR=/x`, `XDG_CACHE_HOME=/y`, `HOME=/z`. */
+  readonly setting: string;
+}
+
+/**
+ * `option`, else $TSPORTABLE_CACHE_DIR, else $XDG_CACHE_HOME/tsportable, else
+ * ~/.cache/tsportable. A relative XDG_CACHE_HOME is ignored, as the XDG base
+ * directory specification asks.
+ */
+export function cacheLocation(option?: string): CacheLocation {
   const env = process.env;
-  if (option) return resolve(option);
-  if (env.TSPORTABLE_CACHE_DIR) return resolve(env.TSPORTABLE_CACHE_DIR);
-  if (env.XDG_CACHE_HOME) return join(resolve(env.XDG_CACHE_HOME), 'tsportable');
-  return join(homedir(), '.cache', 'tsportable');
+  if (option) return { dir: resolve(option), setting: `cache directory ${option}` };
+  if (env.TSPORTABLE_CACHE_DIR) return { dir: resolve(env.TSPORTABLE_CACHE_DIR), setting: `TSPORTABLE_CACHE_DIR=${env.TSPORTABLE_CACHE_DIR}` };
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) {
+    return { dir: join(env.XDG_CACHE_HOME, 'tsportable'), setting: `XDG_CACHE_HOME=${env.XDG_CACHE_HOME}` };
+  }
+  const home = homedir();
+  return { dir: join(home, '.cache', 'tsportable'), setting: env.HOME ? `HOME=${env.HOME}` : `home directory ${home}` };
+}
+
+export function cacheRoot(option?: string): string {
+  return cacheLocation(option).dir;
+}
+
+/**
+ * The one-line error for a cache that cannot be made or written: which
+ * setting chose it, where it is, and what is wrong, for a mistake in the
+ * environment (exit 1), not a failed build.
+ */
+export async function unusableCache(cache: CacheLocation, e: unknown): Promise<NixError> {
+  const code = (e as NodeJS.ErrnoException).code;
+  let problem: string;
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    const blocker = (await firstNonDirectory(cache.dir)) ?? cache.dir;
+    problem = blocker === cache.dir ? 'it is not a directory' : `${blocker} is not a directory`;
+  } else {
+    const made = await stat(cache.dir).then(() => true, () => false);
+    problem = `${made ? 'it cannot be written' : 'it cannot be created'} (${systemErrorText(e)})`;
+  }
+  return new NixError('usage', `cannot use the image cache ${cache.dir} (${cache.setting}): ${problem}`);
 }
 
 export interface KeyParts {
@@ -42,13 +80,24 @@ export function cacheKey(parts: KeyParts): string {
 }
 
 /** Private work directories are named after their process, so that leftovers of a killed build can be recognised. */
-const workPrefix = '.tmp-';
+export const workPrefix = '.tmp-';
 
-export function makeWorkDir(root: string): Promise<string> {
-  return mkdtemp(join(root, `${workPrefix}${process.pid}-`));
+/**
+ * A private work directory in the cache, the cache made first if need be
+ * (and the leftovers of killed builds swept); a cache that cannot be used
+ * is the user's `unusableCache` error.
+ */
+export async function makeWorkDir(cache: CacheLocation): Promise<string> {
+  try {
+    await mkdir(cache.dir, { recursive: true });
+    await sweepStaleWorkDirs(cache.dir);
+    return await mkdtemp(join(cache.dir, `${workPrefix}${process.pid}-`));
+  } catch (e) {
+    throw await unusableCache(cache, e);
+  }
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

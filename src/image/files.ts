@@ -4,8 +4,8 @@
  * private directory that holds read-only store-like trees (a directory with
  * mode 0555 cannot be emptied by a user who is not root).
  */
-import { chmod, lstat, open, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, lstat, open, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /** fsync of a file or a directory. */
 export async function syncPath(path: string): Promise<void> {
@@ -35,4 +35,22 @@ export async function removeTree(dir: string): Promise<void> {
 
 export async function exists(path: string): Promise<boolean> {
   return lstat(path).then(() => true, () => false);
+}
+
+/**
+ * The first of `path` and its ancestors, from the root down, that exists and
+ * is not a directory: what stands in the way of making `path` (ENOTDIR).
+ */
+export async function firstNonDirectory(path: string): Promise<string | undefined> {
+  const chain: string[] = [];
+  for (let p = path; ; p = dirname(p)) {
+    chain.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of chain) {
+    const st = await stat(p).catch(() => undefined);
+    if (st === undefined) return undefined;
+    if (!st.isDirectory()) return p;
+  }
+  return undefined;
 }

@@ -1,4 +1,6 @@
 /**
+ * One walk over the closure before mksquashfs, for two answers.
+ *
  * Whether reading the closure straight from /nix would change the image. An
  * optimised store (`nix-store --optimise`, `auto-optimise-store`) hard-links
  * identical files, also across store paths. nixpkgs copies each store path
@@ -6,32 +8,44 @@
  * those between paths; mksquashfs reading /nix would keep all of them and
  * write different bytes. Only a hard link that spans two closure paths makes
  * a difference, and then the builder falls back to copying.
+ *
+ * And how many bytes of files mksquashfs will read: the 100% of its progress.
  */
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StorePath } from './input.js';
 
-async function collect(path: string, owner: StorePath, seen: Map<string, StorePath>): Promise<boolean> {
-  const st = await lstat(path, { bigint: true });
-  if (st.isFile()) {
-    if (st.nlink <= 1n) return false;
-    const key = `${st.dev}:${st.ino}`;
-    const other = seen.get(key);
-    if (other !== undefined && other !== owner) return true;
-    seen.set(key, owner);
-    return false;
-  }
-  if (!st.isDirectory()) return false;
-  const names = await readdir(path);
-  const results = await Promise.all(names.map((n) => collect(join(path, n), owner, seen)));
-  return results.some((r) => r);
+export interface ClosureSurvey {
+  /** Some file inode occurs in two different paths of the closure. */
+  readonly crossPathHardLinks: boolean;
+  /** The sizes of the closure's regular files, added up. */
+  readonly fileBytes: number;
 }
 
-/** True when some file inode occurs in two different paths of `closure`. */
-export async function hasCrossPathHardLinks(closure: readonly StorePath[]): Promise<boolean> {
-  const seen = new Map<string, StorePath>();
-  for (const p of closure) {
-    if (await collect(p, p, seen)) return true;
+interface Walk {
+  readonly seen: Map<string, StorePath>;
+  crossPathHardLinks: boolean;
+  fileBytes: number;
+}
+
+async function collect(path: string, owner: StorePath, walk: Walk): Promise<void> {
+  const st = await lstat(path, { bigint: true });
+  if (st.isFile()) {
+    walk.fileBytes += Number(st.size);
+    if (st.nlink <= 1n) return;
+    const key = `${st.dev}:${st.ino}`;
+    const other = walk.seen.get(key);
+    if (other !== undefined && other !== owner) walk.crossPathHardLinks = true;
+    walk.seen.set(key, owner);
+    return;
   }
-  return false;
+  if (!st.isDirectory()) return;
+  const names = await readdir(path);
+  await Promise.all(names.map((n) => collect(join(path, n), owner, walk)));
+}
+
+export async function surveyClosure(closure: readonly StorePath[]): Promise<ClosureSurvey> {
+  const walk: Walk = { seen: new Map(), crossPathHardLinks: false, fileBytes: 0 };
+  for (const p of closure) await collect(p, p, walk);
+  return { crossPathHardLinks: walk.crossPathHardLinks, fileBytes: walk.fileBytes };
 }

@@ -8,4 +8,5 @@ export { mksquashfsOptions, type SquashSettings } from './squashOptions.js';
 export { osReleaseText, type OsReleaseFields } from './osRelease.js';
 export { requisites, referenceGraph, closureIn, scaffoldReferences, storePathOf, hashPart } from './closure.js';
 export { imageClosure, type ImageClosure } from './imageClosure.js';
-export { cacheRoot } from './cache.js';
+export { cacheLocation, cacheRoot, type CacheLocation } from './cache.js';
+export { collectGarbage, type GcImage, type GcResult } from './gc.js';

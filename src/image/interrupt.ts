@@ -6,6 +6,7 @@
  * rejecting with an "interrupted" NixError the caller reports.
  */
 import { NixError } from '../eval/errors.js';
+import { interruption as interruptionOf, throwIfAborted as throwIfAbortedOf } from '../interrupt.js';
 
 /** Aborts `controller` on SIGINT/SIGTERM until the returned function is called. */
 export function trapSignals(controller: AbortController): () => void {
@@ -18,11 +19,11 @@ export function trapSignals(controller: AbortController): () => void {
   };
 }
 
-/** The error an aborted build rejects with. */
+/** The error an aborted image build rejects with (src/interrupt.ts). */
 export function interruption(signal: AbortSignal | undefined): NixError {
-  return signal?.reason instanceof NixError ? signal.reason : new NixError('build', 'the image build was interrupted');
+  return interruptionOf(signal, 'the image build');
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw interruption(signal);
+  throwIfAbortedOf(signal, 'the image build');
 }

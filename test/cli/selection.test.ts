@@ -38,7 +38,7 @@ portableService {
 
 test('a callPackage-style file builds the image nix-build gives for pkgs.callPackage FILE { }', async () => {
   const ts = await run(['build', '--json', 'service.nix', '--argstr', 'greeting', 'hello there', '-o', 'ts'], { 'service.nix': callPackageFile });
-  expect(ts.stderr).toMatch(/^tsportable: .*service\.nix is a callPackage-style function \(\{ greeting, hello, portableService, writeText \}\); calling it as pkgs\.callPackage with --arg\/--argstr as overrides \(nix-build would stop here\)\n$/);
+  expect(ts.stderr).toMatch(/^tsportable: .*service\.nix is a callPackage-style function \(\{ greeting, hello, portableService, writeText \}\); calling it as pkgs\.callPackage with --arg\/--argstr as overrides \(nix-build would stop here\)\n/);
   expect(ts.exitCode).toBe(0);
   const nixLink = join(ts.cwd, 'nix');
   const expr = `with import <nixpkgs> { }; callPackage ${join(ts.cwd, 'service.nix')} { greeting = "hello there"; }`;

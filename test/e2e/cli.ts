@@ -26,10 +26,13 @@ export interface CliOptions {
   readonly cacheDir: string;
   /** Extra environment (PATH with shims, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /** A command that runs the CLI (`withoutRootOverride()`), as argv words. */
+  readonly wrapper?: readonly string[];
 }
 
 export async function tsportable(args: readonly string[], options: CliOptions): Promise<CliRun> {
-  const r = await execa(process.execPath, [cliPath, ...args], {
+  const [program, ...argv] = [...(options.wrapper ?? []), process.execPath, cliPath, ...args];
+  const r = await execa(program!, argv, {
     cwd: options.cwd,
     env: { NO_COLOR: '1', TSPORTABLE_CACHE_DIR: options.cacheDir, ...options.env },
     reject: false,
@@ -37,6 +40,15 @@ export async function tsportable(args: readonly string[], options: CliOptions): 
     stripFinalNewline: false,
   });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/**
+ * A command prefix under which file permissions bind as they bind a user.
+ * Tests run as root, whom mode bits do not stop (CAP_DAC_OVERRIDE); dropped
+ * from the bounding set, root reads and writes only what the modes allow.
+ */
+export function withoutRootOverride(): string[] {
+  return process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'] : [];
 }
 
 /** A temporary directory for one test file: `dir(name)` makes fresh subdirectories. */

@@ -63,7 +63,84 @@ test('Ctrl-C during mksquashfs: exit 130, no image, no work directory, previous 
   expect(await readdir(join(cwd, 'previous'))).toEqual(['demo_0.9.raw']);
   expect((await readdir(cwd)).sort()).toEqual(['previous', 'result']);
   expect((await listAll(cacheDir)).filter((p) => p.endsWith('.raw'))).toEqual([]);
-  // Whatever stays in the cache must be a finished entry, never a work directory.
-  expect(await listAll(cacheDir)).toEqual([]);
+  // Whatever stays in the cache must be a finished entry, never a work directory; the build's hold on its image is released.
+  expect(await listAll(cacheDir)).toEqual(['roots']);
   expect(await listAll(tmp)).toEqual([]);
 });
+
+/**
+ * Ctrl-C while Nix builds: the unit is a derivation whose builder writes its
+ * pid and sleeps, so the test interrupts at a known moment. A terminal sends
+ * SIGINT to the whole process group (tsportable, nix-store, the builder);
+ * `kill -INT` reaches tsportable alone, which must stop Nix itself. Either
+ * way the user reads only that the build was interrupted, and nothing is left:
+ * no builder, no build directory, no image, no link.
+ */
+describe.each([
+  ['Ctrl-C on a terminal (SIGINT to the process group)', 'group'],
+  ['kill -INT of tsportable alone', 'process'],
+] as const)('%s while Nix builds', (_name, target) => {
+  test('exit 130, only "interrupted", the builder stopped, nothing left behind', async () => {
+    const cwd = await ws.dir(`nix-${target}`);
+    const tmp = await ws.dir(`nix-${target}-tmp`);
+    const cacheDir = await ws.dir(`nix-${target}-cache`);
+    const markers = await ws.dir(`nix-${target}-markers`);
+    // The builder runs as a build user: it must reach the markers directory and write in it.
+    await chmod(ws.root, 0o711);
+    await chmod(markers, 0o1777);
+    const marker = join(markers, 'builder.pid');
+    await writeFile(join(cwd, 'default.nix'), `{ pkgs ? import <nixpkgs> { } }:
+pkgs.portableService {
+  pname = "svc";
+  version = "1.0";
+  units = [
+    (derivation {
+      name = "svc.service";
+      system = builtins.currentSystem;
+      builder = "/bin/sh";
+      nonce = "${process.pid}-${Date.now()}-${target}";
+      args = [ "-c" "echo $$ > ${marker}; echo slow unit build started; exec /bin/sleep 120" ];
+    })
+  ];
+}
+`);
+    const started = Date.now();
+    const child = execa(process.execPath, [cliPath, 'build'], {
+      cwd, reject: false, stdin: 'ignore', detached: true,
+      env: { NO_COLOR: '1', TSPORTABLE_CACHE_DIR: cacheDir, TMPDIR: tmp },
+    });
+    let ended = false;
+    void child.finally(() => { ended = true; });
+    // The pid is complete once its newline is written.
+    const pidWritten = () => existsSync(marker) && readFileSync(marker, 'utf8').endsWith('\n');
+    while (!pidWritten() && !ended) await sleep(50);
+    expect(ended).toBe(false);
+    const builder = Number(readFileSync(marker, 'utf8'));
+    expect(builder).toBeGreaterThan(1);
+    expect(alive(builder)).toBe(true);
+    if (target === 'group') process.kill(-child.pid!, 'SIGINT');
+    else child.kill('SIGINT');
+    const r = await child;
+
+    expect(r.exitCode).toBe(130);
+    const stderr = String(r.stderr);
+    expect(stderr).toMatch(/^error: .*interrupted/m);
+    expect(stderr).not.toMatch(/hint:|a Nix build failed|build log|builder for/);
+    expect(stderr).not.toMatch(jsStackTrace);
+    expect(String(r.stdout)).toBe('');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(alive(builder)).toBe(false);
+    expect((await readdir(cwd)).sort()).toEqual(['default.nix']);
+    expect(await listAll(cacheDir)).toEqual([]);
+    expect(await listAll(tmp)).toEqual([]);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -166,7 +166,7 @@ describe('buildImage', () => {
     await expect(failure).rejects.toThrow(NixError);
     await expect(failure).rejects.toThrow(/mksquashfs failed/);
     expect(await readlink(outLink)).toBe(good.resultDir);
-    expect(await readdir(cacheDir)).toEqual([good.key]);
+    expect(await readdir(cacheDir)).toEqual([good.key, 'roots']);
   });
 
   test('an interruption (SIGINT) during mksquashfs removes everything and keeps the previous result', async () => {
@@ -190,7 +190,7 @@ describe('buildImage', () => {
     const { stdout } = await child;
     expect(stdout).toMatch(/failed: the image build was interrupted \(SIGINT\)/);
     expect(await readlink(outLink)).toBe(good.resultDir);
-    expect(await readdir(cacheDir)).toEqual([good.key]);
+    expect(await readdir(cacheDir)).toEqual([good.key, 'roots']);
   });
 
   test('an optimised store (hard links across store paths) falls back to copying and still gives nixpkgs\' bytes', async () => {
@@ -228,7 +228,7 @@ describe('buildImage', () => {
     await execa('mkdir', ['-p', join(leftover, 'scaffold', 'etc')]);
     await execa('chmod', ['-R', 'a-w', leftover]);
     const r = await buildImage(demoInput({ compression: 'gzip' }), { cacheDir, outLink: null });
-    expect(await readdir(cacheDir)).toEqual([r.key]);
+    expect(await readdir(cacheDir)).toEqual([r.key, 'roots']);
   });
 
   test('a result path that is a real directory is not replaced; the image stays in the cache', async () => {

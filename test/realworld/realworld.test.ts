@@ -152,7 +152,7 @@ describe.each(refusedCases.map((c) => [c.name, c] as const))('refused like nixpk
     const r = refusals.get(name)!;
     expect(r.ts.exitCode).toBe(c.exitCode);
     expect(r.ts.stdout).toBe('');
-    expect(r.ts.stderr).toMatch(/^error: /);
+    expect(r.ts.stderr).toMatch(/^error: /m);
     expect(r.ts.stderr).toContain(c.says);
     expect(r.ts.stderr).toContain(`${join(refusedDir, name, 'default.nix')}:`);
     expect(r.ts.stderr).not.toMatch(jsStackTrace);

@@ -10,6 +10,7 @@ const loaders: Readonly<Record<string, () => Promise<Command>>> = {
   show: async () => (await import('./show.js')).showCommand,
   inspect: async () => (await import('./inspect.js')).inspectCommand,
   eval: async () => (await import('./eval.js')).evalCommand,
+  gc: async () => (await import('./gc.js')).gcCommand,
   lsp: async () => (await import('./lsp.js')).lspCommand,
 };
 

@@ -12,33 +12,32 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { NixError } from '../errors.js';
+import { fileError, missingPath } from '../fileErrors.js';
 import type { Span } from '../span.js';
 import { NixAttrs, NixString, type Lazy } from '../value/index.js';
 import { force } from '../value/force.js';
 import { coerceToPath } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
 import { defineBuiltin } from './registry.js';
+import { checkAccess, ForbiddenPathError } from '../access.js';
 
-/** The real filesystem path a path argument names (building it first through the bridge if needed). */
+/** The real filesystem path a path argument names (building it first through the bridge if needed), if evaluation may read it. */
 export function realisePath(v: Lazy, span: Span | undefined, ctx?: string): string {
   const { path, context } = coerceToPath(v, span, ctx);
-  return context.size === 0 ? path : hooks.realisePath(path, context, span);
+  const real = context.size === 0 ? path : hooks.realisePath(path, context, span);
+  checkAccess(real, span);
+  return real;
 }
 
-/** Nix's error for a path that does not exist. */
-export function missingPath(path: string, span: Span | undefined): NixError {
-  return new NixError('eval', `path '${path}' does not exist`, span);
-}
+export { missingPath } from '../fileErrors.js';
 
 /** Reads a file's bytes with Nix's messages. */
 export function readFileBytes(path: string, span: Span | undefined): Buffer {
   try {
     return fs.readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw missingPath(path, span);
-    if (code === 'EISDIR') throw new NixError('eval', `file '${path}' is not a regular file`, span);
-    throw new NixError('eval', `reading file '${path}': ${(e as Error).message}`, span);
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new NixError('eval', `file '${path}' is not a regular file`, span);
+    throw fileError(e, path, 'opening file', span);
   }
 }
 
@@ -119,7 +118,14 @@ defineBuiltin({
     const x = force(p);
     const text = typeof x === 'string' ? x : x !== null && typeof x === 'object' && 's' in x ? (x as { s: string }).s : '';
     const mustBeDir = text.endsWith('/') || text.endsWith('/.');
-    const path = realisePath(x, span, 'while realising the context of a path');
+    let path: string;
+    try {
+      path = realisePath(x, span, 'while realising the context of a path');
+    } catch (e) {
+      // A path pure or restricted evaluation may not read does not exist for it, as in Nix.
+      if (e instanceof ForbiddenPathError) return false;
+      throw e;
+    }
     try {
       // Symlinks are followed on the way but not at the end: a dangling link exists.
       return mustBeDir ? fs.statSync(path).isDirectory() : (fs.lstatSync(path), true);
