@@ -80,7 +80,12 @@ export interface WorkerCall {
 /** Worker → main thread. */
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown; readonly heapUsed: number }
-  | { readonly id: number; readonly ok: false; readonly stopped?: 'cancelled' | 'time-limit'; readonly message: string; readonly heapUsed: number };
+  | {
+    readonly id: number; readonly ok: false; readonly stopped?: 'cancelled' | 'time-limit' | 'waiting-for-nix'; readonly message: string;
+    readonly heapUsed: number;
+    /** 'waiting-for-nix': the question Nix is still answering. */
+    readonly question?: number;
+  };
 
 /** One image found in a document, with where its parts are written there. */
 export interface AnalysedImage {
@@ -115,6 +120,8 @@ export interface ServerStatus {
   readonly analyses: number;
   /** Analyses stopped because a newer edit came. */
   readonly cancelled: number;
+  /** Analyses that gave the worker back while Nix answered a question of theirs (run again once it has). */
+  readonly waitedForNix: number;
   readonly workerRestarts: number;
   /** Nix processes run, and Nix questions answered from earlier answers. */
   readonly nixProcesses: number;

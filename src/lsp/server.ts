@@ -9,8 +9,10 @@
  * analysis of an older one, and diagnostics are published only for the
  * version the editor has now, so an older analysis never overwrites a newer
  * one. Requests that need the current analysis (code lenses, symbols,
- * `tsportable/preview`, the commands) wait for it. docs/lsp.md describes the
- * protocol as a client sees it.
+ * `tsportable/preview`, the commands) wait for it. An analysis waiting for
+ * Nix (a flake's inputs fetched) leaves the worker to the others and runs
+ * again when Nix has answered, with a progress report meanwhile.
+ * docs/lsp.md describes the protocol as a client sees it.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,7 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine, EngineFailure } from './engine.js';
+import { Engine, EngineFailure, WaitingForNix } from './engine.js';
 import { imageSymbols, lensTitle } from './imageView.js';
 import {
   buildCommand, defaultConfig, previewRequest, showCommand, statusRequest,
@@ -122,6 +124,7 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
         return a;
       },
       (e: unknown) => {
+        if (e instanceof WaitingForNix && state.running === run) return waitForNix(uri, e.answered);
         if (documents.get(uri)?.version === input.version) {
           void connection.sendDiagnostics({ uri, version: input.version, diagnostics: [failureDiagnostic(e)] });
         }
@@ -130,6 +133,19 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
     );
     state.running = run;
     return run;
+  }
+
+  /** The document's analysis again once Nix has answered (unless an edit came first); progress reported meanwhile. */
+  function waitForNix(uri: string, answered: Promise<void>): Promise<Analysis | undefined> {
+    const state = stateOf(uri);
+    const progress = canReportProgress ? connection.window.createWorkDoneProgress() : undefined;
+    void progress?.then((p) => p.begin('tsportable', undefined, `waiting for Nix to analyse ${uri.slice(uri.lastIndexOf('/') + 1)}`), () => undefined);
+    const again: Promise<Analysis | undefined> = answered.then(() => {
+      void progress?.then((p) => p.done(), () => undefined);
+      return state.running === again ? analyse(uri) : undefined;
+    });
+    state.running = again;
+    return again;
   }
 
   function schedule(uri: string, delay: number): void {
