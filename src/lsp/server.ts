@@ -42,8 +42,11 @@ export function configFrom(base: ServerConfig, options: unknown): ServerConfig {
   const o = options as Record<string, unknown>;
   const num = (k: keyof ServerConfig): number | undefined => (typeof o[k] === 'number' && (o[k] as number) > 0 ? o[k] as number : undefined);
   const searchPath = Array.isArray(o.searchPath) && o.searchPath.every((e) => typeof e === 'string') ? o.searchPath as string[] : [];
+  const overrides = typeof o.overrideInputs === 'object' && o.overrideInputs !== null ? Object.entries(o.overrideInputs as Record<string, unknown>) : [];
+  const overrideInputs = overrides.filter((e): e is [string, string] => typeof e[1] === 'string');
   return {
     searchPath: [...base.searchPath, ...searchPath],
+    overrideInputs: [...base.overrideInputs, ...overrideInputs],
     debounceMs: num('debounceMs') ?? base.debounceMs,
     timeLimitMs: num('timeLimitMs') ?? base.timeLimitMs,
     nixTimeoutMs: num('nixTimeoutMs') ?? base.nixTimeoutMs,
@@ -278,10 +281,14 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
     progress?.begin(title, undefined, undefined, false);
     const { buildDocument, BuildFailure } = await import('./build.js');
     try {
-      const outcomes = await buildDocument({
+      const request = {
         path: pathOf(uri), text: doc.getText(), attrPath: attrPath ?? undefined, searchPath: config.searchPath,
-        onLine: (line) => progress?.report(line), signal: builds.signal,
-      });
+        overrideInputs: config.overrideInputs, onLine: (line: string) => progress?.report(line), signal: builds.signal,
+      };
+      // A flake's images are built one by one by their installables (`.#default`); a file's by the file (and -A).
+      const flakeImages = images.filter((i) => i.installable !== undefined);
+      const outcomes = flakeImages.length === 0 ? await buildDocument(request) : [];
+      for (const image of flakeImages) outcomes.push(...await buildDocument({ ...request, installable: image.installable }));
       for (const o of outcomes) built[o.image.slice(o.image.lastIndexOf('/') + 1)] = { image: o.image, closure: o.closure.length };
       progress?.done();
       void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `tsportable: built ${outcomes.map((o) => o.image).join(', ')}` });

@@ -11,6 +11,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { EvaluationStopped, setCancelPoll } from '../eval/cancel.js';
+import { readTree, type LocalTree, type TreeReader } from '../flake/index.js';
 import { analyse } from './analysis.js';
 import { complete } from './completion.js';
 import { definition } from './definition.js';
@@ -22,6 +23,8 @@ import { defaultConfig, type Analysis, type DocumentInput, type EngineRequest, t
 const enum Limits {
   /** Documents whose latest analysis is kept for hovers. */
   KeptAnalyses = 16,
+  /** Flakes' local trees kept (a flake, its local inputs). */
+  KeptTrees = 16,
 }
 
 interface WorkerData {
@@ -48,8 +51,9 @@ function checkStop(withDeadline: boolean): void {
   }
 }
 
-const env: { config: ServerConfig; runner: WorkerEnv['runner'] } = {
+const env: { config: ServerConfig; runner: WorkerEnv['runner']; readTree: TreeReader } = {
   config: defaultConfig,
+  readTree: keptTree,
   runner: remoteNixRunner(data.port, sync, {
     whileWaiting(question, ms) {
       checkStop(false);
@@ -67,6 +71,28 @@ const env: { config: ServerConfig; runner: WorkerEnv['runner'] } = {
 setCancelPoll(() => checkStop(true));
 
 let epoch = 0;
+
+/**
+ * A flake's local tree (its files hashed to find its store path; a Git
+ * repository's takes a few processes and long), read once per epoch: files
+ * on disk change only when the server is told so, and edits of flake.nix
+ * in the editor do not change them.
+ */
+const trees = new Map<string, { readonly tree: LocalTree; readonly epoch: number }>();
+
+function keptTree(dir: string, git: boolean): LocalTree {
+  const key = `${git ? 'git' : 'path'}:${dir}`;
+  const known = trees.get(key);
+  trees.delete(key);
+  const tree = known && known.epoch === epoch ? known.tree : readTree(dir, git);
+  trees.set(key, { tree, epoch });
+  for (const k of trees.keys()) {
+    if (trees.size <= Limits.KeptTrees) break;
+    trees.delete(k);
+  }
+  return tree;
+}
+
 const analyses = new Map<string, Analysis & { readonly text: string; readonly epoch: number }>();
 
 /** The latest analysis of this text of the document, made now if there is none. */
