@@ -136,13 +136,14 @@ test('a flake: the editor\'s unsaved text is what is evaluated, errors are in th
   expect((await status()).nixProcesses).toBe(processes + 1);
 });
 
-test('a flake from test/fixtures with its inputs given by the overrideInputs setting; one Build command builds .#attr', async () => {
+test('a flake from test/fixtures, its inputs given by `lsp --override-input` and the overrideInputs setting; Build image builds .#attr', async () => {
   const flake = join(dir.path, 'each-default-system');
   await cp(join(fixtureFlakes, 'each-default-system'), flake, { recursive: true });
   await withClient({
     cwd: dir.path,
     env: { TSPORTABLE_CACHE_DIR: join(dir.path, 'cache') },
-    initializationOptions: { debounceMs: 5, overrideInputs: { nixpkgs: `path:${standIn}`, 'flake-utils': `path:${flakeUtils}` } },
+    args: ['--override-input', 'nixpkgs', `path:${standIn}`],
+    initializationOptions: { debounceMs: 5, overrideInputs: { 'flake-utils': `path:${flakeUtils}` } },
   }, async (other) => {
     const path = join(flake, 'flake.nix');
     const text = await readFile(path, 'utf8');
