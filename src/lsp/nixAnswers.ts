@@ -145,7 +145,7 @@ interface Remembered {
   readonly size: number;
 }
 
-const failed = (r: RunResult) => r.exitCode !== 0;
+const failed = (r: RunResult) => r.exitCode !== 0 || r.signal !== undefined;
 
 /** The main thread's side: runs questions, remembers answers, answers repeated questions from memory. */
 export class NixAnswers {
@@ -263,8 +263,8 @@ export class NixAnswers {
   }
 
   private remember(key: string, result: RunResult): void {
-    // A process killed by a signal (out of memory, stopped) says nothing about the question.
-    if (result.signal) return;
+    // A process killed by a signal (out of memory) is a failure like the others: kept until a save,
+    // or the analysis it wakes would ask again, and start another.
     const size = key.length + result.stdout.length + result.stderr.length;
     if (size > Tuning.MaxAnswerChars / 4) return;
     this.answers.set(key, { result, size });
