@@ -1,22 +1,28 @@
 /**
  * Which nixpkgs `<nixpkgs>` means, found the way Nix's search path finds it
  * (`nixpkgs=PATH` entries, or plain entries holding a `nixpkgs` directory), so
- * the bridge can recognise `import <nixpkgs>` and decide whether tsportable's
- * own package set must stand in. URL entries are skipped: only Nix can fetch them.
+ * the bridge can recognise `import <nixpkgs>`; and whether the search path
+ * names nixpkgs at all. tsportable's own package set stands in only when no
+ * entry is `nixpkgs=...`: one that names a path that does not exist (a typo)
+ * leaves `<nixpkgs>` to fail as in Nix, after Nix's warning about the entry,
+ * instead of switching package sets behind the user's back. URL entries are
+ * skipped here: only Nix can fetch them.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
+import { join } from 'node:path';
+import { isUrl, parseSearchPath } from '../eval/searchPath.js';
 
 /** The nixpkgs directory the search path names, as `<nixpkgs>` finds it. */
 export function findNixpkgs(searchPath: readonly string[], cwd: string): string | undefined {
-  for (const entry of searchPath) {
-    const eq = entry.indexOf('=');
-    const prefix = eq >= 0 ? entry.slice(0, eq) : '';
-    const p = eq >= 0 ? entry.slice(eq + 1) : entry;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(p)) continue;
-    const candidate = prefix === 'nixpkgs' ? resolvePath(cwd, p) : prefix === '' ? join(resolvePath(cwd, p), 'nixpkgs') : undefined;
+  for (const { prefix, path } of parseSearchPath(searchPath, cwd)) {
+    if (isUrl(path)) continue;
+    const candidate = prefix === 'nixpkgs' ? path : prefix === '' ? join(path, 'nixpkgs') : undefined;
     if (candidate && existsSync(candidate)) return candidate;
   }
   return undefined;
 }
 
+/** Whether an entry is `nixpkgs=...`, whatever its path: the user chose a nixpkgs. */
+export function namesNixpkgs(searchPath: readonly string[]): boolean {
+  return parseSearchPath(searchPath, '/').some((e) => e.prefix === 'nixpkgs');
+}

@@ -18,15 +18,16 @@ import { ForeignHandle, placeholdersIn, resetForeignHandles, setForeignOracle } 
 import { createOracle } from './oracle.js';
 import { makePackageSet, type PackageSetEnv } from './packageSet.js';
 import { PendingStore } from './pendingStore.js';
-import { Resolver, type ResolvableString, type Resolved, type ResolveItem } from './resolve.js';
+import { Resolver, type ResolvableString, type Resolved, type ResolveItem, type ResolveOptions } from './resolve.js';
 import type { NixOutput } from './buildProgress.js';
 import { createNixRunner, type NixRunner } from './runner.js';
 import { pathLiteral } from './nixLiterals.js';
 import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
 import * as natives from './natives.js';
-import { findNixpkgs } from './findNixpkgs.js';
+import { findNixpkgs, namesNixpkgs } from './findNixpkgs.js';
 import { PackageSetRoots } from './packageSetRoots.js';
 import { lookupCaptured } from '../eval/interp/captured.js';
+import { checkAccess } from '../eval/access.js';
 import { currentState } from '../eval/interp/state.js';
 
 export interface BridgeOptions {
@@ -49,10 +50,14 @@ export interface BridgeOptions {
   /** Interrupts realisation: the Nix processes stop and `resolveStrings` rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   readonly runner?: NixRunner;
+  /** Arguments for every Nix process (the user's `--option NAME VALUE`s). */
+  readonly nixArgs?: readonly string[];
+  /** More arguments for `nix-store --realise` (nix-build's build flags). */
+  readonly realiseArgs?: readonly string[];
 }
 
 export interface Bridge {
-  /** The search path to give the evaluator: with `nixpkgs=<tsportable>/nix/pkgs` added when none was found. */
+  /** The search path to give the evaluator: with `nixpkgs=<tsportable>/nix/pkgs` added when no entry names nixpkgs. */
   readonly searchPath: readonly string[];
   readonly nixpkgsDir: string;
   /** True when tsportable's own package set stands in for nixpkgs. */
@@ -71,8 +76,8 @@ export interface Bridge {
   flakeOutputs(dir: string, span?: Span): NixAttrs;
   /** The hooks, also callable directly. */
   readonly hooks: EvalHooks & BridgeExtraHooks;
-  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise), the processes run asynchronously. */
-  resolveStrings(strings: readonly ResolvableString[], span?: Span): Promise<string[]>;
+  /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise, or a dry run of it), the processes run asynchronously. */
+  resolveStrings(strings: readonly ResolvableString[], span?: Span, options?: ResolveOptions): Promise<string[]>;
   /** The same, synchronously, with the realised store paths of the contexts. */
   resolve(items: readonly ResolveItem[], span?: Span): Resolved;
   /** The closure of store paths (one nix-store --query --requisites). */
@@ -100,10 +105,10 @@ const flakeSystems = ['x86_64-linux', 'aarch64-linux', 'i686-linux', 'armv7l-lin
 export function createBridge(options: BridgeOptions): Bridge {
   const cwd = options.cwd ?? process.cwd();
   const found = options.nixpkgsDir ?? findNixpkgs(options.searchPath, cwd);
-  const usingDefault = found === undefined;
+  const usingDefault = found === undefined && !namesNixpkgs(options.searchPath);
   const nixpkgsDir = found ?? join(nixDir, 'pkgs');
   const searchPath = usingDefault ? [...options.searchPath, `nixpkgs=${nixpkgsDir}`] : [...options.searchPath];
-  const runner = options.runner ?? createNixRunner();
+  const runner = options.runner ?? createNixRunner({}, options.nixArgs);
   const notice = options.notice ?? ((m: string) => process.stderr.write(`${m}\n`));
   const store = new PendingStore();
   const functions = new WeakMap<PrimOp, ForeignHandle>();
@@ -127,6 +132,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     runner,
     searchPath,
     progress: options.progress ?? Boolean(process.stderr.isTTY),
+    realiseArgs: options.realiseArgs,
+    notice,
     output: options.output,
     signal: options.signal,
     writeBack,
@@ -169,7 +176,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     undefined, 'import <nixpkgs>'));
 
   const hooks: EvalHooks & BridgeExtraHooks = {
-    copyPathToStore: (path, span) => store.addSource(path, span),
+    copyPathToStore: (path, span) => {
+      checkAccess(path, span);
+      return store.addSource(path, span);
+    },
     derivationStrict: (attrs, span) => natives.derivationStrict(attrs, span),
     derivation: (attrs, span) => natives.derivation(attrs, span),
     importHook(path, span) {
@@ -191,7 +201,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     addPath: (args, span) => natives.addPath(store, args, span),
     filterSource: (filter, path, span) => natives.filterSource(filter, path, span),
     fetch: (kind, arg, span) => natives.fetch(kind, arg, span),
-    realisePath: (text, context, span) => resolver.resolve([{ value: new NixString(text, context), span }], span).texts[0],
+    realisePath: (text, context, span) =>
+      resolver.resolve([{ value: new NixString(text, context), span }], span, { duringEvaluation: true }).texts[0],
     storeReferences: (storePath) => resolver.references(storePath),
   };
 
@@ -220,7 +231,8 @@ export function createBridge(options: BridgeOptions): Bridge {
         ['lib', lazy(() => force(makePackageSet(setEnv, [NixAttrs.empty], span).select('lib', span)!))],
       ]));
     },
-    resolveStrings: async (strings, span) => (await resolver.resolveAsync(strings.map((value) => ({ value })), span)).texts,
+    resolveStrings: async (strings, span, resolveOptions) =>
+      (await resolver.resolveAsync(strings.map((value) => ({ value })), span, resolveOptions)).texts,
     resolve: (items, span) => resolver.resolve(items, span),
     program: () => new NixProgram(writeBack),
     requisites: async (paths, span) => resolver.requisites(paths, span),

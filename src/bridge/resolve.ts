@@ -25,6 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
+import { evalSettings } from '../eval/settings.js';
 import type { Span } from '../eval/span.js';
 import { NixString } from '../eval/value/index.js';
 import { nixDir } from '../paths.js';
@@ -62,6 +63,20 @@ export interface ResolverOptions {
   output?: NixOutput;
   /** Stops the Nix processes of asynchronous steps. */
   signal?: AbortSignal;
+  /** More arguments for `nix-store --realise`: nix-build's build flags (`-j`, `--builders`, `-K`, ...). */
+  realiseArgs?: readonly string[];
+  /** Where a dry run says what would be built or fetched, when there is no `output`. */
+  notice?: (message: string) => void;
+}
+
+export interface ResolveOptions {
+  /**
+   * Evaluation needs the strings now (`readFile "${drv}/x"`, `import "${drv}"`):
+   * import from derivation, refused when `allow-import-from-derivation` is off.
+   */
+  readonly duringEvaluation?: boolean;
+  /** Say what would be built or fetched (`nix-store --realise --dry-run`), build nothing. */
+  readonly dryRun?: boolean;
 }
 
 /** A Nix process a step needs; `realise` marks nix-store's builds, whose output is shown. */
@@ -89,16 +104,16 @@ export class Resolver {
   }
 
   /** Resolves and realises every item, in one evaluation and one realisation. */
-  resolve(items: readonly ResolveItem[], span?: Span): Resolved {
-    return this.runSync(this.resolveSteps(items, span));
+  resolve(items: readonly ResolveItem[], span?: Span, options: ResolveOptions = {}): Resolved {
+    return this.runSync(this.resolveSteps(items, span, options));
   }
 
   /** `resolve`, with the Nix processes run asynchronously: their output shown as it comes, interruptible. */
-  resolveAsync(items: readonly ResolveItem[], span?: Span): Promise<Resolved> {
-    return this.runAsync(this.resolveSteps(items, span));
+  resolveAsync(items: readonly ResolveItem[], span?: Span, options: ResolveOptions = {}): Promise<Resolved> {
+    return this.runAsync(this.resolveSteps(items, span, options));
   }
 
-  private *resolveSteps(items: readonly ResolveItem[], span?: Span): Steps<Resolved> {
+  private *resolveSteps(items: readonly ResolveItem[], span: Span | undefined, options: ResolveOptions): Steps<Resolved> {
     const strings = items.map((i) => toNixString(i.value));
     // Strings without context need Nix only for the placeholders a dropped context left in their text.
     if (strings.every((s) => typeof s === 'string' && !placeholdersIn(s).length)) {
@@ -133,6 +148,15 @@ export class Resolver {
       const i = strings.findIndex((_, k) => json[String(k)].context[drv] !== undefined);
       return i >= 0 ? items[i].span : undefined;
     };
+    if (options.duringEvaluation && targets.size && !evalSettings.allowImportFromDerivation) {
+      const [first] = [...targets];
+      throw new NixError('eval', `cannot build '${first!.replace('!', '^')}' during evaluation because the option 'allow-import-from-derivation' is disabled`,
+        failedAt(first!.slice(0, first!.indexOf('!'))) ?? span);
+    }
+    if (options.dryRun) {
+      yield* this.dryRunSteps([...targets]);
+      return { texts, storePaths: [...storePaths] };
+    }
     for (const p of yield* this.realiseSteps([...targets], span, failedAt)) storePaths.add(p);
     return { texts, storePaths: [...storePaths] };
   }
@@ -150,10 +174,22 @@ export class Resolver {
     return this.runSync(this.realiseSteps(targets, span, spanOfDrv));
   }
 
+  /** What `nix-store --realise --dry-run` says it would build or fetch, shown as Nix says it. */
+  private *dryRunSteps(targets: readonly string[]): Steps<void> {
+    if (!targets.length) return;
+    const args = ['--realise', '--dry-run', ...(this.options.realiseArgs ?? []), ...targets];
+    const r = yield { program: 'nix-store', args, realise: true };
+    if (r.exitCode !== 0) throw new NixError('build', nixMessage(r, 'nix-store', args));
+    // With an output, the lines were shown as they came.
+    if (this.options.output) return;
+    const said = r.stderr.split('\n').filter((l) => l.trim() !== '');
+    if (said.length) this.options.notice?.(said.join('\n'));
+  }
+
   private *realiseSteps(targets: readonly string[], span?: Span, spanOfDrv?: (drv: string) => Span | undefined): Steps<string[]> {
     if (!targets.length) return [];
     // The outputs need no GC root: the image is made from them before this command ends.
-    const args = ['--realise', '--no-gc-warning', ...targets];
+    const args = ['--realise', '--no-gc-warning', ...(this.options.realiseArgs ?? []), ...targets];
     const r = yield { program: 'nix-store', args, realise: true };
     if (r.exitCode !== 0) {
       // "builder for '/nix/store/…drv' failed": point at the string that needed it, when it needed it directly.

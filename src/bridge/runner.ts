@@ -5,7 +5,9 @@
  * asynchronously for the steps a command awaits (a build's realisation):
  * those can show Nix's output line by line as it comes and be interrupted.
  * Every run is counted, so tests can check that a build takes a small,
- * constant number of Nix processes.
+ * constant number of Nix processes. The user's `--option NAME VALUE`s
+ * (src/cli/nixOptions.ts) are given to every run, as nix-build gives its own
+ * to the store it talks to.
  */
 import { execa, execaSync, type Options } from 'execa';
 
@@ -43,7 +45,11 @@ export interface NixRunner {
 
 const maxBuffer = 1024 * 1024 * 1024;
 
-export function createNixRunner(env: Record<string, string | undefined> = {}): NixRunner {
+/**
+ * `env`: added to the environment of every run; `commonArgs`: put before the
+ * arguments of every run (`--option NAME VALUE`, which every Nix program takes).
+ */
+export function createNixRunner(env: Record<string, string | undefined> = {}, commonArgs: readonly string[] = []): NixRunner {
   const counts: Record<NixProgramName, number> = { 'nix-instantiate': 0, 'nix-store': 0 };
   const cannotRun = (program: string, e: unknown): RunResult => ({ stdout: '', stderr: `error: cannot run ${program}: ${(e as Error).message}`, exitCode: 127 });
   return {
@@ -51,7 +57,7 @@ export function createNixRunner(env: Record<string, string | undefined> = {}): N
     run(program, args, options = {}) {
       counts[program]++;
       try {
-        const r = execaSync(program, [...args], {
+        const r = execaSync(program, [...commonArgs, ...args], {
           reject: false,
           env,
           stdin: 'ignore',
@@ -71,7 +77,7 @@ export function createNixRunner(env: Record<string, string | undefined> = {}): N
         ? [function* (line: unknown) { onLine(String(line)); yield line; }, 'pipe']
         : options.progress ? ['pipe', 'inherit'] : 'pipe';
       try {
-        const child = execa(program, [...args], {
+        const child = execa(program, [...commonArgs, ...args], {
           reject: false,
           env,
           stdin: 'ignore',

@@ -39,7 +39,9 @@ export const overrideInputOption: OptionSpec = {
 const impureOption: OptionSpec = {
   long: '--impure', description: 'Flakes: evaluate impurely (NIX_PATH, builtins.currentSystem, getEnv), as nix build --impure.',
 };
-export const jsonOption: OptionSpec = { long: '--json', description: 'Print the result (or the error) as JSON.' };
+export const jsonOption: OptionSpec = { long: '--json', description: 'Print the result as JSON.' };
+/** What `--json` does with an error, for the commands whose spec sets `jsonErrors`. */
+export const jsonErrorsNote = 'An error is rendered on stderr and also printed on stdout as {"error": ...} (docs/error.schema.json).';
 
 export const evalInputOptions: readonly OptionSpec[] = [
   attrOption, argOption, argstrOption, includeOption, showTraceOption, overrideInputOption, impureOption,

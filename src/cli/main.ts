@@ -8,6 +8,16 @@ import { renderHelp } from './options.js';
 
 export { main } from './run.js';
 
+/** What each exit code means, for every command (nix-build's 1 and 100, and the usual 2 and 130). */
+export const exitCodes: readonly (readonly [number, string])[] = [
+  [0, 'success'],
+  [1, 'an evaluation error or a usage error (and inspect: an image that fails a check)'],
+  [2, 'an internal error: a bug in tsportable (the message says so and shows its stack)'],
+  [100, 'a failed build (a Nix build or mksquashfs)'],
+  [104, 'build --check: the rebuilt image differs from the one built before'],
+  [130, 'interrupted (Ctrl-C, SIGINT or SIGTERM)'],
+];
+
 /** The top-level `--help`; also the head of docs/cli.md. */
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.spec.name.length)) + 2;
@@ -18,12 +28,23 @@ export function mainHelp(): string {
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
+    `  ${'help'.padEnd(width)}Show this help, or a command's (tsportable help build is tsportable build --help).`,
+    `  ${'version'.padEnd(width)}Print the version.`,
     '',
     'Options:',
     '  -h, --help     Show this help and exit.',
-    '  --version      Print the version and exit.',
+    '  -V, --version  Print the version and exit.',
     '',
     "Run 'tsportable <command> --help' for a command's options.",
+    '',
+    'Exit codes:',
+    ...exitCodes.map(([code, meaning]) => `  ${String(code).padEnd(5)}${meaning}`),
+    '',
+    'Environment:',
+    '  NIX_PATH              The search path after the -I entries, as for Nix.',
+    '  NO_COLOR              Set and not empty: no colour, even on a terminal.',
+    '  FORCE_COLOR           Colour even off a terminal (0: never); wins over NO_COLOR.',
+    "  TSPORTABLE_CACHE_DIR  Where finished images are kept (default $XDG_CACHE_HOME/tsportable).",
     '',
   ].join('\n');
 }

@@ -7,6 +7,7 @@
  * so the help text cannot drift from what is accepted.
  */
 import { NixError } from '../eval/errors.js';
+import { didYouMean } from '../eval/value/attrs.js';
 
 export interface OptionSpec {
   /** `--attr` */
@@ -22,6 +23,11 @@ export interface OptionSpec {
 
 export interface CommandSpec {
   readonly name: string;
+  /**
+   * With `--json`, an error is also printed on stdout as `{"error": ...}`
+   * (docs/error.schema.json), for editors; it is always rendered on stderr.
+   */
+  readonly jsonErrors?: boolean;
   /** One line for the command list. */
   readonly summary: string;
   /** Positional arguments as shown in the usage line: `[FILE]`, `IMAGE`. */
@@ -44,8 +50,43 @@ export type OptionValue = true | string | string[];
 /** The options every command takes. */
 const helpOption: OptionSpec = { long: '--help', short: '-h', description: 'Show this help and exit.' };
 
+/** Errors in the command line itself: Nix's UsageError, after which it points to `--help`. */
+const commandLineErrors = new WeakSet<NixError>();
+
 export function usageError(message: string): NixError {
-  return new NixError('usage', message);
+  const err = new NixError('usage', message);
+  commandLineErrors.add(err);
+  return err;
+}
+
+/** Whether `err` is about the command line (made by `usageError`), not another problem that exits 1. */
+export function isCommandLineError(err: NixError): boolean {
+  return commandLineErrors.has(err);
+}
+
+/**
+ * Nix's compound short flags: `-vvv` is `-v -v -v`, `-j3` is `-j 3` (letters
+ * are flags, the rest of the word from the first non-letter is a value).
+ */
+function expandCompound(word: string): string[] {
+  if (word.length <= 2 || word[0] !== '-' || !/[a-z]/i.test(word[1]!)) return [word];
+  const out = [`-${word[1]}`];
+  for (let j = 2; j < word.length; j++) {
+    if (/[a-z]/i.test(word[j]!)) out.push(`-${word[j]}`);
+    else {
+      out.push(word.slice(j));
+      break;
+    }
+  }
+  return out;
+}
+
+/** "unrecognised flag", with the closest flags of the command (`--no-outlink`: `--no-out-link`). */
+function unknownFlag(name: string, known: readonly OptionSpec[]): NixError {
+  const err = usageError(`unrecognised flag '${name}'`);
+  const hint = name.startsWith('--') ? didYouMean(name, known.map((o) => o.long).sort()) : undefined;
+  if (hint) err.hints.push(hint);
+  return err;
 }
 
 export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
@@ -57,11 +98,13 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   }
   const positional: string[] = [];
   const options = new Map<string, OptionValue[]>();
+  const words = [...argv];
   let i = 0;
-  while (i < argv.length) {
-    const word = argv[i++]!;
+  while (i < words.length) {
+    if (words[i] !== '--' && !words[i]!.startsWith('--')) words.splice(i, 1, ...expandCompound(words[i]!));
+    const word = words[i++]!;
     if (word === '--') {
-      positional.push(...argv.slice(i));
+      positional.push(...words.slice(i));
       break;
     }
     if (!word.startsWith('-') || word === '-') {
@@ -71,7 +114,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     const eq = word.startsWith('--') ? word.indexOf('=') : -1;
     const name = eq >= 0 ? word.slice(0, eq) : word;
     const opt = byName.get(name);
-    if (!opt) throw usageError(`unrecognised flag '${name}'`);
+    if (!opt) throw unknownFlag(name, all);
     const arity = opt.values?.length ?? 0;
     let value: OptionValue;
     if (eq >= 0) {
@@ -80,10 +123,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     } else if (arity === 0) {
       value = true;
     } else {
-      if (i + arity > argv.length) {
+      if (i + arity > words.length) {
         throw usageError(`flag '${name}' requires ${arity === 1 ? 'an argument' : `${arity} arguments`} (${opt.values!.join(' ')})`);
       }
-      const got = argv.slice(i, i + arity);
+      const got = words.slice(i, i + arity);
       i += arity;
       value = arity === 1 ? got[0]! : got;
     }

@@ -4,10 +4,11 @@
  * the cause is what the user reads first at the bottom of the terminal. Without
  * --show-trace only the error itself is shown, with a note when frames were
  * left out. Warnings (renderWarning) share the layout and the code frames.
- * Colour follows chalk's detection (NO_COLOR, FORCE_COLOR, a TTY).
+ * Colour follows stderr's (color.ts: FORCE_COLOR, NO_COLOR, a terminal).
  * `errorToJSON` is the same information as data, for --json and editors.
  */
-import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import { chalkFor as chalkForStream } from './color.js';
 import type { NixError, TraceFrame } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import type { NixWarning } from '../eval/diagnostics.js';
@@ -15,7 +16,7 @@ import { toPlanSpan, type PlanSpan } from '../show/plan.js';
 
 export interface RenderOptions {
   readonly showTrace: boolean;
-  /** Defaults to chalk's detection for stderr. */
+  /** Defaults to stderr's colour (color.ts). */
   readonly color?: boolean;
   /** Underline the whole span with tildes (default); false gives Nix's single `^`. */
   readonly underline?: boolean;
@@ -26,7 +27,7 @@ const ERROR_INDENT = '       ';
 const WARNING_INDENT = '         ';
 
 function chalkFor(options: RenderOptions): ChalkInstance {
-  return options.color === undefined ? chalkStderr : new Chalk({ level: options.color ? 1 : 0 });
+  return chalkForStream('stderr', options.color);
 }
 
 /**
@@ -159,7 +160,7 @@ export function errorToJSON(err: NixError): ErrorJSON {
   };
 }
 
-/** nix-build's exit codes: 100 for a failed build, 1 for everything else. */
+/** nix-build's exit codes: 100 for a failed build, 104 for a `--check` that found a difference, 1 for everything else. */
 export function exitCodeFor(err: NixError): number {
-  return err.kind === 'build' ? 100 : 1;
+  return err.kind === 'build' ? 100 : err.kind === 'check' ? 104 : 1;
 }

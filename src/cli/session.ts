@@ -34,6 +34,7 @@ import { nixDir } from '../paths.js';
 import { autoArgsMap, evalRoot } from './autoArgs.js';
 import { io } from './command.js';
 import type { EvalInput } from './evalInput.js';
+import { noNixInvocation, optionArgs, type NixInvocation } from './nixOptions.js';
 
 export interface Session {
   readonly ev: Evaluator;
@@ -60,6 +61,8 @@ export interface SessionOptions {
   readonly notice?: Notice;
   /** How imported files are parsed (the evaluator's option of that name). */
   readonly parseFile?: EvaluatorOptions['parseFile'];
+  /** The command line's `--option`s and build flags, for the Nix processes the bridge runs. */
+  readonly nix?: NixInvocation;
   /**
    * For a flake: the text its flake.nix is evaluated with instead of the
    * file's (an editor's unsaved text), both to lock it and as the flake's
@@ -84,13 +87,16 @@ export function openSession(input: EvalInput, options: SessionOptions): Session 
 /** The bridge (installed) and the evaluator, each using the other; `nixpkgsDir`/`runner` for a flake. */
 function wire(input: EvalInput, options: SessionOptions & { readonly nixpkgsDir?: string }) {
   let ev: Evaluator | undefined;
+  const nix = options.nix ?? noNixInvocation;
   const bridge = createBridge({
     searchPath: input.searchPath,
     nixpkgsDir: options.nixpkgsDir,
     cwd: input.cwd,
     importNative: (path) => ev!.evalFile(path),
     lookupCaptured: (fn, name) => ev!.lookupCaptured(fn, name),
-    progress: options.progress,
+    progress: options.progress || nix.showBuildOutput,
+    nixArgs: optionArgs(nix),
+    realiseArgs: nix.realiseArgs,
     output: options.output,
     signal: options.signal,
     runner: options.runner,
@@ -108,7 +114,7 @@ function wire(input: EvalInput, options: SessionOptions & { readonly nixpkgsDir?
  */
 function openFlakeSession(input: EvalInput, options: SessionOptions): Session {
   const installable = input.flake!;
-  const runner = options.runner ?? createNixRunner();
+  const runner = options.runner ?? createNixRunner({}, optionArgs(options.nix ?? noNixInvocation));
   const notice = options.notice ?? stderrNotice;
   const dir = join(installable.root, installable.flakeDir);
   let storeDir: string | undefined;

@@ -17,7 +17,8 @@ export type ErrorKind =
   | 'assert'     // failed `assert`: caught by tryEval
   | 'abort'      // `abort`: never caught
   | 'usage'      // bad command-line use
-  | 'build';     // a failed Nix build or image build: exit 100
+  | 'build'      // a failed Nix build or image build: exit 100
+  | 'check';     // a rebuild (`build --check`) that differs from the earlier build: exit 104
 
 export interface TraceFrame {
   readonly message: string;

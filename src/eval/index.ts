@@ -30,7 +30,11 @@ import { type EvalState, swapCurrentState } from './interp/state.js';
 import { runProgram, runScoped, checkProgram } from './interp/program.js';
 import { lookupCaptured, type Captured } from './interp/captured.js';
 import type { Expr } from './syntax/ast.js';
-import { parseSearchPath, findInSearchPath, type SearchPathEntry } from './searchPath.js';
+import { parseSearchPath, findInSearchPath, isUrl, COREPKGS, type SearchPathEntry } from './searchPath.js';
+import { PathAccess } from './access.js';
+import { evalSettings } from './settings.js';
+import { storeDir } from './builtins/system.js';
+import { nixDir } from '../paths.js';
 import { printValue as printAmbiguous } from './print.js';
 
 export interface EvaluatorOptions {
@@ -38,6 +42,8 @@ export interface EvaluatorOptions {
   readonly searchPath?: readonly string[];
   /** Relative search-path entries are resolved against it. Default: process.cwd(). */
   readonly cwd?: string;
+  /** Paths pure and restricted evaluation may read besides the store (access.ts): a flake's source tree, as Nix's allowPath. */
+  readonly allowedPaths?: readonly string[];
   /**
    * Parses a file that is imported (default: `parseNix`). The language server
    * passes one that keeps parsed files between its evaluators, by their text.
@@ -70,8 +76,14 @@ export interface Evaluator {
 
 export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
   const cwd = opts.cwd ?? process.cwd();
-  const searchPath = opts.searchPath ?? [];
+  // Pure evaluation has no search path, as in Nix.
+  const searchPath = evalSettings.pureEval ? [] : opts.searchPath ?? [];
   const entries: SearchPathEntry[] = parseSearchPath(searchPath, cwd);
+  // Restricted evaluation may read the store and what the search path names (pure evaluation has none);
+  // both, tsportable's own Nix files: its corepkgs, its package set and lib, which stand in for Nix's and the store's.
+  const access = new PathAccess([
+    storeDir(), COREPKGS, nixDir, ...(opts.allowedPaths ?? []), ...entries.filter((e) => !isUrl(e.path)).map((e) => e.path),
+  ]);
   const parse = opts.parseFile ?? ((text: string, file: string) => parseNix(text, file, { baseDir: path.dirname(file) }));
   const parseFile = (file: string, span: Span | undefined) => parse(readSource(file, span), file);
   const { globals, builtins } = makeGlobals();
@@ -82,6 +94,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
     globals,
     builtins,
     searchPath,
+    access,
     findFile(name, span) {
       let p = findCache.get(name);
       if (p === undefined) {
@@ -91,6 +104,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return p;
     },
     importFile(p, span) {
+      access.check(p, span);
       const file = resolveImport(p, span);
       let t = importCache.get(file);
       if (t === undefined) {
@@ -100,6 +114,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return force(t);
     },
     scopedImport(scope, p, span) {
+      access.check(p, span);
       const file = resolveImport(p, span);
       return runScoped(parseFile(file, span), globals, path.dirname(file), scope.map);
     },
@@ -140,6 +155,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return expr;
     }),
     parseFile: (p) => run(() => {
+      access.check(path.resolve(cwd, p), undefined);
       const file = resolveImport(path.resolve(cwd, p), undefined);
       const expr = parseFile(file, undefined);
       checkProgram(expr, globals, path.dirname(file));
@@ -181,6 +197,7 @@ function makeGlobals(): { globals: Map<string, Lazy>; builtins: NixAttrs } {
   const members = new Map<string, Lazy>();
   const globals = new Map<string, Lazy>();
   for (const [name, d] of allDefinitions()) {
+    if (d.kind === 'constant' && d.def.impure && evalSettings.pureEval) continue;
     const v: Lazy = d.kind === 'builtin' ? d.op : new Thunk(d.def.value);
     members.set(name, v);
     globals.set(d.def.global ? name : `__${name}`, v);

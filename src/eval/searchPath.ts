@@ -3,18 +3,22 @@
  * `prefix=path` or a plain `path`. `<nixpkgs/lib>` is found by trying each
  * entry in order: a plain entry `P` gives `P/nixpkgs/lib`; an entry
  * `nixpkgs=P` gives `P/lib` (the prefix must match whole components). The
- * first candidate that exists wins. URL entries need Nix to fetch them and
- * are reported as such. `<nix/fetchurl.nix>` is Nix's own file when no entry
- * provides it.
+ * first candidate that exists wins. An entry whose path does not exist is
+ * skipped with Nix's warning, once per evaluator (a typo in `-I` must not go
+ * unnoticed). URL entries need Nix to fetch them and are reported as such.
+ * `<nix/fetchurl.nix>` is Nix's own file when no entry provides it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { NixError } from './errors.js';
 import type { Span } from './span.js';
+import { diagnostics } from './diagnostics.js';
+import { currentState } from './interp/state.js';
+import { evalSettings } from './settings.js';
 import { packageRoot } from '../paths.js';
 
-/** Where tsportable keeps its own version of Nix's corepkgs. */
-const COREPKGS = path.join(packageRoot, 'src', 'eval', 'builtins', 'corepkgs');
+/** Where tsportable keeps its own version of Nix's corepkgs (readable in pure evaluation too, as Nix's are). */
+export const COREPKGS = path.join(packageRoot, 'src', 'eval', 'builtins', 'corepkgs');
 
 export interface SearchPathEntry {
   readonly prefix: string;
@@ -55,6 +59,23 @@ export function isUrl(p: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('channel:') || p.startsWith('flake:');
 }
 
+/** Entry paths already warned about, per evaluator: Nix resolves each entry once per evaluation. */
+const warnedMissing = new WeakMap<object, Set<string>>();
+
+function warnMissingEntry(entryPath: string): void {
+  let warned: Set<string> | undefined;
+  try {
+    const state = currentState();
+    warned = warnedMissing.get(state) ?? new Set();
+    warnedMissing.set(state, warned);
+  } catch {
+    // Outside an evaluation (a unit test): every lookup warns.
+  }
+  if (warned?.has(entryPath)) return;
+  warned?.add(entryPath);
+  diagnostics.warn({ message: `Nix search path entry '${entryPath}' does not exist, ignoring`, trace: [] });
+}
+
 export function findInSearchPath(entries: readonly SearchPathEntry[], name: string, span: Span | undefined): string {
   for (const entry of entries) {
     let rest: string;
@@ -65,6 +86,10 @@ export function findInSearchPath(entries: readonly SearchPathEntry[], name: stri
     if (isUrl(entry.path)) {
       throw new NixError('eval', `the search path entry '${entry.prefix ? entry.prefix + '=' : ''}${entry.path}' needs Nix to fetch it`, span);
     }
+    if (!fs.existsSync(entry.path)) {
+      warnMissingEntry(entry.path);
+      continue;
+    }
     const candidate = rest === '' ? entry.path : path.join(entry.path, rest);
     if (fs.existsSync(candidate)) return path.normalize(candidate).replace(/(.)\/$/, '$1');
   }
@@ -74,6 +99,7 @@ export function findInSearchPath(entries: readonly SearchPathEntry[], name: stri
     if (fs.existsSync(core)) return core;
   }
   // A `throw` in Nix (tryEval catches it).
-  throw new NixError('throw',
-    `file '${name}' was not found in the Nix search path (add it using $NIX_PATH or -I)`, span);
+  throw new NixError('throw', evalSettings.pureEval
+    ? `cannot look up '<${name}>' in pure evaluation mode (use '--impure' to override)`
+    : `file '${name}' was not found in the Nix search path (add it using $NIX_PATH or -I)`, span);
 }

@@ -22,6 +22,7 @@ import { interruption, throwIfAborted, trapSignals } from './interrupt.js';
 import { replaceLink } from './outLink.js';
 import { describeScaffold, planScaffold, topLevelNames, writeScaffold, type ScaffoldPlan } from './scaffold.js';
 import { mksquashfsVersion, squashByCopy, squashDirect } from './squash.js';
+import { imageDifference } from './compare.js';
 
 export type BuildPhase = 'closure' | 'cached' | 'scaffold' | 'squash' | 'link';
 
@@ -48,6 +49,12 @@ export interface BuildOptions {
   readonly handleSignals?: boolean;
   /** How the closure reaches mksquashfs: 'auto' reads /nix directly unless that would change the bytes. */
   readonly method?: 'auto' | 'direct' | 'copy';
+  /**
+   * nix-build's `--check`: build the image again although the cache has it,
+   * and fail (exit 104, as nix-build) naming the first difference unless the
+   * bytes are the same. The cached image must exist.
+   */
+  readonly check?: boolean;
 }
 
 export interface BuildResult {
@@ -112,7 +119,12 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
   // `tsportable gc` leaves the image alone while this build uses it, and then while the result link holds it (gc.ts).
   const hold = await holdImage(cache, key);
   try {
-    if (await exists(imagePath)) {
+    if (options.check) {
+      if (!(await exists(imagePath))) {
+        throw new NixError('eval', `the image ${fileName} is not in tsportable's cache (${imagePath}), so checking it is not possible; build it first`);
+      }
+      method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress, checkAgainst: imagePath });
+    } else if (await exists(imagePath)) {
       progress({ phase: 'cached', message: `reusing ${imagePath}` });
     } else {
       cached = false;
@@ -142,6 +154,8 @@ interface CacheJob {
   readonly plan: ScaffoldPlan;
   readonly signal: AbortSignal;
   readonly progress: (p: BuildProgress) => void;
+  /** `--check`: compare the new image with this one instead of caching it. */
+  readonly checkAgainst?: string;
 }
 
 async function buildIntoCache(input: ImageInput, options: BuildOptions, job: CacheJob): Promise<'direct' | 'copy'> {
@@ -177,6 +191,10 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
     };
     await (method === 'direct' ? squashDirect(squashJob) : squashByCopy(squashJob));
     throwIfAborted(job.signal);
+    if (job.checkAgainst) {
+      await checkSameImage(job.checkAgainst, output);
+      return method;
+    }
     await chmod(output, 0o444);
     await syncPath(output);
     await syncPath(stage);
@@ -194,5 +212,13 @@ async function buildIntoCache(input: ImageInput, options: BuildOptions, job: Cac
     return method;
   } finally {
     await removeTree(work);
+  }
+}
+
+/** `--check`'s verdict: nix-build's "may not be deterministic" when the rebuilt image differs. */
+async function checkSameImage(cached: string, rebuilt: string): Promise<void> {
+  const difference = await imageDifference(cached, rebuilt);
+  if (difference !== undefined) {
+    throw new NixError('check', `the image '${cached}' may not be deterministic: a rebuild differs: ${difference}`);
   }
 }

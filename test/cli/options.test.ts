@@ -23,6 +23,19 @@ describe('option parsing in nix-build conventions', () => {
     expect(optFlag(a, 'json')).toBe(true);
     expect(a.positional).toEqual(['-weird.nix']);
   });
+  test('compound short flags as Nix splits them: letters are flags, the rest from a non-letter is a value', () => {
+    const counted: CommandSpec = { ...spec, options: [...spec.options, { long: '--verbose', short: '-v', repeatable: true, description: 'd' }] };
+    const a = parseArgs(counted, ['-vvv', '-A1', '-o', '-x']);
+    expect(a.options.get('verbose')).toEqual([true, true, true]);
+    expect(optStrings(a, 'attr')).toEqual(['1']);
+    expect(optStrings(a, 'out-link')).toEqual(['-x']);
+    expect(() => parseArgs(counted, ['-vq'])).toThrow("unrecognised flag '-q'");
+  });
+  test('an unknown long flag gets the closest flags as a hint', () => {
+    const err = (() => { try { parseArgs(spec, ['--atr', 'x']); } catch (e) { return e as NixError; } })()!;
+    expect(err.message).toBe("unrecognised flag '--atr'");
+    expect(err.hints).toEqual(['Did you mean one of --arg or --attr?']);
+  });
   test('unknown flags, missing values and extra arguments are usage errors', () => {
     expect(() => parseArgs(spec, ['--frobnicate'])).toThrow("unrecognised flag '--frobnicate'");
     expect(() => parseArgs(spec, ['--arg', 'x'])).toThrow("flag '--arg' requires 2 arguments (NAME EXPR)");

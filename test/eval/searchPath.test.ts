@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSearchPath, splitNixPath, findInSearchPath } from '../../src/eval/searchPath.js';
 import { NixError } from '../../src/eval/errors.js';
+import { diagnostics, type NixWarning } from '../../src/eval/diagnostics.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/eval/fixtures');
 
@@ -32,6 +33,20 @@ describe('search path', () => {
     expect(findInSearchPath(entries, 'fixtures/fn.nix', undefined)).toBe(`${fixtures}/fn.nix`);
     expect(() => findInSearchPath(entries, 'fixx', undefined))
       .toThrow(new NixError('throw', "file 'fixx' was not found in the Nix search path (add it using $NIX_PATH or -I)"));
+  });
+
+  test('an entry whose path does not exist is skipped with Nix\'s warning', () => {
+    const warnings: NixWarning[] = [];
+    const saved = diagnostics.warn;
+    diagnostics.warn = (w) => warnings.push(w);
+    try {
+      const entries = parseSearchPath([`fx=${fixtures}/nope`, `fx=${fixtures}`, `other=${fixtures}/gone`], '/');
+      expect(findInSearchPath(entries, 'fx/simple.nix', undefined)).toBe(`${fixtures}/simple.nix`);
+    } finally {
+      diagnostics.warn = saved;
+    }
+    // Only entries the lookup goes through are looked at: `other=` is not.
+    expect(warnings.map((w) => w.message)).toEqual([`Nix search path entry '${fixtures}/nope' does not exist, ignoring`]);
   });
 
   test('URL entries need Nix to fetch them', () => {

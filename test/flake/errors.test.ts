@@ -78,7 +78,7 @@ test('a stale lock of a local input is locked again, as nix build does', async (
 
 test("Nix's refusals: --arg with a flake; and -A, --override-input where they do not apply", async () => {
   const dir = writeTree(tmp.dir('refusals'), { 'flake.nix': '{ outputs = { self }: { x = 1; }; }', 'default.nix': '1' });
-  expectUserError(await run(['build', '.#x', '--arg', 'a', '1'], dir), /^error: '--arg' and '--argstr' are incompatible with flakes\n$/);
+  expectUserError(await run(['build', '.#x', '--arg', 'a', '1'], dir), /^error: '--arg' and '--argstr' are incompatible with flakes\nTry 'tsportable build --help' for more information\.\n$/);
   expectUserError(await run(['eval', '.#x', '--argstr', 'a', 'b'], dir), /'--arg' and '--argstr' are incompatible with flakes/);
   expectUserError(await run(['show', '.#x', '-A', 'y'], dir), /'-A' does not apply to a flake/);
   expectUserError(await run(['show', 'default.nix', '--override-input', 'nixpkgs', '/x'], dir), /'--override-input' applies to flakes only/);

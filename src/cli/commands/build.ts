@@ -9,14 +9,16 @@ import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
 import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
-import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
+import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { Progress } from '../progress.js';
 import { openSession, selectImages } from '../session.js';
+import { applyNixOptions, buildFlagOptions, optionOption } from '../nixOptions.js';
 
 export const buildCommand: Command = {
   spec: {
     name: 'build',
+    jsonErrors: true,
     summary: 'Build the portable-service image of a Nix file, as nix-build does with nixpkgs.',
     positional: '[FILE | FLAKE#ATTR]',
     maxPositional: 1,
@@ -27,17 +29,24 @@ export const buildCommand: Command = {
       'The steps and Nix\'s build output go to stderr as lines; on a terminal a status line below them',
       'shows the builds and fetches under way and mksquashfs\'s percentage. Ctrl-C stops Nix and mksquashfs',
       'and removes what the build had begun (exit 130).',
-      'Without <nixpkgs> on the search path, tsportable\'s own package set stands in (a notice says so).',
+      'When no search path entry names nixpkgs, tsportable\'s own package set stands in (a notice says so).',
       'A flake installable (.#attr, DIR#attr, path:DIR#attr, a directory holding flake.nix) is built as',
       'nix build builds it; a callPackage-style file is called as pkgs.callPackage FILE { }.',
-      'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build.',
+      'The build flags (-j, --cores, --builders, -k, -K, -v, --quiet) and every --option Nix knows reach',
+      'the Nix processes, so remote builders and binary caches serve tsportable as they serve nix-build.',
+      'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build, 104 --check found a difference,',
+      '2 internal error, 130 interrupted.',
     ].join('\n'),
     options: [
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Build the image EXPR evaluates to instead of a file.' },
       ...evalInputOptions,
       { long: '--out-link', short: '-o', values: ['LINK'], description: "Name of the result link (default 'result'); more images get LINK-2, LINK-3..." },
       { long: '--no-out-link', description: 'Do not create a result link; only print the path.' },
-      { ...jsonOption, description: 'Print one JSON object per image built (image, resultDir, outLink, cached, closure, ...).' },
+      { long: '--dry-run', description: 'Say what Nix would build or fetch and the image that would be made; build nothing.' },
+      { long: '--check', description: 'Build the image again, bypassing the cache, and fail if its bytes differ from the cached one.' },
+      ...buildFlagOptions,
+      optionOption,
+      { ...jsonOption, description: `Print one JSON object per image built (image, resultDir, outLink, cached, closure, ...). ${jsonErrorsNote}` },
     ],
   },
   async run(args) {
@@ -46,15 +55,27 @@ export const buildCommand: Command = {
     const noLink = optFlag(args, 'no-out-link');
     const link = optString(args, 'out-link');
     if (noLink && link !== undefined) throw usageError("'--out-link' and '--no-out-link' exclude each other");
+    const dryRun = optFlag(args, 'dry-run');
+    if (dryRun && optFlag(args, 'check')) throw usageError("'--dry-run' and '--check' exclude each other");
+    const nix = applyNixOptions(args);
     const progress = new Progress(io.stderr, stderrIsTerminal());
     try {
-      const session = openSession(input, { progress: true, output: progress, signal: interrupt.signal });
+      const session = openSession(input, { progress: true, output: progress, signal: interrupt.signal, nix });
       const images = selectImages(session, input);
       for (const [k, image] of images.entries()) {
         const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
-        progress.step(`realising the inputs of ${image.spec.pname}_${image.spec.version}.raw`);
+        const fileName = `${image.spec.pname}_${image.spec.version}.raw`;
+        if (dryRun) {
+          // Nix says what it would build or fetch (nix-store --realise --dry-run); nothing on stdout, as nix-build.
+          await realisePortableService(image.spec, { resolveStrings: (s, span) => session.bridge.resolveStrings(s, span, { dryRun: true }) });
+          progress.line(`this image would be made (or reused from tsportable's cache):\n  ${fileName}`);
+          continue;
+        }
+        progress.step(`realising the inputs of ${fileName}`);
         const imageInput = await realisePortableService(image.spec, session.bridge);
-        const result = await buildImage(imageInput, { outLink, signal: interrupt.signal, handleSignals: false, onProgress: progress.build });
+        const result = await buildImage(imageInput, {
+          outLink, signal: interrupt.signal, handleSignals: false, check: optFlag(args, 'check'), onProgress: progress.build,
+        });
         io.stdout(json ? `${JSON.stringify(buildToJSON(image.attrPath, result))}\n` : `${result.resultDir}\n`);
       }
     } finally {

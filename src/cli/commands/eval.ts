@@ -6,8 +6,8 @@ import { openSession, selectFlakeOutput } from '../session.js';
 import { nixEvalOutput } from '../../flake/index.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
-import { DIAGNOSE_LEVELS, type DiagnoseLevel } from '../../eval/diagnostics.js';
-import { LINT_NAMES, lintSettings, resetLints } from '../../eval/syntax/lint.js';
+import { LINT_NAMES, lintSettings } from '../../eval/syntax/lint.js';
+import { applyNixOptions, optionOption, parseDiagnose } from '../nixOptions.js';
 
 const LINT_DESCRIPTIONS: Record<(typeof LINT_NAMES)[number], string> = {
   'lint-url-literals': 'Unquoted URLs (http://x): ignore (default), warn or fatal.',
@@ -18,16 +18,16 @@ const LINT_DESCRIPTIONS: Record<(typeof LINT_NAMES)[number], string> = {
 /** Current Nix's parser lint settings, as options taking ignore|warn|fatal. */
 const lintOptions: OptionSpec[] = LINT_NAMES.map((name) => ({ long: `--${name}`, values: ['LEVEL'], description: LINT_DESCRIPTIONS[name] }));
 
-/** Applies the lint options (process-wide, as Nix's settings) and renders warnings on stderr. */
+/** Applies the lint options (process-wide, as Nix's settings; after `--option`, which they override). */
 function setUpDiagnostics(args: ParsedArgs): void {
-  resetLints();
   for (const name of LINT_NAMES) {
     const level = optString(args, name);
     if (level === undefined) continue;
-    if (!(DIAGNOSE_LEVELS as readonly string[]).includes(level)) {
-      throw usageError(`option '${name}' has invalid value '${level}' (expected 'ignore', 'warn', or 'fatal')`);
+    try {
+      lintSettings[name] = parseDiagnose(name, level);
+    } catch (e) {
+      throw usageError((e as Error).message);
     }
-    lintSettings[name] = level as DiagnoseLevel;
   }
 }
 
@@ -47,17 +47,19 @@ export const evalCommand: Command = {
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Evaluate EXPR instead of a file.' },
       ...evalInputOptions,
       { long: '--strict', description: 'Evaluate the result deeply (lists and attribute sets included).' },
-      jsonOption,
+      { ...jsonOption, description: 'Print the result as JSON, as nix-instantiate --eval --json does (an error goes to stderr only).' },
       { long: '--parse', description: 'Only parse: print the expression as nix-instantiate --parse does.' },
       ...lintOptions,
+      optionOption,
     ],
   },
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
+    const nix = applyNixOptions(args);
     setUpDiagnostics(args);
     if (input.flake && optFlag(args, 'parse')) throw usageError("'--parse' takes a Nix file, not a flake");
     // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
-    const session = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json') });
+    const session = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json'), nix });
     const { ev, autoArgs } = session;
     if (input.flake) {
       // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.

@@ -9,6 +9,7 @@ import { unusableCache } from '../../image/cache.js';
 import { formatBytes } from '../../inspect/format.js';
 import { io, type Command } from '../command.js';
 import { optFlag } from '../options.js';
+import { applyNixOptions, optionOption } from '../nixOptions.js';
 
 export const gcCommand: Command = {
   spec: {
@@ -26,9 +27,12 @@ export const gcCommand: Command = {
     ].join('\n'),
     options: [
       { long: '--dry-run', description: 'Print what would be removed and how much would be freed; remove nothing.' },
+      optionOption,
     ],
   },
   async run(args) {
+    // Accepted as by every command; gc runs no Nix and evaluates nothing.
+    applyNixOptions(args);
     const dryRun = optFlag(args, 'dry-run');
     const cache = cacheLocation();
     const result = await collectGarbage(cache, { dryRun }).catch(async (e: unknown) => {

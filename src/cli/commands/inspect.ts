@@ -3,13 +3,16 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NixError } from '../../eval/errors.js';
 import { inspectExitCode, inspectImage, inspectReportToJSON, renderInspect } from '../../inspect/index.js';
+import { colorFor } from '../color.js';
 import { io, type Command } from '../command.js';
-import { jsonOption } from '../evalInput.js';
+import { jsonErrorsNote, jsonOption } from '../evalInput.js';
 import { optFlag, usageError } from '../options.js';
+import { applyNixOptions, optionOption } from '../nixOptions.js';
 
 export const inspectCommand: Command = {
   spec: {
     name: 'inspect',
+    jsonErrors: true,
     summary: 'Show what is inside a portable-service image and check it, without root or systemd.',
     positional: 'IMAGE.raw',
     maxPositional: 1,
@@ -20,15 +23,17 @@ export const inspectCommand: Command = {
       'with ID=, the mount points, every Exec*= program present and executable in the image, and a',
       'complete closure. Exits 1 when an error-level check fails.',
     ].join('\n'),
-    options: [jsonOption],
+    options: [{ ...jsonOption, description: `Print the report as JSON. ${jsonErrorsNote}` }, optionOption],
   },
   async run(args) {
+    // Accepted as by every command; inspect runs no Nix and evaluates nothing.
+    applyNixOptions(args);
     const [image] = args.positional;
     if (image === undefined) throw usageError('inspect: which image? (tsportable inspect IMAGE.raw)');
     const path = resolve(image);
     if (!existsSync(path)) throw new NixError('usage', `inspect: '${image}' does not exist`);
     const report = await inspectImage(path);
-    io.stdout(optFlag(args, 'json') ? inspectReportToJSON(report) + '\n' : renderInspect(report, {}));
+    io.stdout(optFlag(args, 'json') ? inspectReportToJSON(report) + '\n' : renderInspect(report, { color: colorFor('stdout') }));
     return inspectExitCode(report);
   },
 };

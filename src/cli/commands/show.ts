@@ -9,10 +9,12 @@ import { planPortableService } from '../../builders/index.js';
 import { imageClosure } from '../../image/imageClosure.js';
 import { realisePortableService } from '../../builders/index.js';
 import { renderShow, showPlanToJSON, withChecks, type ClosureEntry } from '../../show/index.js';
+import { colorFor } from '../color.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
-import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
+import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag } from '../options.js';
 import { openSession, selectImages } from '../session.js';
+import { applyNixOptions, optionOption } from '../nixOptions.js';
 
 async function sizes(paths: readonly string[]): Promise<number[]> {
   if (paths.length === 0) return [];
@@ -23,6 +25,7 @@ async function sizes(paths: readonly string[]): Promise<number[]> {
 export const showCommand: Command = {
   spec: {
     name: 'show',
+    jsonErrors: true,
     summary: 'Preview the image a Nix file describes, without building it.',
     positional: '[FILE | FLAKE#ATTR]',
     maxPositional: 1,
@@ -37,13 +40,15 @@ export const showCommand: Command = {
       { long: '--expr', short: '-E', values: ['EXPR'], description: 'Show the image EXPR evaluates to instead of a file.' },
       ...evalInputOptions,
       { long: '--closure', description: 'Realise the inputs through Nix and list the closure with sizes.' },
-      jsonOption,
+      optionOption,
+      { ...jsonOption, description: `Print the plan as JSON (docs/show.schema.json). ${jsonErrorsNote}` },
     ],
   },
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
     const json = optFlag(args, 'json');
-    const session = openSession(input, { progress: stderrIsTerminal() && !json });
+    const nix = applyNixOptions(args);
+    const session = openSession(input, { progress: stderrIsTerminal() && !json, nix });
     const plans = [];
     for (const image of selectImages(session, input)) {
       let plan = withChecks(planPortableService(image.spec, session.bridge));
@@ -54,7 +59,7 @@ export const showCommand: Command = {
       }
       plans.push(plan);
     }
-    io.stdout(json ? plans.map(showPlanToJSON).join('\n') + '\n' : plans.map((p) => renderShow(p, {})).join('\n'));
+    io.stdout(json ? plans.map(showPlanToJSON).join('\n') + '\n' : plans.map((p) => renderShow(p, { color: colorFor('stdout') })).join('\n'));
     return 0;
   },
 };

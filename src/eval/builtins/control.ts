@@ -8,7 +8,8 @@
  * them ("trace: ...", "evaluation warning: ...").
  */
 import { NixError } from '../errors.js';
-import { force, forceString, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
+import { force, forceString, stackOverflow } from '../value/force.js';
+import { evalSettings } from '../settings.js';
 import type { Span } from '../span.js';
 import { coerceToString, stringText } from '../value/string.js';
 import { previewValue } from '../value/preview.js';
@@ -103,7 +104,7 @@ function forceDeepCounted(v: Lazy, span: Span | undefined): void {
   const stack: Array<[Lazy, number]> = [[v, 1]];
   while (stack.length) {
     const [x, depth] = stack.pop()!;
-    if (depth > MAX_CALL_DEPTH) throw stackOverflow(span);
+    if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
     if (seen.has(x)) continue;
     seen.add(x);
     const val = force(x);
@@ -186,6 +187,8 @@ defineBuiltin({
     diagnostics.write(text.startsWith('\n')
       ? prefix + text
       : `${prefix} ${text.split('\n').join('\n' + ' '.repeat(prefix.length + 1))}`);
+    // Not a `throw`: tryEval does not catch it, as in Nix.
+    if (evalSettings.abortOnWarn) throw new NixError('eval', 'aborting to reveal stack trace of warning, as abort-on-warn is set', span);
     return force(v);
   },
 });

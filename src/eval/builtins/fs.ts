@@ -19,11 +19,14 @@ import { force } from '../value/force.js';
 import { coerceToPath } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
 import { defineBuiltin } from './registry.js';
+import { checkAccess, ForbiddenPathError } from '../access.js';
 
-/** The real filesystem path a path argument names (building it first through the bridge if needed). */
+/** The real filesystem path a path argument names (building it first through the bridge if needed), if evaluation may read it. */
 export function realisePath(v: Lazy, span: Span | undefined, ctx?: string): string {
   const { path, context } = coerceToPath(v, span, ctx);
-  return context.size === 0 ? path : hooks.realisePath(path, context, span);
+  const real = context.size === 0 ? path : hooks.realisePath(path, context, span);
+  checkAccess(real, span);
+  return real;
 }
 
 export { missingPath } from '../fileErrors.js';
@@ -115,7 +118,14 @@ defineBuiltin({
     const x = force(p);
     const text = typeof x === 'string' ? x : x !== null && typeof x === 'object' && 's' in x ? (x as { s: string }).s : '';
     const mustBeDir = text.endsWith('/') || text.endsWith('/.');
-    const path = realisePath(x, span, 'while realising the context of a path');
+    let path: string;
+    try {
+      path = realisePath(x, span, 'while realising the context of a path');
+    } catch (e) {
+      // A path pure or restricted evaluation may not read does not exist for it, as in Nix.
+      if (e instanceof ForbiddenPathError) return false;
+      throw e;
+    }
     try {
       // Symlinks are followed on the way but not at the end: a dangling link exists.
       return mustBeDir ? fs.statSync(path).isDirectory() : (fs.lstatSync(path), true);

@@ -11,7 +11,8 @@
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import { NixAttrs, NixFloat, NixList, NixPath, NixString, type Lazy, type Value, isForeign } from '../value/index.js';
-import { force, forceString, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
+import { force, forceString, stackOverflow } from '../value/force.js';
+import { evalSettings } from '../settings.js';
 import { callFunction } from '../value/call.js';
 import { mkString } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
@@ -50,7 +51,7 @@ function peel(v: Value, span: Span | undefined): { v: Value; viaToString: boolea
 
 
 function write(x: Lazy, span: Span | undefined, context: Set<string>, copyToStore: boolean, out: string[], depth: number): void {
-  if (depth > MAX_CALL_DEPTH) throw stackOverflow(span);
+  if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
   let v = force(x);
   if (v instanceof NixAttrs) {
     const peeled = peel(v, span);

@@ -38,6 +38,8 @@ export interface ConstantDef {
   readonly placeholder?: boolean;
   /** Computed when first used (e.g. reading the environment). */
   readonly value: () => Value;
+  /** Left out in pure evaluation (`pure-eval`), as Nix leaves out currentSystem and currentTime. */
+  readonly impure?: boolean;
 }
 
 export type Definition =

@@ -25,6 +25,8 @@ import { hooks, needsNix } from '../value/hooks.js';
 import { defineBuiltin } from './registry.js';
 import { argCtx } from './argContext.js';
 import { missingPath } from './fs.js';
+import { checkAccess } from '../access.js';
+import { evalSettings } from '../settings.js';
 import { isStorePath } from './context.js';
 import { storeDir } from './system.js';
 
@@ -92,6 +94,7 @@ defineBuiltin({
   fn: ([filter, p], span) => {
     const { path } = coerceToPath(p, span, "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'");
     forceFunction(filter, span, argCtx('filterSource', 0));
+    checkAccess(path, span);
     if (!fs.existsSync(path)) throw missingPath(path, span);
     nameOrBase(path, undefined, span);
     applyFilter(path, filter, span);
@@ -119,6 +122,7 @@ defineBuiltin({
       else throw new NixError('eval', `unsupported argument '${n}' to 'builtins.path'`, at);
     }
     if (path === undefined) throw new NixError('eval', "missing required 'path' attribute in the first argument to 'builtins.path'", span);
+    checkAccess(path, span);
     if (!fs.existsSync(path)) throw missingPath(path, span);
     nameOrBase(path, name, span);
     if (filter !== undefined) applyFilter(path, filter, span);
@@ -149,6 +153,7 @@ defineBuiltin({
   arity: 1,
   doc: 'A store path as a string with itself as context (the path must be valid in the store).',
   fn: ([p], span) => {
+    if (evalSettings.pureEval) throw new NixError('eval', "'builtins.storePath' is not allowed in pure evaluation mode", span);
     const { path } = coerceToPath(p, span, "while evaluating the first argument passed to 'builtins.storePath'");
     const dir = storeDir();
     const top = path.startsWith(dir + '/') ? path.slice(0, dir.length + 1 + path.slice(dir.length + 1).split('/')[0].length) : '';
@@ -165,11 +170,15 @@ function fetchUrlLike(kind: 'fetchurl' | 'fetchTarball', arg: Lazy, span: Span |
   let url: string | undefined;
   let name = '';
   let nameGiven = false;
+  let hashGiven = false;
   if (v instanceof NixAttrs) {
     for (const n of v.sortedNames()) {
       const x = v.get(n)!;
       if (n === 'url') url = forceStringNoContext(x, span, 'while evaluating the url we should fetch');
-      else if (n === 'sha256') forceStringNoContext(x, span, 'while evaluating the sha256 of the content we should fetch');
+      else if (n === 'sha256') {
+        forceStringNoContext(x, span, 'while evaluating the sha256 of the content we should fetch');
+        hashGiven = true;
+      }
       else if (n === 'name') {
         nameGiven = true;
         name = forceStringNoContext(x, span, 'while evaluating the name of the content we should fetch');
@@ -193,6 +202,7 @@ function fetchUrlLike(kind: 'fetchurl' | 'fetchTarball', arg: Lazy, span: Span |
         : `Please pass an attribute set with 'url' and 'name' attributes to '${kind}',  so that it can create a valid store path.`;
     throw new NixError('eval', `invalid store path name when fetching URL '${url}': ${bad}. ${advice}`, span);
   }
+  if (evalSettings.pureEval && !hashGiven) throw new NixError('eval', `in pure evaluation mode, '${kind}' requires a 'sha256' argument`, span);
   const h = fetchHook.fetch;
   if (!h) throw needsNix(`builtins.${kind} (fetching '${url}')`, span);
   return h(kind, arg, span);

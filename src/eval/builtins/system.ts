@@ -7,6 +7,7 @@
  * implements today's language, whatever Nix binary the bridge calls.
  */
 import { forceStringNoContext } from '../value/force.js';
+import { evalSettings } from '../settings.js';
 import { defineBuiltin, defineConstant } from './registry.js';
 import { hashBytes, toNix32 } from './hashFormats.js';
 
@@ -26,13 +27,14 @@ export function hostSystem(): string {
   return `${arch[process.arch] ?? process.arch}-${process.platform}`;
 }
 
-defineConstant({ name: 'currentSystem', doc: 'The platform Nix runs on, e.g. "x86_64-linux".', value: hostSystem });
+defineConstant({ name: 'currentSystem', doc: 'The platform Nix runs on, e.g. "x86_64-linux".', value: hostSystem, impure: true });
 
 let startTime: number | undefined;
 defineConstant({
   name: 'currentTime',
   doc: 'The time evaluation started, in seconds since the epoch (the same value throughout an evaluation).',
   value: () => (startTime ??= Math.floor(Date.now() / 1000)),
+  impure: true,
 });
 
 defineConstant({ name: 'nixVersion', doc: 'The version of Nix whose language is implemented.', value: () => NIX_VERSION });
@@ -42,8 +44,11 @@ defineConstant({ name: 'storeDir', doc: 'The Nix store directory, "/nix/store" b
 defineBuiltin({
   name: 'getEnv',
   arity: 1,
-  doc: 'The value of an environment variable, or "" when it is not set.',
-  fn: ([n], span) => process.env[forceStringNoContext(n, span, 'while evaluating the first argument passed to builtins.getEnv')] ?? '',
+  doc: 'The value of an environment variable, or "" when it is not set (always "" in pure or restricted evaluation).',
+  fn: ([n], span) => {
+    const name = forceStringNoContext(n, span, 'while evaluating the first argument passed to builtins.getEnv');
+    return evalSettings.pureEval || evalSettings.restrictEval ? '' : process.env[name] ?? '';
+  },
 });
 
 /** The placeholder string Nix substitutes with an output path at build time. */

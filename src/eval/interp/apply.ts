@@ -7,7 +7,8 @@
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import { type Lazy, type Value, type Lambda, NixAttrs } from '../value/index.js';
-import { forceAttrs, MAX_CALL_DEPTH, stackOverflow } from '../value/force.js';
+import { forceAttrs, stackOverflow } from '../value/force.js';
+import { evalSettings } from '../settings.js';
 import { didYouMean } from '../value/attrs.js';
 import { checkCancel } from '../cancel.js';
 import { type Env, newEnv, env1 } from './env.js';
@@ -41,7 +42,7 @@ export function applyLambda2(fn: Lambda, a: Lazy, b: Lazy): Value | undefined {
 
 function enter(code: LambdaCode, env: Env): Value {
   checkCancel();
-  if (++callDepth > MAX_CALL_DEPTH) {
+  if (++callDepth > evalSettings.maxCallDepth) {
     callDepth--;
     throw stackOverflow(code.expr.span);
   }

@@ -6,6 +6,7 @@
  */
 import type { Lazy, Value, NixAttrs } from '../value/index.js';
 import type { Span } from '../span.js';
+import type { PathAccess } from '../access.js';
 
 export interface EvalState {
   readonly globals: ReadonlyMap<string, Lazy>;
@@ -19,6 +20,8 @@ export interface EvalState {
   readonly builtins: NixAttrs;
   /** The search path entries, for `builtins.nixPath`. */
   readonly searchPath: readonly string[];
+  /** What pure and restricted evaluation may read (access.ts). */
+  readonly access: PathAccess;
 }
 
 let current: EvalState | undefined;

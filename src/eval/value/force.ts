@@ -17,6 +17,7 @@ import {
 import type { NixInt } from './int.js';
 import { showType } from './types.js';
 import { previewValue } from './preview.js';
+import { evalSettings } from '../settings.js';
 
 export function force(v: Lazy): Value {
   return v instanceof Thunk ? forceThunk(v) : v;
@@ -182,7 +183,7 @@ export function forceDeep(v: Lazy): Value {
     if (!(x instanceof NixList) && !(x instanceof NixAttrs)) continue;
     if (seen.has(x)) continue;
     seen.add(x);
-    if (depth >= MAX_CALL_DEPTH) throw stackOverflow();
+    if (depth >= evalSettings.maxCallDepth) throw stackOverflow();
     if (x instanceof NixList) {
       for (let i = x.items.length - 1; i >= 0; i--) {
         stack.push(x.items[i]);
@@ -200,11 +201,9 @@ export function forceDeep(v: Lazy): Value {
 }
 
 /**
- * Nix's default max-call-depth: deeper nesting of function calls, or of
- * values forced deeply, is its "stack overflow" error.
+ * Deeper nesting of function calls, or of values forced deeply, than the
+ * `max-call-depth` setting (evalSettings) is Nix's "stack overflow" error.
  */
-export const MAX_CALL_DEPTH = 10000;
-
 export function stackOverflow(span?: Span): NixError {
   return new NixError('eval', 'stack overflow; max-call-depth exceeded', span);
 }
