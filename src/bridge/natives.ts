@@ -146,7 +146,8 @@ export function derivation(attrs: NixAttrs, span: Span | undefined): Value {
     own.set('drvPath', lazy(() => force((force(strict) as NixAttrs).get('drvPath')!)));
     own.set('type', 'derivation');
     own.set('outputName', o);
-    perOutput.set(o, new NixAttrs(own));
+    // The attributes given keep their positions, as `drvAttrs // { ... }` keeps them in derivation.nix.
+    perOutput.set(o, new NixAttrs(own, () => attrs.positions));
   }
   // Every output set sees every output and `all`; they are filled in after all exist.
   const all = new NixList(outputs.map((o) => perOutput.get(o)!));

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { NixError } from '../eval/errors.js';
 import type { Span } from '../eval/span.js';
 import { NixString } from '../eval/value/index.js';
+import { osPath } from '../eval/value/bytes.js';
 import { isValidStoreName, sourceStorePath, textStorePath } from './storePath.js';
 import { pathLiteral, stringLiteral } from './nixLiterals.js';
 import type { NixProgram, PendingStorePaths } from './writeBack.js';
@@ -28,7 +29,7 @@ export class PendingStore implements PendingStorePaths {
     const key = `${name}\0${path}`;
     const known = this.sources.get(key);
     if (known) return known;
-    if (!existsSync(path)) throw new NixError('eval', `path '${path}' does not exist`, span);
+    if (!existsSync(osPath(path))) throw new NixError('eval', `path '${path}' does not exist`, span);
     if (!isValidStoreName(name)) {
       throw new NixError('eval', `store path name '${name}' (of the path '${path}') contains a character Nix does not allow in store paths`, span);
     }

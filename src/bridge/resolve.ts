@@ -28,6 +28,8 @@ import { NixError } from '../eval/errors.js';
 import { evalSettings } from '../eval/settings.js';
 import type { Span } from '../eval/span.js';
 import { NixString } from '../eval/value/index.js';
+import { concatBytes, encodeBytes } from '../eval/value/bytes.js';
+import { stringText } from '../eval/value/string.js';
 import { nixDir } from '../paths.js';
 import { interruption } from '../interrupt.js';
 import { NixBuildLog, type NixOutput } from './buildProgress.js';
@@ -121,23 +123,25 @@ export class Resolver {
     }
     const program = new NixProgram(this.options.writeBack);
     const entries = strings.map((s, i) => `${stringLiteral(String(i))} = ${program.value(s, items[i].span ?? span)};`);
-    // Each foreign value the strings name directly, alone: its context tells which build was its own.
+    // Each foreign value the strings name, alone: its context tells which build was its own, and its text
+    // replaces its placeholder (Nix's text of a string would need JSON, which cannot carry every byte).
     const handles = new Map<string, ForeignHandle>();
     for (const s of strings) {
       for (const c of typeof s === 'string' ? [] : s.context) {
         const h = handleOfContext(c);
         if (h) handles.set(`h${h.id}`, h);
       }
+      for (const p of placeholdersIn(typeof s === 'string' ? s : s.s)) handles.set(`h${p.handle.id}`, p.handle);
     }
-    for (const [key, h] of handles) entries.push(`${stringLiteral(key)} = ${program.handle(h)};`);
-    const source = program.render(`import ${collectNix} { ${entries.join(' ')} }`);
+    const handleEntries = [...handles].map(([key, h]) => `${stringLiteral(key)} = ${program.handle(h)};`);
+    const source = program.render(`import ${collectNix} { strings = { ${entries.join(' ')} }; handles = { ${handleEntries.join(' ')} }; }`);
     const json = yield* this.evaluateSteps(program, source, items.find((i) => i.span)?.span ?? span);
     const texts: string[] = [];
     const targets = new Set<string>();
     const storePaths = new Set<string>();
     for (let i = 0; i < strings.length; i++) {
       const r = json[String(i)];
-      texts.push(r.s);
+      texts.push(withPlaceholdersResolved(stringText(strings[i]), json));
       for (const [path, c] of Object.entries(r.context)) {
         if (c.outputs) for (const o of c.outputs) targets.add(`${path}!${o}`);
         if (c.path || c.allOutputs) storePaths.add(path);
@@ -235,7 +239,7 @@ export class Resolver {
     const dir = mkdtempSync(join(tmpdir(), 'tsportable-bridge-'));
     const file = join(dir, 'batch.nix');
     try {
-      writeFileSync(file, source);
+      writeFileSync(file, encodeBytes(source));
       const args = ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace', ...this.searchArgs(), file];
       const r = yield { program: 'nix-instantiate', args };
       if (r.exitCode !== 0) throw this.evalError(program, file, r, args, span);
@@ -314,8 +318,21 @@ export class Resolver {
 export type ContextJSON = Record<string, { path?: boolean; allOutputs?: boolean; outputs?: string[] }>;
 
 interface CollectResult {
-  s: string;
+  /** The text, for a foreign value's entry. */
+  s?: string;
   context: ContextJSON;
+}
+
+/** `text` with each placeholder replaced by the text Nix gave its foreign value (an `h<id>` entry). */
+function withPlaceholdersResolved(text: string, json: Record<string, CollectResult>): string {
+  let out = '';
+  let at = 0;
+  for (const p of placeholdersIn(text)) {
+    out = concatBytes(out, text.slice(at, p.offset));
+    out = concatBytes(out, json[`h${p.handle.id}`].s!);
+    at = p.offset + p.length;
+  }
+  return concatBytes(out, text.slice(at));
 }
 
 /**

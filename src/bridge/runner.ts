@@ -10,6 +10,7 @@
  * to the store it talks to.
  */
 import { execa, execaSync, type Options } from 'execa';
+import { decodeBytes } from '../eval/value/bytes.js';
 
 export type NixProgramName = 'nix-instantiate' | 'nix-store';
 
@@ -63,8 +64,11 @@ export function createNixRunner(env: Record<string, string | undefined> = {}, co
           stdin: 'ignore',
           stderr: options.progress ? ['pipe', 'inherit'] : 'pipe',
           maxBuffer,
+          // Nix writes strings' bytes as they are: decoded as Nix strings are (value/bytes.ts).
+          encoding: 'buffer',
         });
-        return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
+        const text = (b: unknown) => (b instanceof Uint8Array ? decodeBytes(b) : '');
+        return { stdout: text(r.stdout), stderr: text(r.stderr), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
       } catch (e) {
         return cannotRun(program, e);
       }

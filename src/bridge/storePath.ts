@@ -13,8 +13,10 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
 import { makeStorePath } from '../eval/builtins/derivationPaths.js';
+import { decodeBytes, displayText, encodeBytes } from '../eval/value/bytes.js';
+
+const slash = Buffer.from('/');
 
 export const storeDir = '/nix/store';
 
@@ -35,7 +37,7 @@ export interface NarOptions {
 export function narHashHex(path: string, options: NarOptions = {}): string {
   const h = createHash('sha256');
   narString(h, 'nix-archive-1');
-  narNode(path, '', h, options);
+  narNode(encodeBytes(path), '', h, options);
   return h.digest('hex');
 }
 
@@ -53,11 +55,11 @@ export function sourceStorePath(path: string, name: string, options: NarOptions 
 export function textStorePath(name: string, contents: string, references: Iterable<string>): string {
   const refs = [...new Set(references)].sort();
   const type = ['text', ...refs].join(':');
-  return makeStorePath(type, createHash('sha256').update(contents, 'utf8').digest('hex'), name);
+  return makeStorePath(type, createHash('sha256').update(encodeBytes(contents)).digest('hex'), name);
 }
 
 function narString(h: Hash, s: string | Buffer): void {
-  const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+  const b = typeof s === 'string' ? encodeBytes(s) : s;
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(b.length));
   h.update(len);
@@ -66,7 +68,8 @@ function narString(h: Hash, s: string | Buffer): void {
   if (pad) h.update(Buffer.alloc(pad));
 }
 
-function narNode(path: string, rel: string, h: Hash, options: NarOptions): void {
+/** `path` as bytes: entries' names need not be UTF-8 (`rel` is the relative path as a Nix string). */
+function narNode(path: Buffer, rel: string, h: Hash, options: NarOptions): void {
   const st = lstatSync(path);
   options.onStat?.(st);
   narString(h, '(');
@@ -80,8 +83,8 @@ function narNode(path: string, rel: string, h: Hash, options: NarOptions): void 
     // NAR orders entries by the bytes of their names.
     const names = readdirSync(path, { encoding: 'buffer' }).sort(Buffer.compare);
     for (const name of names) {
-      const childPath = join(path, name.toString('utf8'));
-      const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
+      const childPath = Buffer.concat([path, slash, name]);
+      const childRel = rel === '' ? decodeBytes(name) : `${rel}/${decodeBytes(name)}`;
       if (options.include && !options.include(childRel, lstatSync(childPath).isDirectory())) continue;
       narString(h, 'entry');
       narString(h, '(');
@@ -100,7 +103,7 @@ function narNode(path: string, rel: string, h: Hash, options: NarOptions): void 
     narString(h, 'contents');
     narString(h, readFileSync(path));
   } else {
-    throw new Error(`unsupported file type: ${path}`);
+    throw new Error(`unsupported file type: ${displayText(decodeBytes(path))}`);
   }
   narString(h, ')');
 }

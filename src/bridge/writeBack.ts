@@ -32,6 +32,7 @@ import { ForeignHandle, handleOfContext, placeholdersIn } from './foreign.js';
 import { floatLiteral, intLiteral, pathLiteral, stringLiteral, escapeStringBody } from './nixLiterals.js';
 import { printExpr, type Printed, type PrintedNode } from './printExpr.js';
 import { freeVariables } from './freeVariables.js';
+import { byteOffsets } from '../eval/value/bytes.js';
 
 /** What a free variable of a function means where the function was made (the evaluator's environment introspection). */
 export type Captured =
@@ -109,7 +110,11 @@ export class NixProgram {
   spanAt(line: number, column: number): { span: Span | undefined; binding: Binding } | undefined {
     const b = this.bindings[line - 2];
     if (!b) return undefined;
-    const offset = column - 1 - bindingPrefix(b).length;
+    // Nix's columns count bytes; the printed nodes' offsets are UTF-16 indices.
+    const target = column - 1 - bindingPrefix(b).length;
+    const bytes = byteOffsets(b.text);
+    let offset = Math.min(target, 0);
+    while (offset >= 0 && offset < b.text.length && bytes[offset + 1] <= target) offset++;
     let span = b.origin.span;
     for (const n of b.nodes ?? []) if (n.start <= offset && offset < n.end) span = n.span;
     return { span, binding: b };

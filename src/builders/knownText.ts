@@ -3,9 +3,11 @@
  * anything: the text of a local file, or the text another builder plugin
  * writes (`concatText [ (writeText ...) ./x ]`). A derivation only Nix can
  * build has no known text: previews then say where it comes from instead.
+ * Texts are Nix strings (eval/value/bytes.ts): a file is read as its bytes.
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { PreviewEnv, StoreObject } from './types.js';
+import { decodeBytes, osPath } from '../eval/value/bytes.js';
 
 /** The text of a file-valued store object when it is known without Nix. */
 export function knownText(obj: StoreObject, env: PreviewEnv): string | undefined {
@@ -17,7 +19,7 @@ export function knownText(obj: StoreObject, env: PreviewEnv): string | undefined
 
 function readLocalFile(path: string): string | undefined {
   try {
-    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+    return statSync(osPath(path)).isFile() ? decodeBytes(readFileSync(osPath(path))) : undefined;
   } catch {
     // A missing or unreadable file: the build will say so; a preview just does not know the text.
     return undefined;

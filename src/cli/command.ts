@@ -1,6 +1,7 @@
 /** What a tsportable command is: its declared options and the function that runs it. */
 import { isatty } from 'node:tty';
 import type { CommandSpec, ParsedArgs } from './options.js';
+import { encodeBytes } from '../eval/value/bytes.js';
 
 export interface Command {
   readonly spec: CommandSpec;
@@ -8,9 +9,12 @@ export interface Command {
   run(args: ParsedArgs): Promise<number>;
 }
 
-/** Where commands write; tests may replace these. */
+/**
+ * Where commands write; tests may replace these. Text may hold Nix strings,
+ * whose bytes (value/bytes.ts) are written as they are, as Nix writes them.
+ */
 export const io = {
-  stdout: (text: string) => void process.stdout.write(text),
+  stdout: (text: string) => void process.stdout.write(encodeBytes(text)),
   stderr: (text: string) => void process.stderr.write(text),
 };
 

@@ -16,6 +16,7 @@ import { NixError } from './errors.js';
 import { fileError } from './fileErrors.js';
 import type { Span } from './span.js';
 import { parseNix } from './syntax/parse.js';
+import { decodeBytes, osPath } from './value/bytes.js';
 import {
   type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda, isForeign,
 } from './value/index.js';
@@ -177,7 +178,7 @@ export function asNixError(e: unknown): unknown {
 function resolveImport(p: string, span: Span | undefined): string {
   let st: fs.Stats;
   try {
-    st = fs.statSync(p);
+    st = fs.statSync(osPath(p));
   } catch (e) {
     throw fileError(e, p, 'getting status of', span);
   }
@@ -186,7 +187,7 @@ function resolveImport(p: string, span: Span | undefined): string {
 
 function readSource(file: string, span: Span | undefined): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return decodeBytes(fs.readFileSync(osPath(file)));
   } catch (e) {
     throw fileError(e, file, 'opening file', span);
   }

@@ -4,7 +4,10 @@
  * out. toKeyValue walks the attribute set in Nix's order (names sorted by
  * their bytes), writes `KEY=value` without quoting, and ends every line with a
  * newline. systemd reads PORTABLE_ID/PORTABLE_PRETTY_NAME/ID from it.
+ * The text is a Nix string (value/bytes.ts): its bytes, `encodeBytes`, are
+ * the file.
  */
+import { compareBytes } from '../eval/value/bytes.js';
 
 export interface OsReleaseFields {
   /** Becomes PORTABLE_ID. */
@@ -13,11 +16,6 @@ export interface OsReleaseFields {
   readonly description?: string | null;
   /** Becomes HOME_URL; left out when null. */
   readonly homepage?: string | null;
-}
-
-/** Nix sorts attribute names by their bytes; JS's default sort compares UTF-16 units, which differs beyond the BMP. */
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 export function osReleaseText(fields: OsReleaseFields): string {

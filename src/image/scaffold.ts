@@ -6,12 +6,14 @@
  * the reference scan and the cache key) and writes it into a private
  * directory with those modes. Unit files are copied, never hard-linked:
  * mksquashfs turns a second name for one inode into a hard link, which would
- * change the image's bytes.
+ * change the image's bytes. Texts and names are Nix strings: written as
+ * their bytes (value/bytes.ts).
  */
 import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import { placeSymlinks, scaffoldDirs, type ImageInput } from './input.js';
+import { compareBytes, encodeBytes, osPath } from '../eval/value/bytes.js';
 
 export type ScaffoldEntry =
   | { readonly path: string; readonly kind: 'dir' }
@@ -43,7 +45,7 @@ export async function planScaffold(input: ImageInput): Promise<ScaffoldPlan> {
   const empty = new Uint8Array(0);
   entries.set('etc/resolv.conf', { path: 'etc/resolv.conf', kind: 'file', content: empty, executable: false });
   entries.set('etc/machine-id', { path: 'etc/machine-id', kind: 'file', content: empty, executable: false });
-  entries.set('etc/os-release', { path: 'etc/os-release', kind: 'file', content: Buffer.from(input.osRelease, 'utf8'), executable: false });
+  entries.set('etc/os-release', { path: 'etc/os-release', kind: 'file', content: encodeBytes(input.osRelease), executable: false });
   const units = await Promise.all(input.units.map((u) => readUnit(u.name, u.file)));
   input.units.forEach((u, i) => {
     const path = `etc/systemd/system/${u.name}`;
@@ -60,16 +62,16 @@ export async function planScaffold(input: ImageInput): Promise<ScaffoldPlan> {
 /** Every byte string of the scaffold that Nix's reference scan would read. */
 export function* scaffoldBytes(plan: ScaffoldPlan): Iterable<Uint8Array> {
   for (const e of plan.entries) {
-    yield Buffer.from(e.path, 'utf8');
+    yield encodeBytes(e.path);
     if (e.kind === 'file') yield e.content;
-    if (e.kind === 'symlink') yield Buffer.from(e.target, 'utf8');
+    if (e.kind === 'symlink') yield encodeBytes(e.target);
   }
 }
 
 /** The names at the image root that come from the scaffold, in the order a shell glob lists them. */
 export function topLevelNames(plan: ScaffoldPlan): string[] {
   const names = new Set(plan.entries.map((e) => e.path.split('/')[0]));
-  return [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return [...names].sort(compareBytes);
 }
 
 /** A stable description of the scaffold for the cache key: paths, kinds, modes and contents. */
@@ -84,9 +86,9 @@ export function describeScaffold(plan: ScaffoldPlan): unknown[] {
 /** Writes the plan under `root` with the modes of a store path. */
 export async function writeScaffold(root: string, plan: ScaffoldPlan): Promise<void> {
   await mkdir(root, { recursive: true });
-  const dirs: string[] = [];
+  const dirs: Array<string | Buffer> = [];
   for (const e of plan.entries) {
-    const target = join(root, e.path);
+    const target = osPath(join(root, e.path));
     if (e.kind === 'dir') {
       await mkdir(target, { recursive: true });
       dirs.push(target);
@@ -94,7 +96,7 @@ export async function writeScaffold(root: string, plan: ScaffoldPlan): Promise<v
       await writeFile(target, e.content, { flag: 'wx' });
       await chmod(target, e.executable ? 0o555 : 0o444);
     } else {
-      await symlink(e.target, target);
+      await symlink(osPath(e.target), target);
     }
   }
   // Deepest first, so that a directory is still writable while its children are set.

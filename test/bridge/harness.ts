@@ -10,6 +10,7 @@ import { createEvaluator, type Evaluator } from '../../src/eval/index.js';
 import { createBridge, type Bridge } from '../../src/bridge/index.js';
 import { packageRoot } from '../../src/paths.js';
 import type { Value } from '../../src/eval/value/index.js';
+import { decodeBytes, encodeBytes } from '../../src/eval/value/bytes.js';
 
 export const fixtures = join(packageRoot, 'test', 'bridge', 'fixtures');
 export const testNixpkgs = join(packageRoot, 'test', 'fixtures', 'nixpkgs');
@@ -54,10 +55,17 @@ export function useSession(searchPath: string[]): Session {
   return s;
 }
 
-/** What real Nix gives for the string an expression evaluates to (outputs not built). */
+/**
+ * What real Nix gives for the string an expression evaluates to (outputs not
+ * built). The expression goes to Nix's stdin as bytes and the string comes
+ * back printed, so that it may hold bytes that are not UTF-8 (lone surrogates
+ * U+DC80–U+DCFF, src/eval/value/bytes.ts).
+ */
 export async function nixString(expr: string, searchPath: string[]): Promise<string> {
   const r = await execa('nix-instantiate',
-    ['--eval', '--read-write-mode', '--json', ...searchPath.flatMap((p) => ['-I', p]), '-E', `"\${${expr}}"`],
-    { cwd: fixtures, env: nixEnv });
-  return JSON.parse(r.stdout) as string;
+    ['--eval', '--read-write-mode', ...searchPath.flatMap((p) => ['-I', p]), '-'],
+    { cwd: fixtures, env: nixEnv, input: encodeBytes(`"\${${expr}}"`), encoding: 'buffer' });
+  const printed = decodeBytes(r.stdout).trimEnd();
+  // Nix's printed form of a string: quotes, and backslash escapes.
+  return printed.slice(1, -1).replace(/\\(.)/gs, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
 }

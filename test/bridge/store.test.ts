@@ -41,6 +41,20 @@ test('builtins.toFile, with a reference to a local file', async () => {
   expect(resolved).toBe(expected);
 });
 
+test('builtins.toFile of bytes that are not UTF-8: Nix\'s path, and the file holds the bytes', async () => {
+  const v = s.bridge.hooks.toFile('bytes.txt', 'caf\udce9 \udcff é\n', undefined) as NixString;
+  expect(v.s).toBe(await nixString('builtins.toFile "bytes.txt" "caf\udce9 \udcff é\\n"', []));
+  const real = s.bridge.hooks.realisePath(v.s, v.context, undefined);
+  expect(readFileSync(real)).toEqual(Buffer.from('caf\xe9 \xff \xc3\xa9\n', 'latin1'));
+});
+
+test('a string with a package and bytes that are not UTF-8 keeps its bytes through resolution', async () => {
+  const v = s.eval('"${(import <nixpkgs> { }).hello}/bin/hello caf\udce9"');
+  const [resolved] = await s.bridge.resolveStrings([v as NixString]);
+  expect(resolved).toBe(await nixString('"${(import <nixpkgs> { }).hello}/bin/hello caf\udce9"', [`nixpkgs=${testNixpkgs}`]));
+  expect(resolved).toMatch(/^\/nix\/store\/[0-9a-z]{32}-hello.*\/bin\/hello caf\udce9$/);
+});
+
 test('readFile of a toFile result: Nix makes the file first', () => {
   const v = s.bridge.hooks.toFile('readable.txt', `made ${Date.now()}`, undefined) as NixString;
   const real = s.bridge.hooks.realisePath(v.s, v.context, undefined);

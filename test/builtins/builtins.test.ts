@@ -23,6 +23,11 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(fixture, 'file.txt'), 'contents ✓\n');
   fs.mkdirSync(path.join(fixture, 'dir'));
   fs.symlinkSync('nowhere', path.join(fixture, 'dangling'));
+  // Bytes that are not UTF-8, in contents and in a name.
+  fs.mkdirSync(path.join(fixture, 'bytes'));
+  fs.writeFileSync(path.join(fixture, 'bytes', 'a.bin'), Buffer.from([0x61, 0xe9, 0xff, 0xc3, 0xa9, 0x0a]));
+  fs.writeFileSync(Buffer.from(`${fixture}/bytes/n\xe9`, 'latin1'), 'x');
+  fs.writeFileSync(path.join(fixture, 'bytes', 'é'), 'y');
   process.env.H3_TEST_VAR = 'value of H3';
   expected = await nixJsonBatch(all.map(({ e }) => e.replaceAll('FIXTURE', fixture)));
 });

@@ -5,6 +5,9 @@
  * Nix 2.8 lacks or where current Nix changed behaviour are tested in
  * current.test.ts against current Nix's documented results instead.
  * `FIXTURE` is replaced by a directory the test creates (see fixture.ts).
+ * A lone surrogate U+DC80–U+DCFF in a case is a byte that is not UTF-8
+ * (src/eval/value/bytes.ts); results must be UTF-8 to be JSON (test/eval's
+ * cases compare the printed form, which carries any byte).
  */
 export const CASES: Record<string, string[]> = {
   types: [
@@ -27,8 +30,10 @@ export const CASES: Record<string, string[]> = {
     'toString { __toString = self: "x${self.y}"; y = "z"; }',
     'toString { outPath = "/nix/store/x"; }',
     '[ (builtins.substring 0 3 "hello") (builtins.substring 3 100 "hello") (builtins.substring 10 2 "hello") (builtins.substring 1 (-1) "hello") ]',
-    '[ (builtins.substring 0 1 "é") (builtins.substring 2 2 "aéb") (builtins.substring 0 0 "x") ]',
+    '[ (builtins.substring 0 2 "é") (builtins.substring 1 2 "aéb") (builtins.substring 0 0 "x") (builtins.substring 1 4 "a😀") ]',
     '[ (builtins.stringLength "hello") (builtins.stringLength "é✓") (builtins.stringLength "") ]',
+    '[ (builtins.stringLength "\udce9") (builtins.stringLength "é\udcff😀") (builtins.stringLength (builtins.replaceStrings [ "" ] [ "" ] "é")) ]',
+    '[ ("\udce9" < "é") ("é" < "\udcff") ("\uffff" < "\udcff") ("😀" < "\uffff") (builtins.substring 0 1 "é" + builtins.substring 1 1 "é" == "é") ]',
     'builtins.concatStringsSep ", " [ "a" "b" "c" ]',
     'builtins.concatStringsSep "" [ ]',
     'builtins.replaceStrings [ "a" "b" ] [ "b" "a" ] "aabbab"',
@@ -93,6 +98,7 @@ export const CASES: Record<string, string[]> = {
     // Nix matches UTF-8 bytes: "." is one byte, a bracket with "é" holds its two bytes.
     '[ (builtins.match "(.)" "é") (builtins.match "(..)" "é") (builtins.match "[é]+" "éé") (builtins.match "(.*)ü(.*)" "äüö") ]',
     'builtins.split "é" "aébéc"',
+    '[ (builtins.match "\udce9(.)" "\udce9a") (builtins.match "[\udce9-\udcff]+(.*)" "\udcf0\udce9ab") (builtins.split "\udcff" "a\udcffb") ]',
   ],
   versions: [
     'builtins.compareVersions "1.2.3" "1.2.10"',
@@ -102,6 +108,8 @@ export const CASES: Record<string, string[]> = {
   hash: [
     'map (a: builtins.hashString a "abc") [ "md5" "sha1" "sha256" "sha512" ]',
     'builtins.hashFile "sha256" FIXTURE/file.txt',
+    'map (a: builtins.hashString a "\udce9é\udcff") [ "md5" "sha1" "sha256" "sha512" ]',
+    'builtins.hashString "sha256" (builtins.readFile FIXTURE/bytes/a.bin) == builtins.hashFile "sha256" FIXTURE/bytes/a.bin',
   ],
   json: [
     'builtins.toJSON { a = [ 1 "two" true null { } ]; b."c d" = "e\\nf"; }',
@@ -128,6 +136,11 @@ export const CASES: Record<string, string[]> = {
     'builtins.getEnv "H3_TEST_VAR"',
     'builtins.getEnv "H3_SURELY_UNSET_VARIABLE"',
     'toString (builtins.findFile [ { prefix = "fx"; path = toString FIXTURE; } ] "fx/file.txt")',
+    // Contents and names that are not UTF-8 keep their bytes.
+    'map builtins.stringLength (builtins.attrNames (builtins.readDir FIXTURE/bytes))',
+    'builtins.attrValues (builtins.readDir FIXTURE/bytes)',
+    'builtins.stringLength (builtins.readFile FIXTURE/bytes/a.bin)',
+    '[ (builtins.readFile (FIXTURE/bytes + "/n\udce9")) (builtins.pathExists (FIXTURE/bytes + "/n\udce9")) ]',
   ],
   system: [
     'builtins.storeDir',

@@ -2,7 +2,8 @@
  * Derivation paths computed without a store against real Nix, which writes
  * the same .drv files: plain and multi-output derivations, dependencies on
  * an output and on a .drv file itself, fixed-output derivations (whose hash
- * modulo is their content address), structured attrs, args with escapes.
+ * modulo is their content address), structured attrs, args with escapes,
+ * bytes that are not UTF-8 (lone surrogates U+DC80–U+DCFF in the source here).
  * The bridge's hooks are replaced by the store-less ones for these tests.
  */
 import { nixJsonBatch } from './nixOracle.js';
@@ -19,6 +20,7 @@ const PRELUDE = String.raw`let
   g = mk { name = "g"; src = f; other = flat; };
   s = mk { name = "s"; __structuredAttrs = true; nested = { a = [ 1 2.5 "x" ]; b = d; }; };
   whole = mk { name = "whole"; ctx = builtins.unsafeDiscardOutputDependency d.drvPath; };
+  bytes = mk { name = "bytes"; text = "caf${'\udce9'} é ${'\udcff'}"; args = [ "${'\udcc3'}" ]; "${'\udce9'}x" = "1"; "éx" = "2"; "${'\udc80'}" = "3"; };
 in `;
 
 const EXPRS = [
@@ -28,6 +30,8 @@ const EXPRS = [
   '[ g.drvPath g.outPath ]',
   '[ s.drvPath s.outPath ]',
   '[ whole.drvPath whole.outPath ]',
+  // Nix strings are bytes: attributes that are not UTF-8 go into the .drv as they are, names sorted by bytes.
+  '[ bytes.drvPath bytes.outPath ]',
   '[ d.outputName d.dev.outputName d.type (builtins.length d.all) (d.drvAttrs.name) ]',
   'builtins.attrNames (builtins.getContext e.outPath)',
 ];

@@ -4,8 +4,11 @@
  * expressions, so a test file costs one process, not one per case. Failing
  * expressions cannot share a batch (the first error stops Nix), so
  * `nixErrors` runs those one by one and returns the final `error:` line.
+ * The source goes to Nix's stdin as bytes, so that cases may hold bytes that
+ * are not UTF-8 (lone surrogates U+DC80–U+DCFF, src/eval/value/bytes.ts).
  */
 import { execa } from 'execa';
+import { decodeBytes, encodeBytes } from '../../src/eval/value/bytes.js';
 
 /** Names a case by its index; Nix sorts attribute names, the index keeps them stable. */
 const key = (i: number) => `c${String(i).padStart(4, '0')}`;
@@ -13,13 +16,14 @@ const key = (i: number) => `c${String(i).padStart(4, '0')}`;
 /** Evaluates each expression with Nix; returns their JSON values in order. */
 export async function nixJsonBatch(exprs: readonly string[], extraArgs: readonly string[] = []): Promise<unknown[]> {
   const body = exprs.map((e, i) => `${key(i)} = (${e});`).join('\n');
-  const r = await execa('nix-instantiate', [...extraArgs, '--eval', '--strict', '--json', '-E', `{\n${body}\n}`], {
+  const r = await execa('nix-instantiate', [...extraArgs, '--eval', '--strict', '--json', '-'], {
     env: { NIX_PATH: '' },
+    input: encodeBytes(`{\n${body}\n}`),
+    encoding: 'buffer',
     reject: false,
   });
-  // The command line repeats every case: report only Nix's own message.
-  if (r.exitCode !== 0) throw new Error(`nix-instantiate failed:\n${r.stderr}`);
-  const stdout = r.stdout;
+  if (r.exitCode !== 0) throw new Error(`nix-instantiate failed:\n${decodeBytes(r.stderr)}`);
+  const stdout = decodeBytes(r.stdout);
   const obj = JSON.parse(stdout) as Record<string, unknown>;
   return exprs.map((_, i) => obj[key(i)]);
 }
@@ -33,9 +37,10 @@ export async function nixJsonText(expr: string): Promise<string> {
 /** The final "error: ..." line of Nix's output for each failing expression. */
 export async function nixErrors(exprs: readonly string[]): Promise<string[]> {
   return Promise.all(exprs.map(async (e) => {
-    const r = await execa('nix-instantiate', ['--eval', '--strict', '-E', e], { reject: false });
-    if (r.exitCode === 0) return `(no error: ${r.stdout})`;
-    const lines = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:'));
-    return lines[lines.length - 1] ?? r.stderr;
+    const r = await execa('nix-instantiate', ['--eval', '--strict', '-'], { reject: false, input: encodeBytes(e), encoding: 'buffer' });
+    if (r.exitCode === 0) return `(no error: ${decodeBytes(r.stdout)})`;
+    const stderr = decodeBytes(r.stderr);
+    const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:'));
+    return lines[lines.length - 1] ?? stderr;
   }));
 }

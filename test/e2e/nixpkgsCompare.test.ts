@@ -5,17 +5,25 @@
  * what nixpkgs' does: scaffold derivation, closureInfo, `cp -a`, mksquashfs)
  * and the two trees must agree entry by entry — type, mode, owner, symlink
  * target, size and contents — except for the scaffold's own store path,
- * which nixpkgs puts into its image and tsportable leaves out. inspect's
- * checks must hold on nix-build's image as on tsportable's.
+ * which nixpkgs puts into its image and tsportable leaves out. Besides the
+ * examples, a test image whose description and unit hold bytes that are not
+ * UTF-8 (issue 14: Nix strings are bytes, and so are the image's files).
+ * inspect's checks must hold on nix-build's images as on tsportable's.
  */
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { attrArgs, exampleImages, imageName, testNixpkgs, tsportable, useWorkspace, type CliRun, type ExampleImage } from './cli.js';
 import { inspectImage } from '../../src/inspect/index.js';
-import { fileDigests, listImage, superblock } from './squashfs.js';
+import { catImageBytes, fileDigests, listImage, superblock } from './squashfs.js';
 import { comparable, without } from './imageCompare.js';
+import { packageRoot } from '../../src/paths.js';
 
 const ws = useWorkspace();
+
+const bytesImage: ExampleImage = {
+  id: 'bytes', file: join(packageRoot, 'test', 'fixtures', 'bytes-image', 'default.nix'), pname: 'cafe', version: '1.0', units: ['cafe.service'],
+};
+const images = [...exampleImages, bytesImage];
 
 interface Pair {
   readonly nix: { image: string; scaffold: string } | { error: string };
@@ -37,7 +45,7 @@ async function nixBuild(example: ExampleImage, outLink: string): Promise<{ image
 beforeAll(async () => {
   const cacheDir = await ws.dir('cache');
   const cwd = await ws.dir('work');
-  await Promise.all(exampleImages.map(async (example) => {
+  await Promise.all(images.map(async (example) => {
     const [nix, ts] = await Promise.all([
       nixBuild(example, join(cwd, `nix-${example.id}`)),
       tsportable(['build', '-I', `nixpkgs=${testNixpkgs}`, example.file, ...attrArgs(example), '-o', `ts-${example.id}`], { cwd, cacheDir }),
@@ -46,7 +54,7 @@ beforeAll(async () => {
   }));
 }, 900_000);
 
-describe.each(exampleImages.map((e) => [e.id, e] as const))('%s: tsportable and nixpkgs\' portableService', (id) => {
+describe.each(images.map((e) => [e.id, e] as const))('%s: tsportable and nixpkgs\' portableService', (id) => {
   let nixImage: string;
   let scaffoldInImage: string;
   let tsImage: string;
@@ -90,5 +98,29 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('%s: tsportable and 
   test('inspect\'s checks hold on nix-build\'s image too: its programs can start inside it', async () => {
     const report = await inspectImage(nixImage);
     expect(report.findings).toEqual([]);
+  });
+});
+
+describe('bytes that are not UTF-8 reach the image as nix-build writes them', () => {
+  const images = () => {
+    const p = pairs.get(bytesImage.id)!;
+    if ('error' in p.nix) throw new Error(`nix-build failed:\n${p.nix.error}`);
+    return { nix: p.nix.image, ts: p.ts.image };
+  };
+
+  test('os-release: the description\'s bytes E9 74 E9, 86 bytes', async () => {
+    const { nix, ts } = images();
+    const [ours, theirs] = await Promise.all([catImageBytes(ts, 'etc/os-release'), catImageBytes(nix, 'etc/os-release')]);
+    expect(ours).toEqual(theirs);
+    expect(ours.length).toBe(86);
+    expect(ours.includes(Buffer.from('PORTABLE_PRETTY_NAME=\xe9t\xe9\n', 'latin1'))).toBe(true);
+  });
+
+  test('the unit file: E9 alone, the two bytes of "é", FF', async () => {
+    const { nix, ts } = images();
+    const unit = 'etc/systemd/system/cafe.service';
+    const [ours, theirs] = await Promise.all([catImageBytes(ts, unit), catImageBytes(nix, unit)]);
+    expect(ours).toEqual(theirs);
+    expect(ours.includes(Buffer.from('Description=Caf\xe9 \xc3\xa9 \xff\n', 'latin1'))).toBe(true);
   });
 });

@@ -48,6 +48,12 @@ export async function catImage(image: string, path: string): Promise<string> {
   return stdout;
 }
 
+/** The bytes of one file of the image. */
+export async function catImageBytes(image: string, path: string): Promise<Buffer> {
+  const { stdout } = await execa('unsquashfs', ['-cat', image, path], { stripFinalNewline: false, encoding: 'buffer' });
+  return Buffer.from(stdout);
+}
+
 /** `unsquashfs -s`: compression name and block size. */
 export async function superblock(image: string): Promise<{ compression: string; blockSize: number; created: string }> {
   const { stdout } = await execa('unsquashfs', ['-s', image]);

@@ -5,6 +5,10 @@
  * form with the real nix-instantiate); `errorCases` name the message of
  * current Nix that tsportable follows (Nix 2.8's older wording is only
  * required to fail too). Each group is one construct of the language.
+ *
+ * Nix strings are bytes: in an expression, a lone surrogate U+DC80–U+DCFF
+ * stands for a byte that is not UTF-8 (src/eval/value/bytes.ts), and the
+ * harness hands Nix the bytes. `"\udce9"` is the one byte E9.
  */
 
 export const okCases: Record<string, readonly string[]> = {
@@ -43,6 +47,37 @@ export const okCases: Record<string, readonly string[]> = {
     '"${{ outPath = "p"; }}"', '"${{ __toString = _: "t"; }}"', 'toString (-3)', 'toString 9223372036854775807',
     'toString 1.0e20', 'toString 0.000001', "''\n  ${\"a\"}\n    b\n''", "''${\"x\"}''", '"a" + "\\n"',
     'builtins.stringLength "${"é"}"',
+  ],
+  bytes: [
+    // Issue 14: lengths, offsets, replaceStrings' empty pattern and joins count bytes.
+    'builtins.replaceStrings [ "" ] [ "-" ] "é"', 'builtins.stringLength (builtins.replaceStrings [ "" ] [ "-" ] "é")',
+    'builtins.substring 1 1 "é"', 'builtins.substring 0 1 "é"', 'let s = "é"; in builtins.substring 0 1 s + builtins.substring 1 1 s == s',
+    'let s = "é"; in "${builtins.substring 0 1 s}${builtins.substring 1 1 s}" == s',
+    'let s = "😀"; in builtins.concatStringsSep "" (builtins.genList (i: builtins.substring i 1 s) 4) == s',
+    'let s = "a€😀"; in builtins.genList (i: builtins.substring i 1 s) (builtins.stringLength s)',
+    'let s = "é✓"; in builtins.substring 1 3 s', 'builtins.substring 1 (-1) "éa"', 'builtins.replaceStrings [ "" ] [ "." ] "a😀"',
+    'builtins.replaceStrings [ "\udcc3" ] [ "x" ] "é"', 'builtins.replaceStrings [ "é" ] [ "\udce9" ] "aéb"',
+    'builtins.replaceStrings [ "a" ] [ "\udcc3" ] "a\udca9" == "é"', 'builtins.replaceStrings [ "\udca9" "" ] [ "!" "-" ] "é"',
+    'builtins.replaceStrings [ "\udca9b" ] [ "" ] "éb"',
+    // Bytes that are not UTF-8, in the source and out of it.
+    '"a\udce9b"', 'builtins.stringLength "\udce9\udcff"', '"\udcc3" + "\udca9" == "é"', '"\udcc3\\\udca9" == "é"',
+    "''\udcc3''\\\udca9'' == \"é\"", '"${"\udcc3"}${"\udca9"}" == "é"', 'builtins.concatStringsSep "\udcc3" [ "a" "\udca9" ]',
+    'toString [ "\udcc3" "\udca9" ]', 'builtins.stringLength "😀\udcff\udc80"', '{ "\udce9" = 1; "é" = 2; }',
+    'builtins.hasAttr "é" { ${"\udcc3" + "\udca9"} = 1; }', '"\udce9\\n\\t${"$"}{x}"', '[ "\udcf0\udc9f" "\udc98\udc80" ]',
+    'builtins.substring 0 2 "😀" + builtins.substring 2 2 "😀"', 'builtins.unsafeDiscardStringContext "\udce9"',
+    // Order is by bytes: escaped bytes, BMP characters and surrogate pairs in every combination.
+    '"\udce9" < "é"', '"\udc80" < "\u0100"', '"é" < "\udcff"', '"\uffff" < "\udcff"', '"😀" < "\udcf5"', '"\udcc3" < "é"',
+    'builtins.sort builtins.lessThan [ "\udcff" "é" "a" "\udc80" "😀" "\uffff" "ÿ" "\udcc3" "\udcc3a" ]',
+    'builtins.attrNames { "\udcff" = 1; "é" = 2; "\udc80" = 3; "😀" = 4; "\uffff" = 5; z = 6; "\udcc3" = 7; }',
+    'builtins.lessThan "a\udce9" "a\udcea"',
+    // Regular expressions match bytes.
+    'builtins.match "(.)(.*)" "é"', 'builtins.match "\udce9(.*)" "\udce9x"', 'builtins.match "[\udce9]" "\udce9"',
+    'builtins.split "\udcc3" "aéb"', 'builtins.split "(.)" "é"', 'builtins.match ".*(\udca9).*" "éé"',
+    // Hashes, XML, JSON and versions of bytes.
+    'builtins.hashString "sha256" "\udce9"', 'builtins.hashString "md5" "é\udcff"', 'builtins.toXML "a\udce9<"',
+    'builtins.fromJSON (builtins.toJSON "é😀")',
+    'builtins.parseDrvName "foo-\udce9-1.0"', 'builtins.splitVersion "1\udce9a2"', 'builtins.compareVersions "1\udce9" "1é"',
+    'baseNameOf "/a/\udce9b"', 'dirOf "/\udce9/b"',
   ],
   paths: [
     './a', './a/b/../c', './a + "/b"', './a + "b"', '/x + ./y', './a/${"b"}', './${"b"}/c', '/a/${"b"}',
@@ -113,6 +148,9 @@ export const okCases: Record<string, readonly string[]> = {
     'import ./fixtures/chain/c0.nix', '(import ./fixtures/with-rel.nix).p',
     'let __findFile = sp: p: "found ${p}"; in <some/where>', 'let __nixPath = [ { prefix = "fx"; path = toString ./fixtures; } ]; in (import <fx/simple.nix>).b',
     '(builtins.tryEval <nonexistent-xyz>).success', 'import ./fixtures/lib-usage.nix',
+    // Positions in a file: of sets made by builtins (issue 14), and columns counting bytes that are not UTF-8.
+    'import ./fixtures/builtin-positions.nix',
+    'let s = import ./fixtures/bytes.nix; p = n: builtins.unsafeGetAttrPos n s; in [ s (map (n: (p n).column) [ "x" "y" "z" "w" "v" "u" "t" ]) (map (n: (p n).line) [ "x" "w" "t" ]) ]',
   ],
 };
 
@@ -204,5 +242,14 @@ export const errorCases: readonly ErrorCase[] = [
   { expr: 'import ./fixtures/does-not-exist.nix', message: "path '$DIR/fixtures/does-not-exist.nix' does not exist", kind: 'eval' },
   { expr: 'import ./fixtures/self.nix', message: 'infinite recursion encountered', kind: 'eval' },
   { expr: 'import ./fixtures/undefined-var.nix', message: "undefined variable 'nope'", kind: 'parse' },
+  { expr: 'import ./fixtures/bytes-duplicate.nix', message: "attribute 'a' already defined at $DIR/fixtures/bytes-duplicate.nix:1:15", kind: 'parse' },
   { expr: 'builtins.toJSON (x: x)', message: 'cannot convert a function to JSON', kind: 'eval' },
+  // Nix 2.8 wrote the bytes into the JSON text; current Nix refuses them with nlohmann's message.
+  { expr: 'builtins.toJSON "_invalid UTF-8: \udcff_"', message: 'JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index 16: 0xFF', kind: 'eval', nix28Succeeds: true },
+  { expr: 'builtins.toJSON { a = "\udcc3x"; b = throw "first"; }', message: 'first', kind: 'throw' },
+  { expr: 'builtins.toJSON [ "ok" "é" "a\udcc3" ]', message: 'JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: 0xC3', kind: 'eval', nix28Succeeds: true },
+  { expr: 'builtins.toJSON { "\udce0\udc80" = 1; }', message: 'JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index 1: 0x80', kind: 'eval', nix28Succeeds: true },
+  { expr: 'builtins.fromJSON "\\"a\udce9b\\""', message: "[json.exception.parse_error.101] parse error at line 1, column 4: syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last read: '\"a\udce9b'", kind: 'eval' },
+  { expr: 'builtins.fromJSON "\\"\\\\ud800\\""', message: "[json.exception.parse_error.101] parse error at line 1, column 8: syntax error while parsing value - invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; last read: '\"\\ud800\"'", kind: 'eval' },
+  { expr: 'builtins.fromJSON "\\"\\\\udce9x\\""', message: "[json.exception.parse_error.101] parse error at line 1, column 7: syntax error while parsing value - invalid string: surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF; last read: '\"\\udce9'", kind: 'eval' },
 ];

@@ -58,6 +58,7 @@ async function runWorker(): Promise<void> {
   const { fixedOutputPath } = await import('../../src/eval/builtins/derivationPaths.js');
   const { parseAnyHash } = await import('../../src/eval/builtins/hashFormats.js');
   const { force, forceBool, forceString } = await import('../../src/eval/value/force.js');
+  const { decodeBytes } = await import('../../src/eval/value/bytes.js');
   setHooks({
     addPath: (args, span) => {
       // A dummy store knows a path only from its expected hash.
@@ -96,7 +97,8 @@ async function runWorker(): Promise<void> {
     const file = path.join(langDir, `${c.name}.nix`);
     const read = (ext: string) => {
       const p = path.join(langDir, `${c.name}.${ext}`);
-      return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined;
+      // Expected output is bytes, as Nix writes them: decoded as the evaluator decodes Nix strings.
+      return fs.existsSync(p) ? decodeBytes(fs.readFileSync(p)) : undefined;
     };
     const flagsText = read('flags');
     const flags = flagsText === undefined ? [] : flagsText.replace(/#.*/g, '').trim().split(/\s+/).filter(Boolean);

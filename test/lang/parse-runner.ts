@@ -12,6 +12,7 @@
  * Exit code 1 when a parse-okay case fails or a parse-fail case parses.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { decodeBytes } from '../../src/eval/value/bytes.js';
 import { join } from 'node:path';
 import { parseNix } from '../../src/eval/syntax/parse.js';
 import { printExpr } from '../../src/eval/syntax/print.js';
@@ -24,7 +25,7 @@ function run(dir: string): Counts {
   const files = readdirSync(dir).filter((f) => /^parse-(okay|fail)-.*\.nix$/.test(f)).sort();
   for (const file of files) {
     const name = file.slice(0, -4);
-    const text = readFileSync(join(dir, file), 'utf8');
+    const text = decodeBytes(readFileSync(join(dir, file)));
     let printed: string | undefined;
     let error: unknown;
     try {

@@ -9,6 +9,7 @@ import type { BuilderPlugin, BuilderPreview, PreviewEnv, StoreObject } from '../
 import { plainPreviewEnv } from '../types.js';
 import { knownText } from '../knownText.js';
 import { checkStoreName } from '../storeName.js';
+import { concatBytes } from '../../eval/value/bytes.js';
 
 export interface ConcatTextSpec {
   readonly name: string;
@@ -35,7 +36,7 @@ function previewConcat(spec: ConcatTextSpec, env: PreviewEnv = plainPreviewEnv):
   return {
     name: spec.name,
     destination: spec.destination,
-    text: unknown ? undefined : texts.join(''),
+    text: unknown ? undefined : (texts as string[]).reduce(concatBytes, ''),
     executable: spec.executable,
     output: spec.destination ? 'directory' : 'file',
     problems: [],

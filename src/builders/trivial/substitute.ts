@@ -7,6 +7,7 @@
  * function does.
  */
 import type { NixText, PreviewEnv } from '../types.js';
+import { canonicalBytes } from '../../eval/value/bytes.js';
 
 export interface Substitution {
   readonly name: string;
@@ -31,7 +32,7 @@ export function replaceFail(
   for (const left of leftoverIdentifiers(out, subs.filter((s) => s.value === null).map((s) => s.name))) {
     problems.push(`${builder}: ${left} is still in ${file} after substitution; nixpkgs' check fails the build`);
   }
-  return { text: out, problems };
+  return { text: canonicalBytes(out), problems };
 }
 
 /**
@@ -52,5 +53,5 @@ export function substVars(text: string, subs: readonly Substitution[], env: Prev
   for (const s of subs) {
     if (s.value !== null) out = out.split(`@${s.name}@`).join(env.renderText(s.value));
   }
-  return out;
+  return canonicalBytes(out);
 }

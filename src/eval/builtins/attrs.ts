@@ -3,9 +3,16 @@
  * removeAttrs, listToAttrs, intersectAttrs, catAttrs, mapAttrs,
  * zipAttrsWith, functionArgs, unsafeGetAttrPos.
  *
- * Order is Nix's everywhere a list comes out of a set (names sorted by UTF-8
+ * Order is Nix's everywhere a list comes out of a set (names sorted by
  * bytes, `sortedNames()`). `listToAttrs` keeps the *first* pair of a repeated
  * name; `mapAttrs` and `zipAttrsWith` stay lazy in the values.
+ *
+ * Positions (`unsafeGetAttrPos`, and the module system's "declared in")
+ * follow current Nix's primops: a set that keeps attributes of another
+ * keeps their positions (`removeAttrs`, `intersectAttrs` those of the second
+ * set); `listToAttrs` gives each attribute the position of its pair's
+ * `value`; `functionArgs` the formals'; sets whose values are new
+ * (`mapAttrs`, `zipAttrsWith`, and every other builtin) have none.
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
@@ -15,6 +22,7 @@ import {
 } from '../value/force.js';
 import { callFunction } from '../value/call.js';
 import { getAttr } from '../value/attrs.js';
+import { stringText, type StringValue } from '../value/string.js';
 import { defineBuiltin } from './registry.js';
 import { argCtx } from './argContext.js';
 
@@ -88,6 +96,20 @@ defineBuiltin({
   fn: ([l], span) => {
     const list = forceList(l, span, 'while evaluating the argument passed to builtins.listToAttrs');
     const map = new Map<string, Lazy>();
+    // Computed when asked, from the pairs (forced already): the first pair of a name wins here too.
+    const positions = () => {
+      const pos = new Map<string, Span>();
+      const seen = new Set<string>();
+      for (const item of list.items) {
+        const pair = force(item) as NixAttrs;
+        const name = stringText(force(pair.get('name')!) as StringValue);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const at = pair.positions?.get('value');
+        if (at !== undefined) pos.set(name, at);
+      }
+      return pos;
+    };
     for (const item of list.items) {
       const pair = forceAttrs(item, span, 'while evaluating an element of the list passed to builtins.listToAttrs');
       const nameV = getAttr(pair, 'name', span, 'in a {name=...; value=...;} pair');
@@ -98,7 +120,7 @@ defineBuiltin({
       const value = pair.get('value');
       map.set(name, value ?? lazy(() => force(getAttr(pair, 'value', span, 'in a {name=...; value=...;} pair'))));
     }
-    return new NixAttrs(map);
+    return new NixAttrs(map, positions);
   },
 });
 
@@ -112,7 +134,7 @@ defineBuiltin({
     const map = new Map<string, Lazy>();
     const [small, other] = left.size < right.size ? [left, right] : [right, left];
     for (const k of small.map.keys()) if (other.has(k)) map.set(k, right.get(k)!);
-    return new NixAttrs(map);
+    return new NixAttrs(map, () => right.positions);
   },
 });
 
@@ -140,7 +162,7 @@ defineBuiltin({
     const set = forceAttrs(s, span, argCtx('mapAttrs', 1));
     const map = new Map<string, Lazy>();
     for (const [k, v] of set.map) map.set(k, lazy(() => callFunction(f, [k, v], span)));
-    return new NixAttrs(map, () => set.positions);
+    return new NixAttrs(map);
   },
 });
 

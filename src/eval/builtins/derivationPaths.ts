@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { toNix32 } from './hashFormats.js';
 import { storeDir } from './system.js';
+import { compareBytes, encodeBytes } from '../value/bytes.js';
 
 /** What derivationStrict has gathered from the attributes. */
 export interface DerivationSpec {
@@ -55,7 +56,8 @@ interface Derivation {
 const known = new Map<string, Derivation>();
 const moduloCache = new Map<string, string>();
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+/** SHA-256 of a string's bytes (value/bytes.ts: derivation attributes are Nix strings). */
+const sha256 = (s: string) => createHash('sha256').update(encodeBytes(s)).digest();
 
 function compressHash(h: Buffer, size: number): Buffer {
   const out = Buffer.alloc(size);
@@ -80,7 +82,7 @@ function quote(s: string): string {
   return '"' + s.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!) + '"';
 }
 
-const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+const byBytes = compareBytes;
 
 /** The ATerm text of a derivation; `inputs` overrides the input derivations (hash modulo form). */
 function unparse(drv: Derivation, maskOutputs: boolean, inputs: Map<string, Set<string>> = drv.inputDrvs): string {

@@ -7,7 +7,8 @@
  * something that must be built first; only the bridge can do that, through
  * the optional `realisePath` hook, otherwise the builtin says it needs Nix.
  * readFile of a store file gives the store path's references as context, as
- * Nix does (the `storeReferences` hook asks the store).
+ * Nix does (the `storeReferences` hook asks the store). Contents, names and
+ * paths are bytes (value/bytes.ts), whether or not they are UTF-8.
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
@@ -19,6 +20,7 @@ import { force } from '../value/force.js';
 import { coerceToPath } from '../value/string.js';
 import { hooks } from '../value/hooks.js';
 import { defineBuiltin } from './registry.js';
+import { decodeBytes, osPath } from '../value/bytes.js';
 import { checkAccess, ForbiddenPathError } from '../access.js';
 
 /** The real filesystem path a path argument names (building it first through the bridge if needed), if evaluation may read it. */
@@ -34,7 +36,7 @@ export { missingPath } from '../fileErrors.js';
 /** Reads a file's bytes with Nix's messages. */
 export function readFileBytes(path: string, span: Span | undefined): Buffer {
   try {
-    return fs.readFileSync(path);
+    return fs.readFileSync(osPath(path));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new NixError('eval', `file '${path}' is not a regular file`, span);
     throw fileError(e, path, 'opening file', span);
@@ -51,7 +53,7 @@ defineBuiltin({
     if (bytes.includes(0)) {
       throw new NixError('eval', `the contents of the file '${path}' cannot be represented as a Nix string`, span);
     }
-    const text = bytes.toString('utf8');
+    const text = decodeBytes(bytes);
     // Nix gives a file read from the store the references of its store path as context (import from
     // derivation: a unit text read from a build output still needs the packages it names).
     const storePath = /^\/nix\/store\/[^/]+/.exec(path)?.[0];
@@ -75,13 +77,13 @@ defineBuiltin({
     let path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readDir');
     try {
       // Nix resolves every symlink of the path first; its messages name the target.
-      path = fs.realpathSync(path);
+      path = decodeBytes(fs.realpathSync(osPath(path), { encoding: 'buffer' }));
     } catch {
       // A missing path is reported below, under the name given.
     }
-    let entries: fs.Dirent[];
+    let entries: fs.Dirent<Buffer>[];
     try {
-      entries = fs.readdirSync(path, { withFileTypes: true });
+      entries = fs.readdirSync(osPath(path), { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw missingPath(path, span);
@@ -90,7 +92,7 @@ defineBuiltin({
     }
     const map = new Map<string, Lazy>();
     for (const d of entries) {
-      map.set(d.name, d.isFile() ? 'regular' : d.isDirectory() ? 'directory' : d.isSymbolicLink() ? 'symlink' : 'unknown');
+      map.set(decodeBytes(d.name), d.isFile() ? 'regular' : d.isDirectory() ? 'directory' : d.isSymbolicLink() ? 'symlink' : 'unknown');
     }
     return new NixAttrs(map);
   },
@@ -103,7 +105,7 @@ defineBuiltin({
   fn: ([p], span) => {
     const path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readFileType');
     try {
-      return fileType(fs.lstatSync(path));
+      return fileType(fs.lstatSync(osPath(path)));
     } catch {
       throw missingPath(path, span);
     }
@@ -128,7 +130,7 @@ defineBuiltin({
     }
     try {
       // Symlinks are followed on the way but not at the end: a dangling link exists.
-      return mustBeDir ? fs.statSync(path).isDirectory() : (fs.lstatSync(path), true);
+      return mustBeDir ? fs.statSync(osPath(path)).isDirectory() : (fs.lstatSync(osPath(path)), true);
     } catch {
       return false;
     }

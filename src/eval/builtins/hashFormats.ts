@@ -9,6 +9,7 @@
  * by its length alone, as Nix does.
  */
 import { createHash } from 'node:crypto';
+import { encodeBytes } from '../value/bytes.js';
 
 export type HashAlgo = 'md5' | 'sha1' | 'sha256' | 'sha512';
 export type HashFormat = 'base16' | 'nix32' | 'base64' | 'sri';
@@ -24,8 +25,9 @@ export function unknownAlgoMessage(name: string): string {
   return `unknown hash algorithm '${name}', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'`;
 }
 
+/** The hash of some bytes, or of a Nix string's bytes. */
 export function hashBytes(algo: HashAlgo, data: Uint8Array | string): Buffer {
-  return createHash(algo).update(data).digest();
+  return createHash(algo).update(typeof data === 'string' ? encodeBytes(data) : data).digest();
 }
 
 const NIX32 = '0123456789abcdfghijklmnpqrsvwxyz';

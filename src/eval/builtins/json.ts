@@ -5,7 +5,8 @@
  * string it returns, a set with `outPath` becomes (the JSON of) its outPath,
  * other sets become objects with sorted keys. Paths are copied to the store
  * (the bridge's hook) unless they came out of a `__toString`. The contexts of
- * every string written are collected into the result's context. A structure
+ * every string written are collected into the result's context. Strings that
+ * are not UTF-8 are refused, as current Nix does (Nix 2.8 wrote their bytes). A structure
  * nested too deeply for the JS stack is Nix's "stack overflow" error.
  */
 import { NixError } from '../errors.js';
@@ -19,7 +20,7 @@ import { hooks } from '../value/hooks.js';
 import { previewValue } from '../value/preview.js';
 import { showType } from '../value/types.js';
 import { defineBuiltin } from './registry.js';
-import { JsonError, jsonFloat, jsonString, parseJson } from './jsonText.js';
+import { JsonError, jsonFloat, jsonString, parseJson, utf8Refusal } from './jsonText.js';
 
 /** Follows `__toString` and `outPath` as Nix's toJSON does; returns the value to write. */
 function peel(v: Value, span: Span | undefined): { v: Value; viaToString: boolean } {
@@ -50,7 +51,23 @@ function peel(v: Value, span: Span | undefined): { v: Value; viaToString: boolea
 }
 
 
-function write(x: Lazy, span: Span | undefined, context: Set<string>, copyToStore: boolean, out: string[], depth: number): void {
+/**
+ * What `write` carries down: the contexts met, and the first string nlohmann
+ * would refuse to write. Nix builds the whole JSON value before writing it,
+ * so evaluation errors anywhere come first; the refusal is reported at the end.
+ */
+interface Writing {
+  readonly context: Set<string>;
+  refusal?: string;
+}
+
+/** A string, checked for what JSON can hold. */
+function checked(s: string, w: Writing): string {
+  w.refusal ??= utf8Refusal(s);
+  return jsonString(s);
+}
+
+function write(x: Lazy, span: Span | undefined, w: Writing, copyToStore: boolean, out: string[], depth: number): void {
   if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
   let v = force(x);
   if (v instanceof NixAttrs) {
@@ -62,17 +79,17 @@ function write(x: Lazy, span: Span | undefined, context: Set<string>, copyToStor
   else if (v === true) out.push('true');
   else if (v === false) out.push('false');
   else if (typeof v === 'number' || typeof v === 'bigint') out.push(String(v));
-  else if (typeof v === 'string') out.push(jsonString(v));
+  else if (typeof v === 'string') out.push(checked(v, w));
   else if (v instanceof NixString) {
-    for (const c of v.context) context.add(c);
-    out.push(jsonString(v.s));
+    for (const c of v.context) w.context.add(c);
+    out.push(checked(v.s, w));
   } else if (v instanceof NixFloat) out.push(jsonFloat(v.value));
   else if (v instanceof NixPath) {
     if (!copyToStore) {
-      out.push(jsonString(v.path));
+      out.push(checked(v.path, w));
     } else {
       const storePath = hooks.copyPathToStore(v.path, span);
-      context.add(storePath);
+      w.context.add(storePath);
       out.push(jsonString(storePath));
     }
   } else if (v instanceof NixList) {
@@ -80,7 +97,7 @@ function write(x: Lazy, span: Span | undefined, context: Set<string>, copyToStor
     v.items.forEach((item, i) => {
       if (i > 0) out.push(',');
       try {
-        write(item, span, context, copyToStore, out, depth + 1);
+        write(item, span, w, copyToStore, out, depth + 1);
       } catch (e) {
         if (e instanceof NixError) e.addTrace(`while evaluating list element at index ${i}`, span);
         throw e;
@@ -92,9 +109,9 @@ function write(x: Lazy, span: Span | undefined, context: Set<string>, copyToStor
     const set = v;
     set.sortedNames().forEach((name, i) => {
       if (i > 0) out.push(',');
-      out.push(jsonString(name), ':');
+      out.push(checked(name, w), ':');
       try {
-        write(set.get(name)!, span, context, copyToStore, out, depth + 1);
+        write(set.get(name)!, span, w, copyToStore, out, depth + 1);
       } catch (e) {
         if (e instanceof NixError) e.addTrace(`while evaluating attribute '${name}'`, set.positions?.get(name) ?? span);
         throw e;
@@ -103,8 +120,8 @@ function write(x: Lazy, span: Span | undefined, context: Set<string>, copyToStor
     out.push('}');
   } else if (isForeign(v)) {
     const s = v.coerceToString(span);
-    for (const c of s.context) context.add(c);
-    out.push(jsonString(s.s));
+    for (const c of s.context) w.context.add(c);
+    out.push(checked(s.s, w));
   } else {
     throw new NixError('eval', `cannot convert ${showType(v)} to JSON`, span);
   }
@@ -116,8 +133,10 @@ function write(x: Lazy, span: Span | undefined, context: Set<string>, copyToStor
  */
 export function valueToJSON(v: Lazy, span: Span | undefined, context: Set<string>, copyToStore = true): string {
   const out: string[] = [];
+  const w: Writing = { context };
   try {
-    write(v, span, context, copyToStore, out, 0);
+    write(v, span, w, copyToStore, out, 0);
+    if (w.refusal !== undefined) throw new NixError('eval', `JSON serialization error: ${w.refusal}`, span);
     return out.join('');
   } catch (e) {
     if (e instanceof RangeError) throw stackOverflow(span);

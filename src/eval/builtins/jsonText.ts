@@ -5,13 +5,18 @@
  *   others as `\u00XX`); `/` and non-ASCII text are written as they are;
  * - floats are written with Grisu2's round-trip digits (grisu2.ts), with `.0`
  *   added to integral values and exponents of at least two digits (`1e+20`, `1e-05`);
+ * - strings must be valid UTF-8 both ways (Nix strings are bytes, JSON text
+ *   is not): writing refuses other bytes with nlohmann's message, reading
+ *   refuses them and unpaired `\uD800`-style surrogates;
  * - reading, an integer literal becomes a Nix int (an error beyond 64 bits),
  *   anything with a fraction or exponent a float; a string containing a NUL
- *   is rejected, as Nix strings cannot hold one.
+ *   is rejected, as Nix strings cannot hold one; columns in messages count
+ *   bytes.
  * The parser builds Nix values directly, so it also keeps attribute order.
  */
 import { NixAttrs, NixFloat, NixList, type Lazy, type Value } from '../value/index.js';
 import { normInt } from '../value/int.js';
+import { encodeBytes, fromLatin1, hasEscapes, toLatin1 } from '../value/bytes.js';
 import { grisu2 } from './grisu2.js';
 
 /** Writes a JSON string literal as nlohmann does. */
@@ -30,6 +35,49 @@ export function jsonString(s: string): string {
     else out += '\\u' + c.toString(16).padStart(4, '0');
   }
   return out + '"';
+}
+
+/**
+ * Why nlohmann refuses to write `s` (a Nix string holding bytes that are not
+ * UTF-8), in its words, or undefined. Its decoder stops at the first byte that
+ * cannot continue a character, which may be the byte after a lead byte.
+ */
+export function utf8Refusal(s: string): string | undefined {
+  if (!hasEscapes(s)) return undefined;
+  const b = encodeBytes(s);
+  const hex = (x: number) => '0x' + x.toString(16).toUpperCase().padStart(2, '0');
+  for (let i = 0; i < b.length; ) {
+    const need = utf8Continuations(b[i]);
+    if (need < 0) return `[json.exception.type_error.316] invalid UTF-8 byte at index ${i}: ${hex(b[i])}`;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= b.length) return `[json.exception.type_error.316] incomplete UTF-8 string; last byte: ${hex(b[b.length - 1])}`;
+      if (!continues(b[i], k, b[i + k])) return `[json.exception.type_error.316] invalid UTF-8 byte at index ${i + k}: ${hex(b[i + k])}`;
+    }
+    i += need + 1;
+  }
+  return undefined;
+}
+
+/** How many continuation bytes a UTF-8 lead byte takes, or -1 for a byte no character starts with (RFC 3629). */
+function utf8Continuations(lead: number): number {
+  if (lead < 0x80) return 0;
+  if (lead >= 0xc2 && lead <= 0xdf) return 1;
+  if (lead >= 0xe0 && lead <= 0xef) return 2;
+  if (lead >= 0xf0 && lead <= 0xf4) return 3;
+  return -1;
+}
+
+/** Whether `byte` may be continuation byte `k` (1-based) after `lead`: E0, ED, F0 and F4 narrow the first one. */
+function continues(lead: number, k: number, byte: number): boolean {
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (k === 1) {
+    if (lead === 0xe0) lo = 0xa0;
+    else if (lead === 0xed) hi = 0x9f;
+    else if (lead === 0xf0) lo = 0x90;
+    else if (lead === 0xf4) hi = 0x8f;
+  }
+  return byte >= lo && byte <= hi;
 }
 
 /** Writes a float as nlohmann's `dump` does. */
@@ -58,11 +106,17 @@ export class JsonError extends Error {}
 const MAX64 = (1n << 63n) - 1n;
 const MIN64 = -(1n << 63n);
 
-/** Parses JSON text into Nix values (eager: the result is fully built). */
-export function parseJson(text: string): Value {
+/**
+ * Parses JSON text into Nix values (eager: the result is fully built). The
+ * text is read one character per byte (value/bytes.ts), as nlohmann reads it:
+ * its UTF-8 checks and its columns are about bytes.
+ */
+export function parseJson(input: string): Value {
+  const text = toLatin1(input);
   let i = 0;
-  const fail = (what: string): never => {
-    const at = i >= text.length ? 'end of input' : `'${text[i]}'`;
+  /** `lastRead`: the token read so far (nlohmann shows it), when it is more than the character at `i`. */
+  const fail = (what: string, lastRead?: string): never => {
+    const at = lastRead !== undefined ? `'${fromLatin1(lastRead)}'` : i >= text.length ? 'end of input' : `'${fromLatin1(text[i])}'`;
     throw new JsonError(
       `[json.exception.parse_error.101] parse error at line ${lineOf(text, i)}, column ${colOf(text, i)}: syntax error while parsing value - ${what}; last read: ${at}`,
     );
@@ -77,12 +131,16 @@ export function parseJson(text: string): Value {
     return s;
   };
   const str = (): string => {
+    const start = i;
     i++; // opening quote
+    // Built one character per byte, like `text`.
     let out = '';
+    /** Fails at the character at `i`, read as part of the string token. */
+    const failHere = (what: string): never => fail(what, text.slice(start, i + 1));
     for (;;) {
       if (i >= text.length) fail('unexpected end of input');
       const c = text[i];
-      if (c === '"') { i++; return noNul(out); }
+      if (c === '"') { i++; return noNul(fromLatin1(out)); }
       if (c === '\\') {
         const e = text[i + 1];
         i += 2;
@@ -96,10 +154,33 @@ export function parseJson(text: string): Value {
           case 'r': out += '\r'; break;
           case 't': out += '\t'; break;
           case 'u': {
-            const hex = text.slice(i, i + 4);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail("invalid string: '\\u' must be followed by 4 hex digits");
-            out += String.fromCharCode(parseInt(hex, 16));
-            i += 4;
+            const unit = (): number => {
+              const hex = text.slice(i, i + 4);
+              if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail("invalid string: '\\u' must be followed by 4 hex digits");
+              i += 4;
+              return parseInt(hex, 16);
+            };
+            let cp = unit();
+            if (cp >= 0xdc00 && cp <= 0xdfff) {
+              i--;
+              failHere('invalid string: surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF');
+            }
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+              const high = cp;
+              if (text[i] !== '\\' || text[i + 1] !== 'u') {
+                // nlohmann has read one character past the escape, or two.
+                if (text[i] === '\\') i++;
+                failHere('invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF');
+              }
+              i += 2;
+              const low = unit();
+              if (low < 0xdc00 || low > 0xdfff) {
+                i--;
+                failHere('invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF');
+              }
+              cp = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+            }
+            out += Buffer.from(String.fromCodePoint(cp), 'utf8').toString('latin1');
             break;
           }
           default:
@@ -108,7 +189,20 @@ export function parseJson(text: string): Value {
         }
         continue;
       }
-      if (c.charCodeAt(0) < 0x20) fail('invalid string: control character must be escaped');
+      const code = c.charCodeAt(0);
+      if (code < 0x20) fail('invalid string: control character must be escaped');
+      if (code >= 0x80) {
+        // One UTF-8 character, checked byte by byte: nlohmann stops at the first byte out of place.
+        const need = utf8Continuations(code);
+        if (need < 0) failHere('invalid string: ill-formed UTF-8 byte');
+        for (let k = 1; k <= need; k++) {
+          i++;
+          if (i >= text.length || !continues(code, k, text.charCodeAt(i))) failHere('invalid string: ill-formed UTF-8 byte');
+        }
+        out += text.slice(i - need, i + 1);
+        i++;
+        continue;
+      }
       out += c;
       i++;
     }

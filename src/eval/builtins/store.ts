@@ -29,6 +29,7 @@ import { checkAccess } from '../access.js';
 import { evalSettings } from '../settings.js';
 import { isStorePath } from './context.js';
 import { storeDir } from './system.js';
+import { byteLength, decodeBytes, osPath } from '../value/bytes.js';
 
 /**
  * The fetchers have no hook in value/hooks.ts; the bridge adds this one
@@ -46,7 +47,7 @@ const fetchHook = hooks as unknown as FetchHook;
 /** Nix's store-path name check; the reason, or undefined when valid. */
 export function badStoreName(name: string): string | undefined {
   if (name === '') return 'name must not be empty';
-  if (name.length > 211) return `name '${name}' must be no longer than 211 characters`;
+  if (byteLength(name) > 211) return `name '${name}' must be no longer than 211 characters`;
   if (name === '.' || name === '..') return `name '${name}' is not valid`;
   if (name.startsWith('.-') || name.startsWith('..-')) {
     return `name '${name}' is not valid: first dash-separated component must not be '${name.startsWith('..') ? '..' : '.'}'`;
@@ -67,8 +68,9 @@ export function badStoreName(name: string): string | undefined {
 function applyFilter(root: string, filter: Lazy, span: Span | undefined): string[] {
   const kept: string[] = [];
   const visit = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = nodePath.join(dir, entry.name);
+    const entries = fs.readdirSync(osPath(dir), { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
+    for (const entry of entries) {
+      const p = nodePath.join(dir, decodeBytes(entry.name));
       const type = entry.isDirectory() ? 'directory' : entry.isFile() ? 'regular' : entry.isSymbolicLink() ? 'symlink' : 'unknown';
       const keep = forceBool(callFunction(filter, [p, type], span), span, 'while evaluating the return value of the path filter function');
       if (!keep) continue;
@@ -76,7 +78,7 @@ function applyFilter(root: string, filter: Lazy, span: Span | undefined): string
       if (entry.isDirectory()) visit(p);
     }
   };
-  if (fs.statSync(root).isDirectory()) visit(root);
+  if (fs.statSync(osPath(root)).isDirectory()) visit(root);
   return kept;
 }
 
@@ -95,7 +97,7 @@ defineBuiltin({
     const { path } = coerceToPath(p, span, "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'");
     forceFunction(filter, span, argCtx('filterSource', 0));
     checkAccess(path, span);
-    if (!fs.existsSync(path)) throw missingPath(path, span);
+    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
     nameOrBase(path, undefined, span);
     applyFilter(path, filter, span);
     return hooks.filterSource(filter, path, span);
@@ -123,7 +125,7 @@ defineBuiltin({
     }
     if (path === undefined) throw new NixError('eval', "missing required 'path' attribute in the first argument to 'builtins.path'", span);
     checkAccess(path, span);
-    if (!fs.existsSync(path)) throw missingPath(path, span);
+    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
     nameOrBase(path, name, span);
     if (filter !== undefined) applyFilter(path, filter, span);
     return hooks.addPath(args, span);

@@ -2,10 +2,11 @@
  * String builtins: toString, substring, stringLength, concatStringsSep,
  * replaceStrings, baseNameOf, dirOf.
  *
- * Nix strings are byte strings: lengths and offsets count UTF-8 bytes, so a
- * string with non-ASCII text goes through a Buffer (ASCII text, the common
- * case, is sliced directly). Every result carries the contexts of the strings
- * it was built from.
+ * Nix strings are byte strings (value/bytes.ts): lengths and offsets count
+ * bytes, and replaceStrings matches bytes, so a string with non-ASCII text is
+ * handled in its one-character-per-byte form (ASCII text, the common case,
+ * is used directly). Every result carries the contexts of the strings it was
+ * built from.
  */
 import { NixError } from '../errors.js';
 import { NixPath, type Value } from '../value/index.js';
@@ -13,23 +14,9 @@ import { force, forceInt, forceList, forceStringValue } from '../value/force.js'
 import {
   StringBuilder, coerceToString, mkString, stringContext, stringText, type StringValue,
 } from '../value/string.js';
+import { byteLength, fromLatin1, isAscii, sliceBytes, toLatin1 } from '../value/bytes.js';
 import { defineBuiltin } from './registry.js';
 import { argCtx } from './argContext.js';
-
-const ASCII = /^[\x00-\x7f]*$/;
-
-/** UTF-8 byte length of a JS string. */
-function byteLength(s: string): number {
-  return ASCII.test(s) ? s.length : Buffer.byteLength(s);
-}
-
-/** `s.substr(start, len)` in UTF-8 bytes; `len` undefined means "to the end". */
-function byteSubstring(s: string, start: number, len: number | undefined): string {
-  if (ASCII.test(s)) return len === undefined ? s.slice(start) : s.slice(start, start + len);
-  const b = Buffer.from(s);
-  if (start >= b.length) return '';
-  return b.subarray(start, len === undefined ? b.length : Math.min(b.length, start + len)).toString();
-}
 
 defineBuiltin({
   name: 'toString',
@@ -57,8 +44,8 @@ defineBuiltin({
     const s = coerceToString(str, span, { copyToStore: true }, 'while evaluating the third argument (the string) passed to builtins.substring');
     const text = stringText(s);
     const startN = Number(start);
-    const lenN = len < 0 || len > Number.MAX_SAFE_INTEGER ? undefined : Number(len);
-    return mkString(byteSubstring(text, startN, lenN), stringContext(s));
+    const end = len < 0 || len > Number.MAX_SAFE_INTEGER ? Infinity : startN + Number(len);
+    return mkString(sliceBytes(text, startN, end), stringContext(s));
   },
 });
 
@@ -104,29 +91,34 @@ defineBuiltin({
     const rep = (i: number): StringValue =>
       (reps[i] ??= forceStringValue(to.items[i], span, 'while evaluating one of the replacement strings passed to builtins.replaceStrings'));
     const sv = forceStringValue(sArg, span, argCtx('replaceStrings', 2));
-    const s = stringText(sv);
+    // Matching is by bytes ("" matches between bytes): non-ASCII text is matched one character per byte.
+    const bytes = !isAscii(stringText(sv));
+    const s = bytes ? toLatin1(stringText(sv)) : stringText(sv);
+    const keys = bytes ? pats.map(toLatin1) : pats;
     const out = new StringBuilder();
     out.addContext(stringContext(sv));
+    const copy = (from: number, to: number) => {
+      if (to > from) out.append(bytes ? fromLatin1(s.slice(from, to)) : s.slice(from, to));
+    };
+    let copied = 0;
     for (let p = 0; p <= s.length; ) {
-      let found = false;
-      for (let i = 0; i < pats.length; i++) {
-        const pat = pats[i];
-        if (!s.startsWith(pat, p)) continue;
-        found = true;
-        out.add(rep(i));
-        if (pat === '') {
-          if (p < s.length) out.text += s[p];
-          p++;
-        } else {
-          p += pat.length;
-        }
-        break;
+      let found = -1;
+      for (let i = 0; i < keys.length; i++) {
+        if (s.startsWith(keys[i], p)) { found = i; break; }
       }
-      if (!found) {
-        if (p < s.length) out.text += s[p];
+      if (found < 0) { p++; continue; }
+      copy(copied, p);
+      out.add(rep(found));
+      if (keys[found] === '') {
+        // After an empty match, the byte there is kept and matching goes on after it.
+        copy(p, p + 1);
         p++;
+      } else {
+        p += keys[found].length;
       }
+      copied = Math.min(p, s.length);
     }
+    copy(copied, s.length);
     return out.toValue();
   },
 });

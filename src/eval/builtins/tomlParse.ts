@@ -14,6 +14,7 @@
  */
 import { NixAttrs, NixFloat, NixList, type Lazy, type Value } from '../value/index.js';
 import { normInt } from '../value/int.js';
+import { hasEscapes } from '../value/bytes.js';
 
 export class TomlError extends Error {}
 
@@ -57,6 +58,13 @@ export function parseToml(text: string, timestamps: boolean): Value {
       if (!newline()) return;
     }
   };
+  // TOML text is UTF-8: bytes that are not (value/bytes.ts) are refused, as Nix's toml11 refuses them.
+  const bad = hasEscapes(text) ? text.search(/(?<![\ud800-\udbff])[\udc80-\udcff]/) : -1;
+  if (bad >= 0) {
+    line = text.slice(0, bad).split('\n').length;
+    fail('invalid UTF-8 sequence found');
+  }
+
   const endOfLine = () => {
     skipWs();
     skipComment();

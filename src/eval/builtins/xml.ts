@@ -3,7 +3,8 @@
  * value, byte for byte: two-space indentation, attributes of an element in
  * name order, `&quot; &lt; &gt; &amp; &#xA;` escapes, derivations as
  * `<derivation drvPath outPath>` shown once then `<repeated />`, functions as
- * their argument pattern, builtins as `<unevaluated />`.
+ * their argument pattern, builtins as `<unevaluated />`. Strings' bytes are
+ * written as they are, as Nix does (UTF-8 or not).
  */
 import { Lambda, NixAttrs, NixFloat, NixList, NixPath, NixString, Thunk, type Lazy } from '../value/index.js';
 import { force } from '../value/force.js';
@@ -11,6 +12,7 @@ import { formatFloat } from '../value/float.js';
 import { mkString } from '../value/string.js';
 import type { Span } from '../span.js';
 import { defineBuiltin } from './registry.js';
+import { compareBytes } from '../value/bytes.js';
 
 function escape(s: string): string {
   return s.replace(/[&"<>\n]/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', '\n': '&#xA;' })[c]!);
@@ -95,7 +97,7 @@ export function valueToXML(v: Lazy, strict: boolean, location: boolean, context:
           if (e.param !== undefined) a.name = e.param;
           if (e.formals.ellipsis) a.ellipsis = '1';
           w.element('attrspat', a, () => {
-            for (const n of e.formals!.entries.map((f) => f.name).sort()) w.empty('attr', { name: n });
+            for (const n of e.formals!.entries.map((f) => f.name).sort(compareBytes)) w.empty('attr', { name: n });
           });
         } else w.empty('varpat', { name: e.param ?? '' });
       });

@@ -196,7 +196,7 @@ export function concat(vals: readonly Value[], forceString: boolean, spans: read
   const isPath = first instanceof NixPath;
   const b = new StringBuilder();
   for (let i = 0; i < vals.length; i++) {
-    if (isPath && i === 0) { b.text += (first as NixPath).path; continue; }
+    if (isPath && i === 0) { b.append((first as NixPath).path); continue; }
     coerceInto(b, vals[i], spans[i], { copyToStore: !isPath }, 'while evaluating a path segment');
   }
   if (isPath) {

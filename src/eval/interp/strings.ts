@@ -24,7 +24,7 @@ export function compileString(e: ast.Str, scope: Scope | undefined, cx: CompileC
   return (env) => {
     const b = new StringBuilder();
     for (const p of parts) {
-      if (typeof p === 'string') b.text += p;
+      if (typeof p === 'string') b.append(p);
       else coerceInto(b, p.code(env), p.span, { copyToStore: true }, SEGMENT_CTX);
     }
     return b.toValue();

@@ -4,17 +4,20 @@
  * Two things differ from what tree-sitter reports, and both matter for
  * positions to agree with Nix's own messages:
  * - Nix ends a line at `\n`, `\r\n` *and a lone `\r`* (tree-sitter only at `\n`);
- * - Nix's columns count bytes of UTF-8 (`"é" x` puts `x` at column 5), while
- *   the tree-sitter Node binding indexes the JavaScript string in UTF-16 units.
+ * - Nix's columns count bytes (`"é" x` puts `x` at column 5), while the
+ *   tree-sitter Node binding indexes the JavaScript string in UTF-16 units.
+ *   The text is the file's bytes decoded as value/bytes.ts says: a byte that
+ *   is not valid UTF-8 is one lone surrogate, and one byte.
  * Spans are made lazily: a node keeps two offsets, and the line/column pair is
  * computed only when someone reads it (usually only for an error message).
  */
 import type { Source, Span } from '../span.js';
+import { byteOffsets } from '../value/bytes.js';
 
 export class PositionTable {
   /** UTF-16 index at which each line starts. */
   private readonly lineStarts: number[] = [0];
-  /** UTF-8 byte offset of each UTF-16 index; absent when the text is ASCII. */
+  /** Byte offset of each UTF-16 index; absent when the text is ASCII. */
   private byteOffsets?: Uint32Array;
 
   constructor(readonly source: Source) {
@@ -28,7 +31,7 @@ export class PositionTable {
         this.lineStarts.push(i + 1);
       } else if (c > 127) ascii = false;
     }
-    if (!ascii) this.byteOffsets = utf8Offsets(text);
+    if (!ascii) this.byteOffsets = byteOffsets(text);
   }
 
   /** 1-based line and byte column of a UTF-16 index. */
@@ -50,24 +53,6 @@ export class PositionTable {
   span(start: number, end: number): Span {
     return new OffsetSpan(this, start, end);
   }
-}
-
-function utf8Offsets(text: string): Uint32Array {
-  const out = new Uint32Array(text.length + 1);
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    out[i] = bytes;
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      // A surrogate pair is one 4-byte code point: give both halves its start.
-      bytes += 4;
-      out[++i] = out[i - 1];
-    } else bytes += 3;
-  }
-  out[text.length] = bytes;
-  return out;
 }
 
 /** The UTF-16 offsets of a span into its source text, when the parser made it (editors count in UTF-16). */

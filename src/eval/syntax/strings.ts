@@ -13,6 +13,7 @@
  *   as text for the minimum; a final line of only spaces is dropped.
  */
 import type { Expr } from './ast.js';
+import { canonicalBytes, concatBytes } from '../value/bytes.js';
 
 /** Resolves the escapes of a piece of `"..."` string text. */
 export function unescapeDouble(raw: string): string {
@@ -34,7 +35,8 @@ export function unescapeDouble(raw: string): string {
       if (raw[i + 1] === '\n') i++;
     } else out += c;
   }
-  return out;
+  // `\` before an escaped byte gives that byte, which may complete the character before it.
+  return canonicalBytes(out);
 }
 
 /**
@@ -172,6 +174,6 @@ export function stripIndentation(pieces: readonly IndentedPiece[]): { parts: Arr
 export function pushText(parts: Array<string | Expr>, text: string): void {
   if (text === '') return;
   const last = parts.length - 1;
-  if (last >= 0 && typeof parts[last] === 'string') parts[last] = (parts[last] as string) + text;
+  if (last >= 0 && typeof parts[last] === 'string') parts[last] = concatBytes(parts[last] as string, text);
   else parts.push(text);
 }

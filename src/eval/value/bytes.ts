@@ -44,9 +44,19 @@ export function hasEscapes(s: string): boolean {
 
 /** Whether every character of `s` is ASCII: then characters are bytes and JS string operations are byte operations. */
 export function isAscii(s: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(s);
+  if (s.length < 64) return ASCII.test(s);
+  // `substring i 1 s` over a whole string asks about the same long string each time.
+  if (s !== lastChecked) {
+    lastAscii = ASCII.test(s);
+    lastChecked = s;
+  }
+  return lastAscii;
 }
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+let lastChecked = '';
+let lastAscii = true;
 
 /** The canonical string of some bytes (file contents, a process's output). */
 export function decodeBytes(bytes: Uint8Array): string {
@@ -111,6 +121,29 @@ export function encodeBytes(s: string): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * The byte offset of each UTF-16 index of `s` (and of its end), for turning
+ * JS offsets into the byte columns Nix prints: both halves of a surrogate
+ * pair get the pair's offset, an escaped byte counts one.
+ */
+export function byteOffsets(s: string): Uint32Array {
+  const out = new Uint32Array(s.length + 1);
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    out[i] = bytes;
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      out[++i] = out[i - 1];
+    } else if (isEscapeAt(s, i)) bytes += 1;
+    else bytes += 3;
+  }
+  out[s.length] = bytes;
+  return out;
+}
+
 /** The number of bytes of a string. */
 export function byteLength(s: string): number {
   if (isAscii(s)) return s.length;
@@ -124,8 +157,17 @@ export function byteLength(s: string): number {
  * `fromLatin1`.
  */
 export function toLatin1(s: string): string {
-  return isAscii(s) ? s : encodeBytes(s).toString('latin1');
+  if (isAscii(s)) return s;
+  // `substring i 1 s` over a whole string converts the same string each time.
+  if (s !== lastText) {
+    lastLatin1 = encodeBytes(s).toString('latin1');
+    lastText = s;
+  }
+  return lastLatin1;
 }
+
+let lastText = '';
+let lastLatin1 = '';
 
 /** The canonical string of a one-character-per-byte string. */
 export function fromLatin1(s: string): string {
@@ -149,6 +191,43 @@ export function concatBytes(a: string, b: string): string {
 export function sliceBytes(s: string, start: number, end: number): string {
   if (isAscii(s)) return s.slice(start, end);
   return fromLatin1(toLatin1(s).slice(start, end));
+}
+
+/**
+ * The canonical form of a string whose escaped bytes may have been put side
+ * by side without `concatBytes`: an unescaped string literal, where the
+ * bytes C3, `\`, A9 of a file are the two bytes of "é".
+ */
+export function canonicalBytes(s: string): string {
+  return hasEscapes(s) ? decodeBytes(encodeBytes(s)) : s;
+}
+
+/**
+ * Orders strings by their bytes, as Nix compares strings (`<`, `sort`,
+ * attribute names): negative, zero or positive. Below U+D800 UTF-16 code
+ * units are in code point order, which UTF-8 keeps; from the first
+ * difference involving a surrogate (a pair, an escaped byte) or U+E000 and
+ * above, the rest is compared as bytes.
+ */
+export function compareBytes(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    // Start at the character: a differing low surrogate belongs to the pair before it.
+    const before = i > 0 ? a.charCodeAt(i - 1) : 0;
+    const from = before >= 0xd800 && before <= 0xdbff ? i - 1 : i;
+    return Buffer.compare(encodeBytes(a.slice(from)), encodeBytes(b.slice(from)));
+  }
+  if (a.length === b.length) return 0;
+  return a.length < b.length ? -1 : 1;
+}
+
+/** A path for `node:fs`: a string, or its bytes when it holds bytes that are not UTF-8. */
+export function osPath(s: string): string | Buffer {
+  return hasEscapes(s) ? encodeBytes(s) : s;
 }
 
 /** For messages shown to people: escaped bytes as U+FFFD (terminals and JSON want valid text). */

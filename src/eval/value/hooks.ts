@@ -8,6 +8,7 @@ import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import fs from 'node:fs';
 import type { Value, Lazy, NixAttrs, NixString, Context } from './index.js';
+import { osPath } from './bytes.js';
 
 export interface EvalHooks {
   /** Adds a file or directory to the store, returns its store path ("${./file}"). */
@@ -49,7 +50,7 @@ export function needsNix(what: string, span: Span | undefined): NixError {
 
 const defaults: EvalHooks = {
   copyPathToStore(path, span) {
-    if (!fs.existsSync(path)) throw new NixError('eval', `path '${path}' does not exist`, span);
+    if (!fs.existsSync(osPath(path))) throw new NixError('eval', `path '${path}' does not exist`, span);
     throw needsNix(`copying the path '${path}' to the store`, span);
   },
   derivationStrict(_attrs, span) {

@@ -10,9 +10,11 @@
  *   invariant (`normInt` in int.ts), so `typeof v === 'number'` means "int".
  * - Floats: `NixFloat`, boxed, so that `1` and `1.0` stay different.
  * - Strings: a JS `string` when the context is empty (most strings), a
- *   `NixString` when it has a context. Nix strings are byte strings; here they
- *   are JS strings of the UTF-8 text, and operations that count bytes
- *   (stringLength, substring) convert.
+ *   `NixString` when it has a context. Nix strings are byte strings; the JS
+ *   string is their canonical form of bytes.ts: valid UTF-8 as text, every
+ *   other byte as one lone surrogate. Equal bytes are equal JS strings (`===`);
+ *   concatenation goes through `concatBytes` (StringBuilder does it), and
+ *   what counts, cuts, orders or hashes bytes goes through bytes.ts.
  * - Paths: `NixPath`, absolute and canonical.
  * - Lists: `NixList` of lazy elements; attribute sets: `NixAttrs`.
  * - Functions: `Lambda` (a closure), `PrimOp`, `PrimOpApp` (a partial application).
@@ -24,6 +26,7 @@
  * or a `Thunk`. `force` turns a `Lazy` into a `Value`.
  */
 import type { Span } from '../span.js';
+import { compareBytes } from './bytes.js';
 
 export type Value =
   | null | boolean | number | bigint
@@ -67,7 +70,7 @@ export class NixList {
 
 /**
  * An attribute set. `map` keeps insertion order; Nix's order (names sorted by
- * UTF-8 bytes) is `sortedNames()`, computed once and cached. `positions`
+ * bytes) is `sortedNames()`, computed once and cached. `positions`
  * records where each attribute was defined, for `unsafeGetAttrPos` and messages.
  *
  * A set made by `//` from a large set and a small one is a layer (`top` over
@@ -223,25 +226,8 @@ export class AttrShape {
   }
 }
 
-/** Compares attribute names (and strings) as Nix does: by UTF-8 bytes. */
-export function compareNames(a: string, b: string): number {
-  // For strings without surrogates, UTF-16 code unit order equals code point
-  // order, which equals UTF-8 byte order. Surrogates (code points above
-  // U+FFFF) sort below U+E000..U+FFFF in UTF-16 but above them in UTF-8.
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      const cx = a.codePointAt(i)!;
-      const cy = b.codePointAt(i)!;
-      return cx < cy ? -1 : cx > cy ? 1 : 0;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
+/** Compares attribute names (and strings) as Nix does: by bytes. */
+export const compareNames: (a: string, b: string) => number = compareBytes;
 
 /**
  * A suspended computation, forced at most once; forcing it while it is being

@@ -11,6 +11,7 @@ import {
 } from './index.js';
 import { formatFloat } from './float.js';
 import { printIdentifier, printString } from '../syntax/print.js';
+import { byteLength, sliceBytes } from './bytes.js';
 
 const MAX_DEPTH = 10;
 const MAX_ITEMS = 10;
@@ -20,11 +21,12 @@ const MAX_STRING = 1024;
 export function quoteString(s: string, maxLength = Infinity): string {
   let body = s;
   let elided = '';
-  if (s.length > maxLength) {
-    const bytes = Buffer.from(s, 'utf8');
-    if (bytes.length > maxLength) {
-      body = bytes.subarray(0, maxLength).toString('utf8');
-      elided = `«${bytes.length - maxLength} byte${bytes.length - maxLength === 1 ? '' : 's'} elided»`;
+  // A character is at most three bytes per UTF-16 unit.
+  if (3 * s.length > maxLength) {
+    const bytes = byteLength(s);
+    if (bytes > maxLength) {
+      body = sliceBytes(s, 0, maxLength);
+      elided = `«${bytes - maxLength} byte${bytes - maxLength === 1 ? '' : 's'} elided»`;
     }
   }
   return printString(body) + elided;

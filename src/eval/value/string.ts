@@ -23,6 +23,7 @@ import { showType } from './types.js';
 import { previewValue } from './preview.js';
 import { hooks } from './hooks.js';
 import { callFunction } from './call.js';
+import { concatBytes } from './bytes.js';
 
 export type StringValue = string | NixString;
 
@@ -44,18 +45,27 @@ export function isString(v: Value): v is StringValue {
   return typeof v === 'string' || v instanceof NixString;
 }
 
-/** Accumulates text and context; `toValue()` gives a plain string when no context was added. */
+/**
+ * Accumulates text and context; `toValue()` gives a plain string when no
+ * context was added. Text is joined with `concatBytes`, so that the result
+ * is canonical when escaped bytes meet (bytes.ts).
+ */
 export class StringBuilder {
   text = '';
   context: Set<string> | undefined;
 
   add(v: StringValue): void {
     if (typeof v === 'string') {
-      this.text += v;
+      this.text = concatBytes(this.text, v);
     } else {
-      this.text += v.s;
+      this.text = concatBytes(this.text, v.s);
       this.addContext(v.context);
     }
+  }
+
+  /** Appends text without context. */
+  append(text: string): void {
+    this.text = concatBytes(this.text, text);
   }
 
   addContext(c: Context): void {
@@ -81,15 +91,15 @@ export function coerceInto(
   out: StringBuilder, v: Lazy, span: Span | undefined, opts: CoerceOptions, ctx?: string,
 ): void {
   const x = force(v);
-  if (typeof x === 'string') { out.text += x; return; }
+  if (typeof x === 'string') { out.append(x); return; }
   if (x instanceof NixString) { out.add(x); return; }
   if (x instanceof NixPath) {
     if (opts.copyToStore) {
       const storePath = hooks.copyPathToStore(x.path, span);
-      out.text += storePath;
+      out.append(storePath);
       out.addContext(new Set([storePath]));
     } else {
-      out.text += x.path;
+      out.append(x.path);
     }
     return;
   }
