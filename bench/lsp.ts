@@ -8,9 +8,14 @@
  * - hover latency over a unit (from the kept analysis) and over a name (a
  *   fresh evaluation with the probe), median of 50 each;
  * - resident memory (the whole process, threads included) after 1,000 edits
- *   against after 100.
- * Baseline of the same run: `tsportable show` on the same file, what a user
- * without the server would run to see the same preview.
+ *   against after 100;
+ * - on examples/flake's flake.nix (its nixpkgs input tsportable's package
+ *   set, by the `overrideInputs` setting; the repository's tracked files are
+ *   the flake's source, copied to the store by a warm-up server): didOpen →
+ *   first diagnostics, and didChange → diagnostics over 100 edits.
+ * Baselines of the same run: `tsportable show` on the same file (for the
+ * flake, `show .#default`), what a user without the server would run to see
+ * the same preview.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +25,9 @@ import { cliPath, LspClient, positionOf } from '../test/lsp/client.js';
 import type { BenchRow } from './main.js';
 
 const demo = join(packageRoot, 'examples', 'demo', 'default.nix');
+const flakeDir = join(packageRoot, 'examples', 'flake');
+const standIn = `path:${join(packageRoot, 'nix', 'pkgs')}`;
+const flakeOptions = { initializationOptions: { overrideInputs: { nixpkgs: standIn } } };
 
 function percentile(xs: readonly number[], p: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -31,12 +39,12 @@ async function rssMb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-async function firstDiagnostics(text: string): Promise<number> {
-  const client = await LspClient.start();
+async function firstDiagnostics(path: string, text: string, options = {}): Promise<number> {
+  const client = await LspClient.start(options);
   try {
     const opened = performance.now();
-    const uri = await client.open(demo, text);
-    const d = await client.diagnosticsFor(uri, 1);
+    const uri = await client.open(path, text);
+    const d = await client.diagnosticsFor(uri, 1, 120_000);
     return d.at - opened;
   } finally {
     await client.stop();
@@ -44,10 +52,60 @@ async function firstDiagnostics(text: string): Promise<number> {
   }
 }
 
+/** didChange → diagnostics of `edits` edits, each replacing the character after `needle` (alternating two). */
+async function editLatencies(client: LspClient, uri: string, text: string, needle: string, edits: number): Promise<number[]> {
+  const at = positionOf(text, needle, 2);
+  const latencies: number[] = [];
+  for (let version = 2; version < edits + 2; version++) {
+    const sent = performance.now();
+    await client.change(uri, version, [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: version % 2 ? 'r' : 'R' }]);
+    latencies.push((await client.diagnosticsFor(uri, version)).at - sent);
+  }
+  return latencies;
+}
+
+async function flakeRows(): Promise<BenchRow[]> {
+  const path = join(flakeDir, 'flake.nix');
+  const text = await readFile(path, 'utf8');
+  await firstDiagnostics(path, text, flakeOptions); // warm-up: the flake's source to the store
+  const firsts: number[] = [];
+  for (let i = 0; i < 3; i++) firsts.push(await firstDiagnostics(path, text, flakeOptions));
+  const shows: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await execa(process.execPath, [cliPath, 'show', '.#default', '--override-input', 'nixpkgs', standIn], { cwd: flakeDir });
+    shows.push(performance.now() - t0);
+  }
+  const client = await LspClient.start(flakeOptions);
+  try {
+    const uri = await client.open(path, text);
+    await client.diagnosticsFor(uri, 1, 120_000);
+    const latencies = await editLatencies(client, uri, text, 'Greets whoever', 100);
+    const status = await client.request<{ nixProcesses: number }>('tsportable/status', {});
+    const show = percentile(shows, 50);
+    const p50 = percentile(latencies, 50);
+    return [
+      { name: 'flake: didOpen → first diagnostics', value: percentile(firsts, 50), unit: 'ms', note: 'examples/flake, locked, in the store' },
+      { name: 'flake: didChange → diagnostics p50', value: p50, unit: 'ms', note: '100 edits' },
+      { name: 'flake: didChange → diagnostics p95', value: percentile(latencies, 95), unit: 'ms' },
+      { name: 'flake: tsportable show .#default (baseline)', value: show, unit: 'ms' },
+      { name: 'flake: didChange → diagnostics p50 / show', value: p50 / show, unit: 'x' },
+      { name: 'flake: Nix processes', value: status.nixProcesses, unit: '' },
+    ];
+  } finally {
+    await client.stop();
+    client.kill();
+  }
+}
+
 export async function bench(): Promise<BenchRow[]> {
+  return [...await demoRows(), ...await flakeRows()];
+}
+
+async function demoRows(): Promise<BenchRow[]> {
   const text = await readFile(demo, 'utf8');
   const firsts: number[] = [];
-  for (let i = 0; i < 5; i++) firsts.push(await firstDiagnostics(text));
+  for (let i = 0; i < 5; i++) firsts.push(await firstDiagnostics(demo, text));
 
   const shows: number[] = [];
   for (let i = 0; i < 5; i++) {

@@ -27,6 +27,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   flake: () => import('./flake.js'),
   image: () => import('./image.js'),
   lsp: () => import('./lsp.js'),
+  inspect: () => import('./inspect.js'),
 };
 
 function goalNote(r: BenchRow): string | undefined {

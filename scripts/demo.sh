@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds the demo image
-# from examples/demo with tsportable, and lists what is inside it.
+# from examples/demo with tsportable, and shows what is inside it and that its
+# programs can start there (tsportable inspect).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,4 +11,4 @@ export NIX_CONFIG="substituters =
 ${NIX_CONFIG:-}"
 out=$(node bin/tsportable.js build examples/demo/default.nix -o result)
 echo "built: $out"
-unsquashfs -lls "$out"/*.raw
+node bin/tsportable.js inspect result

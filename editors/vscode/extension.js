@@ -49,7 +49,11 @@ async function activate(context) {
   const [command, ...args] = config.get('command', ['tsportable', 'lsp']);
   client = new LanguageClient('tsportable', 'tsportable', { command, args, transport: TransportKind.stdio }, {
     documentSelector: [{ scheme: 'file', language: 'nix' }, { scheme: 'untitled', language: 'nix' }],
-    initializationOptions: { searchPath: config.get('searchPath', []), timeLimitMs: config.get('timeLimitMs', 2000) },
+    initializationOptions: {
+      searchPath: config.get('searchPath', []),
+      overrideInputs: config.get('overrideInputs', {}),
+      timeLimitMs: config.get('timeLimitMs', 2000),
+    },
     middleware: {
       // The lens "Show image" asks the server for the image; here it opens the panel instead.
       executeCommand: async (name, commandArgs, next) => {

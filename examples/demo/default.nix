@@ -4,9 +4,14 @@
 { pkgs ? import <nixpkgs> { } }:
 
 let
+  # A portable service has no /usr/bin: the script names its tools by store
+  # path, so that they (and what they need) are in the image.
   demo-program = pkgs.writeShellScriptBin "demo-greeter" ''
     # Greets every few seconds, so `journalctl -u demo` shows it is alive.
-    while sleep 3; do echo "Hello from a portable service"; done
+    while true; do
+      echo "Hello from a portable service"
+      ${pkgs.coreutils}/bin/sleep 3
+    done
   '';
 
   demo-service = pkgs.writeText "demo.service" ''

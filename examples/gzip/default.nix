@@ -3,7 +3,7 @@
 
 let
   ticker = pkgs.writeShellScriptBin "ticker" ''
-    while sleep 10; do echo tick; done
+    while true; do echo tick; ${pkgs.coreutils}/bin/sleep 10; done
   '';
 in
 pkgs.portableService {

@@ -17,14 +17,14 @@ in
   web = pkgs.portableService {
     pname = "web";
     version = "1.4";
-    units = [ (unit "web" "A tiny web responder" (program "web-serve" "exec sleep infinity")) ];
+    units = [ (unit "web" "A tiny web responder" (program "web-serve" "exec ${pkgs.coreutils}/bin/sleep infinity")) ];
   };
 
   worker = pkgs.portableService {
     pname = "worker";
     version = "0.9";
     units = [
-      (unit "worker" "A background worker" (program "worker-run" "exec sleep infinity"))
+      (unit "worker" "A background worker" (program "worker-run" "exec ${pkgs.coreutils}/bin/sleep infinity"))
       (unit "worker-cleanup" "Cleans up after the worker" (program "worker-clean" "echo cleaned"))
     ];
   };

@@ -10,7 +10,8 @@ let
     inherit (final) stdenv runtimeShell lndir;
   };
   replaceVarsFns = import ./build-support/replace-vars.nix { inherit lib; inherit (final) stdenv; };
-  host = import ./host { inherit lib; inherit (final) stdenv runtimeShell; };
+  host = import ./host { inherit lib; inherit (final) stdenv bash; };
+  misc = import ./misc.nix { inherit (final) stdenv runtimeShell; };
 in
 {
   inherit lib config system;
@@ -22,7 +23,7 @@ in
   # Marks this set so tools (and users) can tell it from nixpkgs.
   tsportableStandIn = true;
 
-  stdenv = import ./stdenv { inherit lib system; };
+  stdenv = import ./stdenv { inherit lib system; shell = "${final.bash}/bin/bash"; };
   stdenvNoCC = final.stdenv;
   buildPlatform = final.stdenv.buildPlatform;
   hostPlatform = final.stdenv.hostPlatform;
@@ -53,7 +54,11 @@ in
     inherit (final) pkgs stdenv;
   };
 
-  inherit (host) bash coreutils cacert hello squashfs-tools lndir multiOutputDemo;
+  inherit (host) glibc bash coreutils cacert hello squashfs-tools;
+  inherit (misc) lndir multiOutputDemo;
+  # The host's program `name` as a closed package: what `pkgs.<name>` is for a
+  # name this set has no package of, when the host has that program (default.nix).
+  tsportableHostProgram = host.hostProgram;
   bashInteractive = final.bash;
   squashfsTools = final.squashfs-tools;
   xorg = { lndir = final.lndir; };

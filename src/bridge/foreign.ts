@@ -27,6 +27,18 @@ export type ForeignExpr =
 /** What a handle does on `select` beyond making a child (the package set's `lib` and plugins). */
 export type SelectOverride = (handle: ForeignHandle, name: string, span: Span | undefined) => Lazy | undefined;
 
+/**
+ * A package set root's own knowledge of its top-level names (tsportable's
+ * default set knows them: bridge/defaultSetNames.ts), so that `pkgs ? foo`
+ * needs no Nix and `pkgs.foo` of a name it lacks fails where it is written.
+ */
+export interface RootNames {
+  /** Whether the set has `name`; undefined when only Nix can say. */
+  has(name: string): boolean | undefined;
+  /** `name` is being selected: may give a notice, or throw Nix's missing-attribute error at `span`. */
+  selected(name: string, span: Span | undefined): void;
+}
+
 const placeholderPrefix = '/nix/store/0000000';
 const idWidth = 25;
 const base32Chars = '0123456789abcdfghijklmnpqrsvwxyz';
@@ -86,6 +98,8 @@ export class ForeignHandle implements Foreign {
   private readonly children = new Map<string, ForeignHandle>();
   /** Set on package set roots: answers `lib` and builder plugins natively. */
   readonly onSelect?: SelectOverride;
+  /** Set on package set roots whose names are known without Nix. */
+  readonly names?: RootNames;
   private readonly storeName: string;
 
   constructor(
@@ -94,10 +108,11 @@ export class ForeignHandle implements Foreign {
     readonly span: Span | undefined,
     /** How it reads in messages; for an application, the argument is shown once it is known (see describe). */
     private readonly label: string,
-    options: { onSelect?: SelectOverride; storeName?: string } = {},
+    options: { onSelect?: SelectOverride; names?: RootNames; storeName?: string } = {},
   ) {
     this.id = nextId++;
     this.onSelect = options.onSelect;
+    this.names = options.names;
     this.storeName = options.storeName ? sanitizeName(options.storeName) : storeNameOf(expr);
     this.placeholder = `${placeholderPrefix}${encodeId(this.id)}-${this.storeName}`;
     if (expr.kind === 'select') {
@@ -125,6 +140,7 @@ export class ForeignHandle implements Foreign {
     const root = this.packageSetRoot();
     const special = root?.onSelect?.(this, name, span);
     if (special !== undefined) return special;
+    this.names?.selected(name, span);
     return this.child(name, span);
   }
 
@@ -144,6 +160,8 @@ export class ForeignHandle implements Foreign {
     if (this.builder && packageAttrs.has(name)) return true;
     // What the package set answers natively (`lib`, builder plugins) exists, as selecting it shows: no Nix needed.
     if (this.onSelect?.(this, name, undefined) !== undefined) return true;
+    const known = this.names?.has(name);
+    if (known !== undefined) return known;
     return oracle?.hasAttr(this, name);
   }
 

@@ -11,7 +11,7 @@ import type { Span } from '../eval/span.js';
 import { type Lazy, type Value, type Context, NixAttrs, NixString, PrimOp } from '../eval/value/index.js';
 import { setHooks, type EvalHooks } from '../eval/value/hooks.js';
 import { force, lazy } from '../eval/value/force.js';
-import type { BuilderPlugin, NixText } from '../builders/types.js';
+import type { BuilderPlugin, NixText, PendingPath } from '../builders/types.js';
 import { getBuilder as registryGetBuilder } from '../builders/registry.js';
 import { nixDir } from '../paths.js';
 import { ForeignHandle, placeholdersIn, resetForeignHandles, setForeignOracle } from './foreign.js';
@@ -25,6 +25,7 @@ import { pathLiteral } from './nixLiterals.js';
 import { NixProgram, type LookupCaptured, type WriteBackOptions } from './writeBack.js';
 import * as natives from './natives.js';
 import { findNixpkgs, namesNixpkgs } from './findNixpkgs.js';
+import { defaultSetNames } from './defaultSetNames.js';
 import { PackageSetRoots } from './packageSetRoots.js';
 import { lookupCaptured } from '../eval/interp/captured.js';
 import { checkAccess } from '../eval/access.js';
@@ -86,6 +87,8 @@ export interface Bridge {
   program(): NixProgram;
   /** For previews: placeholders become `${pkgs.hello}`. */
   renderText(t: NixText | string | NixString): string;
+  /** For previews: the placeholders in a text, with the builder plugin call each stands for. */
+  pendingPaths(text: string): readonly PendingPath[];
 }
 
 /** The hooks the builtins call beyond the evaluator's EvalHooks (value/hooks.ts). */
@@ -114,6 +117,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const functions = new WeakMap<PrimOp, ForeignHandle>();
   const modelled = new WeakSet<ForeignHandle>();
   let noticed = false;
+  const hostNoticed = new Set<string>();
 
   // Native values evaluated from a file, written back as `import <file>` (nixpkgs' lib is large).
   const origins = new WeakMap<object, string>();
@@ -159,6 +163,12 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
     // `pkgs.path` (packageSetRoots.ts).
     rootPath: (pkgsPath, span) => roots.rootPath(pkgsPath, span),
+    defaultNames: usingDefault ? defaultSetNames(nixpkgsDir, options.importNative) : undefined,
+    onHostPackage(name, path) {
+      if (hostNoticed.has(name)) return;
+      hostNoticed.add(name);
+      notice(`tsportable: pkgs.${name} is made from the host's ${path}, with the libraries it needs (the default package set has no ${name} of its own)`);
+    },
     onCreate() {
       if (usingDefault && !noticed) {
         noticed = true;
@@ -168,7 +178,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   };
 
   // `import pkgs.path args` where the set's root is not nixpkgsDir (a wrapper set) is a package set of that root.
-  const roots = new PackageSetRoots(nixpkgsDir, (dir, args, span) => makePackageSet({ ...env, nixpkgsDir: dir }, [args], span));
+  const roots = new PackageSetRoots(nixpkgsDir, (dir, args, span) => makePackageSet({ ...env, nixpkgsDir: dir, defaultNames: undefined }, [args], span));
   const importNixpkgs = new PrimOp('import <nixpkgs>', 1, ([args], span) => makePackageSet(env, [args], span),
     'nixpkgs: a package set evaluated by real Nix');
   // Handed to Nix as a function (`map (import <nixpkgs>) [...]`), it is nixpkgs' own.
@@ -236,6 +246,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     resolve: (items, span) => resolver.resolve(items, span),
     program: () => new NixProgram(writeBack),
     requisites: async (paths, span) => resolver.requisites(paths, span),
+    pendingPaths: (text) => placeholdersIn(text).map((p) => ({ offset: p.offset, length: p.length, builtBy: p.handle.builder })),
     renderText(t) {
       const text = typeof t === 'string' ? t : t instanceof NixString ? t.s : t.text;
       let out = '';

@@ -9,10 +9,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../eval/span.js';
-import { type Lazy, type Value, PrimOp } from '../eval/value/index.js';
-import { lazy } from '../eval/value/force.js';
+import { NixError } from '../eval/errors.js';
+import { type Lazy, type Value, NixAttrs, NixList, PrimOp } from '../eval/value/index.js';
+import { force, lazy } from '../eval/value/force.js';
+import { didYouMean } from '../eval/value/attrs.js';
+import { evalSettings } from '../eval/settings.js';
 import type { BuilderPlugin } from '../builders/types.js';
-import { ForeignHandle } from './foreign.js';
+import type { DefaultSetNames } from './defaultSetNames.js';
+import { ForeignHandle, type RootNames } from './foreign.js';
 import { pathLiteral } from './nixLiterals.js';
 import { callPackageFunction, packageSetArgs, withExtra } from './callPackage.js';
 
@@ -30,6 +34,10 @@ export interface PackageSetEnv {
   onCreate(): void;
   /** `pkgs.path`: the set's root directory as a path value (`pkgsPath` is the foreign `pkgs.path`). */
   rootPath?(pkgsPath: ForeignHandle, span: Span | undefined): Value;
+  /** The names of tsportable's default set, when it is the set in use. */
+  readonly defaultNames?: DefaultSetNames;
+  /** A package of the default set is made from the host's program at `path`. */
+  onHostPackage?(name: string, path: string): void;
 }
 
 /**
@@ -66,6 +74,7 @@ export function makePackageSet(env: PackageSetEnv, args: readonly Lazy[], span: 
   const members = new Map<string, Lazy>();
   let lib: Lazy | undefined;
   return new ForeignHandle({ kind: 'call', source: `import ${pathLiteral(env.nixpkgsDir)}`, args }, span, 'pkgs', {
+    names: rootNames(env, args),
     onSelect(handle, name, selectSpan) {
       const attrPath = handle.onSelect ? name : handle.attrPath && `${handle.attrPath}.${name}`;
       if (attrPath === undefined) return undefined;
@@ -118,4 +127,44 @@ function pluginFunction(plugin: BuilderPlugin<unknown>, fn: ForeignHandle): Prim
     h.knownName = name;
     return h;
   }, `nixpkgs' ${plugin.attrPath}, modelled natively by tsportable`);
+}
+
+/** Whether a set's arguments add no overlay: only then are its names the default set's own. */
+function withoutOverlays(args: readonly Lazy[]): boolean {
+  try {
+    const set = args.length === 0 ? NixAttrs.empty : force(args[0]!);
+    if (!(set instanceof NixAttrs)) return false;
+    return ['overlays', 'crossOverlays'].every((n) => {
+      const v = set.get(n);
+      if (v === undefined) return true;
+      const list = force(v);
+      return list instanceof NixList && list.items.length === 0;
+    });
+  } catch {
+    return false; // Nix will report the bad argument itself
+  }
+}
+
+/** The default set's names for a root made with `args`, or undefined when only Nix can say. */
+function rootNames(env: PackageSetEnv, args: readonly Lazy[]): RootNames | undefined {
+  const names = env.defaultNames;
+  if (!names) return undefined;
+  let judged: boolean | undefined;
+  const judges = () => (judged ??= withoutOverlays(args));
+  return {
+    has: (name) => (judges() ? names.lookup(name).kind !== 'none' : undefined),
+    selected(name, span) {
+      if (!judges()) return;
+      const found = names.lookup(name);
+      if (found.kind === 'host') env.onHostPackage?.(name, found.path);
+      if (found.kind !== 'none') return;
+      const e = new NixError('eval', `attribute '${name}' missing`, span);
+      const similar = didYouMean(name, names.own());
+      if (similar) e.hints.push(similar);
+      e.hints.push(evalSettings.pureEval || evalSettings.restrictEval
+        ? `tsportable's default package set has no '${name}', and in pure or restricted evaluation it offers no host programs; use nixpkgs (-I nixpkgs=PATH, or a nixpkgs flake input)`
+        : `tsportable's default package set has no '${name}', and the host has no program '${name}' (in ${names.hostDirs().join(', ')}) to make one from: install it, or use nixpkgs (-I nixpkgs=PATH)`);
+      throw e;
+    },
+  };
 }

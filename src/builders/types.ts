@@ -68,10 +68,20 @@ export interface BuilderPreview {
   readonly problems: readonly string[];
 }
 
+/** A store path in a text that only Nix computes, and the builder plugin call that makes it, if one does. */
+export interface PendingPath {
+  /** Where its placeholder is in the text, and its length. */
+  readonly offset: number;
+  readonly length: number;
+  readonly builtBy?: BuiltBy;
+}
+
 /** What previews need from their surroundings; the bridge provides the real one. */
 export interface PreviewEnv {
   /** Writes a text for people: placeholders of foreign values become `${expression}`. */
   renderText(t: NixText): string;
+  /** The not yet computed store paths a raw text names (checks look inside the packages plugins model). */
+  pendingPaths?(text: string): readonly PendingPath[];
 }
 
 /** Renders texts as they are: for specs that hold no foreign values (unit tests, plain data). */

@@ -32,7 +32,7 @@ export const includeOption: OptionSpec = {
 const showTraceOption: OptionSpec = {
   long: '--show-trace', description: 'Show the whole trace of what was being evaluated when an error occurs.',
 };
-const overrideInputOption: OptionSpec = {
+export const overrideInputOption: OptionSpec = {
   long: '--override-input', values: ['INPUT', 'FLAKEREF'], repeatable: true,
   description: "Flakes: use FLAKEREF (a directory, or path:DIR) for input INPUT ('a/b': input b of input a) instead of the lock file's.",
 };

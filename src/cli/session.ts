@@ -24,13 +24,14 @@ import { createEvaluator, type Evaluator, type EvaluatorOptions } from '../eval/
 import { diskParseCache } from '../eval/syntax/parseCache.js';
 import { cacheRoot } from '../image/cache.js';
 import { evalSettings } from '../eval/settings.js';
+import { parseNix } from '../eval/syntax/parse.js';
 import { hostSystem } from '../eval/builtins/system.js';
 import { type Lazy, type Value, Lambda, NixAttrs, NixList, isForeign } from '../eval/value/index.js';
 import { force } from '../eval/value/force.js';
 import { callFunction } from '../eval/value/call.js';
 import { didYouMean } from '../eval/value/attrs.js';
 import { showType } from '../eval/value/types.js';
-import { evalFlake, lockInstallable, selectOutput } from '../flake/index.js';
+import { evalFlake, lockInstallable, selectOutput, type TreeReader } from '../flake/index.js';
 import { nixDir } from '../paths.js';
 import { autoArgsMap, evalRoot } from './autoArgs.js';
 import { io } from './command.js';
@@ -41,8 +42,13 @@ export interface Session {
   readonly ev: Evaluator;
   readonly bridge: Bridge;
   readonly autoArgs: Map<string, Lazy>;
-  /** For a flake installable: the flake's `outputs`, and how messages name the flake. */
-  readonly flake?: { readonly outputs: Value; readonly name: string };
+  /** Where tsportable's own notices go (a callPackage-style call, a flake's warnings), with the place they are about. */
+  readonly notice: Notice;
+  /**
+   * For a flake installable: the flake's `outputs`, how messages name the
+   * flake, and its directory on disk with the copy in the store it is evaluated from.
+   */
+  readonly flake?: { readonly outputs: Value; readonly name: string; readonly dir: string; readonly storeDir: string };
 }
 
 export interface SessionOptions {
@@ -53,18 +59,31 @@ export interface SessionOptions {
   readonly signal?: AbortSignal;
   /** How Nix processes run (default: synchronously, src/bridge/runner.ts); the language server's are shared and cached. */
   readonly runner?: NixRunner;
-  /** Where the bridge's notices go (default: stderr). */
-  readonly notice?: (message: string) => void;
+  /** Where the bridge's and the session's notices go (default: stderr); the language server shows some at `span`. */
+  readonly notice?: Notice;
   /** How imported files are parsed (the evaluator's option of that name). */
   readonly parseFile?: EvaluatorOptions['parseFile'];
   /** The command line's `--option`s and build flags, for the Nix processes the bridge runs. */
   readonly nix?: NixInvocation;
+  /**
+   * For a flake: the text its flake.nix is evaluated with instead of the
+   * file's (an editor's unsaved text), both to lock it and as the flake's
+   * source in the store; its errors name the file on disk.
+   */
+  readonly flakeText?: string;
+  /** For a flake: how its local trees are read (the language server keeps them between edits). */
+  readonly readTree?: TreeReader;
 }
+
+/** A notice for the user: one line, and the place it is about when there is one. */
+export type Notice = (message: string, span?: Span) => void;
+
+const stderrNotice: Notice = (m) => io.stderr(`${m}\n`);
 
 export function openSession(input: EvalInput, options: SessionOptions): Session {
   if (input.flake) return openFlakeSession(input, options);
   const { ev, bridge } = wire(input, options);
-  return { ev, bridge, autoArgs: autoArgsMap(ev, input) };
+  return { ev, bridge, autoArgs: autoArgsMap(ev, input), notice: options.notice ?? stderrNotice };
 }
 
 /** The bridge (installed) and the evaluator, each using the other; `nixpkgsDir`/`runner` for a flake. */
@@ -104,21 +123,44 @@ function cachedParseFile(): NonNullable<EvaluatorOptions['parseFile']> {
 function openFlakeSession(input: EvalInput, options: SessionOptions): Session {
   const installable = input.flake!;
   const runner = options.runner ?? createNixRunner({}, optionArgs(options.nix ?? noNixInvocation));
+  const notice = options.notice ?? stderrNotice;
+  const dir = join(installable.root, installable.flakeDir);
+  let storeDir: string | undefined;
+  const parseFile = flakeTextParser(options, join(dir, 'flake.nix'), () => storeDir && join(storeDir, 'flake.nix'));
   // flake.nix files are read for their inputs before the bridge exists (it serves the locked nixpkgs).
-  const reader = createEvaluator({ searchPath: [], cwd: input.cwd });
+  const reader = createEvaluator({ searchPath: [], cwd: input.cwd, parseFile });
   const locked = lockInstallable(installable, reader, {
     overrideInputs: input.overrideInputs,
     cwd: input.cwd,
     runner,
     standInDir: join(nixDir, 'pkgs'),
-    notice: (m) => io.stderr(`${m}\n`),
+    notice,
+    readTree: options.readTree,
   });
+  const source = locked.sources.get('root')!;
+  storeDir = source.flakeDir === '' ? source.storePath : join(source.storePath, source.flakeDir);
   // The flake is evaluated from the store, purely unless --impure (its files on disk were read to lock it).
   evalSettings.pureEval = !input.impure;
-  const { ev, bridge } = wire(input, { ...options, nixpkgsDir: locked.nixpkgsDir, runner });
-  const root = ev.force(evalFlake(locked, ev, (dir) => bridge.flakeOutputs(dir)));
+  const { ev, bridge } = wire(input, { ...options, parseFile, nixpkgsDir: locked.nixpkgsDir, runner });
+  const root = ev.force(evalFlake(locked, ev, (d) => bridge.flakeOutputs(d)));
   const outputs = ev.force((root as NixAttrs).get('outputs')!);
-  return { ev, bridge, autoArgs: new Map(), flake: { outputs, name: installable.name } };
+  return { ev, bridge, autoArgs: new Map(), notice, flake: { outputs, name: installable.name, dir, storeDir } };
+}
+
+/**
+ * The parser of a flake session: `options.flakeText` stands for the flake's
+ * flake.nix, read on disk (`file`, to lock) or in the store (`storeFile()`,
+ * once locked), named as the file on disk; its paths are the store's there.
+ */
+function flakeTextParser(options: SessionOptions, file: string, storeFile: () => string | undefined): EvaluatorOptions['parseFile'] {
+  const text = options.flakeText;
+  const parse = options.parseFile ?? ((t: string, f: string) => parseNix(t, f, { baseDir: dirname(f) }));
+  if (text === undefined) return options.parseFile;
+  return (t, f) => {
+    if (f === file) return parse(text, file);
+    if (f === storeFile()) return parseNix(text, file, { baseDir: dirname(f) });
+    return parse(t, f);
+  };
 }
 
 /** The output a flake installable's fragment names (`packages.<system>.<attr>`, ...), with the path found. */
@@ -173,15 +215,16 @@ export function selectImages(session: Session, input: EvalInput): SelectedImage[
 /**
  * nix-build's auto-call of the top-level value (and of what -A selects),
  * except for a callPackage-style function: that one is called as
- * `pkgs.callPackage f { }` with the --arg/--argstr values as overrides.
+ * `pkgs.callPackage f { }` with the --arg/--argstr values as overrides, and
+ * the session's notice says so, at the function.
  */
-function callTopLevel(session: Session, input: EvalInput, v: Value, attrPath: string): Value {
+export function callTopLevel(session: Session, input: EvalInput, v: Value, attrPath: string): Value {
   const { ev, autoArgs } = session;
   const f = ev.force(v);
   const wanted = callPackageFormals(session, f);
   if (!wanted) return ev.force(ev.autoCall(f, autoArgs));
   const what = attrPath === '' ? (input.file ?? 'the expression') : `attribute '${attrPath}'`;
-  io.stderr(`tsportable: ${what} is a callPackage-style function ({ ${wanted.join(', ')} }); calling it as pkgs.callPackage with --arg/--argstr as overrides (nix-build would stop here)\n`);
+  session.notice(`tsportable: ${what} is a callPackage-style function ({ ${wanted.join(', ')} }); calling it as pkgs.callPackage with --arg/--argstr as overrides (nix-build would stop here)`, (f as Lambda).expr.span);
   const callPackage = packageSet(session).select('callPackage', undefined)!;
   return ev.force(callFunction(callPackage, [f, new NixAttrs(new Map(autoArgs))]));
 }
@@ -192,7 +235,7 @@ function callTopLevel(session: Session, input: EvalInput, v: Value, attrPath: st
  * attributes of the package set (and there is at least one). Undefined for
  * anything else, which nix-build's rules then apply to.
  */
-function callPackageFormals(session: Session, f: Value): string[] | undefined {
+export function callPackageFormals(session: Session, f: Value): string[] | undefined {
   if (!(f instanceof Lambda) || !f.expr.formals) return undefined;
   const needed = f.expr.formals.entries.filter((e) => e.fallback === undefined && !session.autoArgs.has(e.name)).map((e) => e.name);
   if (needed.length === 0) return undefined;

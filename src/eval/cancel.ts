@@ -23,7 +23,7 @@ const enum Tuning {
 
 /** Why an evaluation was stopped; thrown out of the evaluator by a poll. */
 export class EvaluationStopped extends Error {
-  constructor(readonly reason: 'cancelled' | 'time-limit', message: string) {
+  constructor(readonly reason: 'cancelled' | 'time-limit' | 'waiting-for-nix', message: string) {
     super(message);
     this.name = 'EvaluationStopped';
   }

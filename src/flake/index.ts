@@ -16,12 +16,14 @@ import { parseInstallable, type FlakeInstallable } from './installable.js';
 import { readLockFile } from './lockFile.js';
 import { findInput, lockFlake, type LockGraph, type LockedInput } from './lock.js';
 import { parseInputPath, parseInputUrl, type AttrValue, type InputAttrs } from './ref.js';
-import { gitTree, pathTree, treeHas } from './tree.js';
+import { readTree, treeHas, type TreeReader } from './tree.js';
 import { resolveSources, type ResolvedSource } from './sources.js';
 import { callFlake, isPackageSetDir } from './callFlake.js';
 
 export { isFlakeArgument, parseInstallable, type FlakeInstallable } from './installable.js';
-export { installableAttrPaths, selectOutput } from './outputs.js';
+export { installableAttrPaths, packageOutputs, selectOutput, type PackageOutput } from './outputs.js';
+export { FlakeInputError } from './lock.js';
+export { readTree, type LocalTree, type TreeReader } from './tree.js';
 export { nixEvalOutput } from './evalOutput.js';
 
 export interface FlakeOptions {
@@ -34,6 +36,8 @@ export interface FlakeOptions {
   readonly standInDir: string;
   /** Where Nix-style warnings go. */
   readonly notice: (message: string) => void;
+  /** How local trees are read (default: from disk, every time; the language server keeps them while no file is saved). */
+  readonly readTree?: TreeReader;
 }
 
 /** A flake whose inputs are locked and in the store, ready to evaluate. */
@@ -64,7 +68,7 @@ function overrideRef(text: string, flakeDirOnDisk: string, cwd: string, notice: 
 
 /** Locks the installable's flake and makes sure every input it needs is in the store. */
 export function lockInstallable(installable: FlakeInstallable, ev: Evaluator, options: FlakeOptions): LockedFlake {
-  const tree = installable.kind === 'git' ? gitTree(installable.root) : pathTree(installable.root);
+  const tree = (options.readTree ?? readTree)(installable.root, installable.kind === 'git');
   const flakeRel = join(installable.flakeDir, 'flake.nix');
   const flakeDirOnDisk = join(installable.root, installable.flakeDir);
   if (!treeHas(tree, flakeRel)) {
@@ -84,7 +88,7 @@ export function lockInstallable(installable: FlakeInstallable, ev: Evaluator, op
     overrides.set(parseInputPath(name).join('/'), overrideRef(ref, flakeDirOnDisk, options.cwd, options.notice));
   }
   const graph = lockFlake({ tree, flakeDir: installable.flakeDir, name: installable.name, flake, lockFile, lockFilePath },
-    { readFlake, overrides, standInDir: options.standInDir, notice: options.notice });
+    { readFlake, overrides, standInDir: options.standInDir, notice: options.notice, readTree: options.readTree });
   const sources = resolveSources(graph, { runner: options.runner, standInDir: options.standInDir });
   const nixpkgs = findInput(graph, ['nixpkgs']);
   const nixpkgsSource = nixpkgs?.isFlake ? sources.get(nixpkgs) : undefined;

@@ -24,7 +24,7 @@ import { readLockFile, type LockFile, type LockNode } from './lockFile.js';
 import {
   type InputAttrs, type InputPath, isRelativePath, refToString, sameRef, showInputPath, strAttr,
 } from './ref.js';
-import { gitTree, pathTree, type LocalTree } from './tree.js';
+import { readTree, type LocalTree, type TreeReader } from './tree.js';
 
 /** Where a locked input's files come from. */
 export type InputSource =
@@ -80,6 +80,8 @@ export interface LockEnv {
   readonly standInDir: string;
   /** Where Nix-style warnings go. */
   readonly notice: (message: string) => void;
+  /** How local trees are read (default: from disk, every time). */
+  readonly readTree?: TreeReader;
 }
 
 interface Override {
@@ -92,6 +94,13 @@ interface Override {
 }
 
 const key = (path: InputPath) => path.join('/');
+
+/** An error about one input of the flake (it cannot be locked, found or fetched): the editor shows it where the input is declared. */
+export class FlakeInputError extends NixError {
+  constructor(readonly input: InputPath, message: string) {
+    super('eval', message);
+  }
+}
 
 /** The input for an error: `'nixpkgs' (github:NixOS/nixpkgs/nixos-23.11)`. */
 function describeInput(path: InputPath, ref: InputAttrs): string {
@@ -209,9 +218,9 @@ export function lockFlake(root: RootFlake, env: LockEnv): LockGraph {
       const local = localDirOf(ref);
       if (!local) throw needsLock(path, ref, root, wasLocked, env.standInDir);
       if (!existsSync(local.dir) || !statSync(local.dir).isDirectory()) {
-        throw new NixError('eval', `path '${local.dir}' does not exist (the flake input ${describeInput(path, ref)})`);
+        throw new FlakeInputError(path, `path '${local.dir}' does not exist (the flake input ${describeInput(path, ref)})`);
       }
-      const tree = local.git ? gitTree(local.dir) : pathTree(local.dir);
+      const tree = (env.readTree ?? readTree)(local.dir, local.git);
       source = { kind: 'tree', tree };
       locked = new Map(tree.attrs);
       if (sub !== '') locked.set('dir', sub);
@@ -249,7 +258,7 @@ function flakeDirOnDisk(root: RootFlake): string {
 function needsLock(path: InputPath, ref: InputAttrs, root: RootFlake, wasLocked: boolean, standInDir: string): NixError {
   const why = wasLocked ? 'has changed since flake.lock was written' : `is not in ${root.lockFile ? 'flake.lock' : 'a lock file (the flake has no flake.lock)'}`;
   const name = showInputPath(path);
-  const e = new NixError('eval', `the flake input ${describeInput(path, ref)} ${why}, and tsportable only locks local paths`);
+  const e = new FlakeInputError(path, `the flake input ${describeInput(path, ref)} ${why}, and tsportable only locks local paths`);
   const standIn = name === 'nixpkgs' || name.endsWith('/nixpkgs') ? ` (path:${standInDir} is tsportable's own package set)` : '';
   e.hints.push(`run 'nix flake lock' in ${flakeDirOnDisk(root)} to lock it (tsportable reads flake.lock but never writes it), or add --override-input ${name} PATH${standIn}`);
   return e;

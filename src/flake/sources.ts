@@ -20,7 +20,7 @@ import { NixError } from '../eval/errors.js';
 import type { NixRunner, RunResult } from '../bridge/runner.js';
 import { pathLiteral, stringLiteral } from '../bridge/nixLiterals.js';
 import { sourcePathOfNarHash } from '../bridge/storePath.js';
-import { allInputs, findInput, joinFlakeDir, type LockGraph, type LockedInput } from './lock.js';
+import { allInputs, findInput, FlakeInputError, joinFlakeDir, type LockGraph, type LockedInput } from './lock.js';
 import { refToString, showInputPath, strAttr, type InputAttrs } from './ref.js';
 import { hexOfSri, inStore, type LocalTree } from './tree.js';
 
@@ -207,5 +207,5 @@ function jobFailure(jobs: readonly Job[], job: Job | undefined, stderr: string, 
   const local = name === 'nixpkgs' || name.endsWith('/nixpkgs')
     ? `'--override-input ${name} /path/to/nixpkgs' (or 'path:${options.standInDir}' for tsportable's own package set)`
     : `'--override-input ${name} /path/to/a/copy'`;
-  return new NixError('eval', `the flake input '${name}' (${ref}) is not in the Nix store and fetching it failed (${reason}); to use a local copy instead, add ${local}`);
+  return new FlakeInputError(job.input.path, `the flake input '${name}' (${ref}) is not in the Nix store and fetching it failed (${reason}); to use a local copy instead, add ${local}`);
 }

@@ -108,6 +108,11 @@ export function gitTree(repo: string): LocalTree {
   return { root: repo, tracked, trackedDirs: dirs, narHashHex: hex, storePath: sourcePathOfNarHash(hex, 'source'), attrs, revCount };
 }
 
+/** Reads a local tree: `git` for a Git working tree's tracked files, else every file of `dir`. */
+export type TreeReader = (dir: string, git: boolean) => LocalTree;
+
+export const readTree: TreeReader = (dir, git) => (git ? gitTree(dir) : pathTree(dir));
+
 /** Whether `rel` (a file of the tree, relative to its root) is part of it: a Git tree leaves out untracked files. */
 export function treeHas(tree: LocalTree, rel: string): boolean {
   return tree.tracked ? tree.tracked.has(rel) : existsSync(join(tree.root, rel));

@@ -171,6 +171,8 @@ async function removeUnlessClaimed(cache: CacheLocation, key: string): Promise<b
     return false;
   }
   await removeTree(aside);
+  // What inspect remembered about the image beside its directory (src/inspect/cachedFindings.ts).
+  await rm(join(cache.dir, `${key}.findings.json`), { force: true });
   return true;
 }
 

@@ -1,7 +1,7 @@
 /** The image builder's public face: realised inputs in, a portable service image out. */
 export { buildImage, type BuildOptions, type BuildProgress, type BuildPhase, type BuildResult } from './build.js';
 export {
-  checkUnitName, compressionWords, inStore, symlinkComponents, validateImageInput, storeDir,
+  checkUnitName, compressionWords, inStore, placeSymlinks, validateImageInput, storeDir,
   type ImageField, type ImageInput, type ImageProblem, type ImageSymlink, type ImageUnit, type StorePath,
 } from './input.js';
 export { mksquashfsOptions, type SquashSettings } from './squashOptions.js';

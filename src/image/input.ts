@@ -22,7 +22,7 @@ export interface ImageUnit {
 }
 
 export interface ImageSymlink {
-  /** Absolute path of the symlink inside the image, e.g. `/etc/ssl/certs/ca-bundle.crt`. */
+  /** The symlink's path in the image as nixpkgs takes it: `/etc/ssl/certs/ca-bundle.crt`, or relative to the root (`bin/sh`); see placeSymlink. */
   readonly symlink: string;
   /** The link's target: normally a store path string (possibly with a suffix inside the path), which brings its closure. */
   readonly object: string;
@@ -85,18 +85,105 @@ export function checkUnitName(name: string): string | undefined {
   return undefined;
 }
 
-/** The components of a symlink path inside the image, or a message saying why it is not acceptable. */
-export function symlinkComponents(symlink: string): string[] | string {
-  if (!symlink.startsWith('/')) return `symlink path '${symlink}' must be absolute (it is a path inside the image)`;
+/**
+ * Characters bash gives a meaning to in nixpkgs' unquoted `$out/${symlink}`
+ * (word splitting, expansions, globs, redirections): a path holding one is not
+ * a path nixpkgs' script could have made.
+ */
+const shellSpecial = /[\s$`"'\\;&|<>()*?[\]{}]/;
+
+/** A symlink of the scaffold where nixpkgs' script puts it: the directories `mkdir -p` makes for it, then the link. */
+export interface PlacedSymlink {
+  /** Directories created for it, relative to the image root, parents first. */
+  readonly dirs: readonly string[];
+  /** The link, relative to the image root. */
+  readonly path: string;
+  readonly target: string;
+}
+
+/** What is already at a path of the scaffold. */
+export type ScaffoldKind = 'dir' | 'file' | 'link';
+
+/** GNU ln's name for a link made inside a directory: the target's last component. */
+function linkName(object: string): string | undefined {
+  const trimmed = object.replace(/\/+$/, '');
+  const name = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  return name === '' || name === '.' || name === '..' ? undefined : name;
+}
+
+/**
+ * Where nixpkgs' `mkdir -p $(dirname $out/${symlink}); ln -s ${object} $out/${symlink}`
+ * puts one symlink, on the scaffold as it is so far (`taken`, updated), or why
+ * it cannot. Like the script: relative paths are relative to the root, `.`
+ * and repeated slashes do nothing, `..` goes up (the directories walked
+ * through are made), and a path that is an existing directory gets the link
+ * inside it, named after the target. Refused: what would leave the image
+ * root, land in /nix (where the store is), or make the script fail.
+ */
+export function placeSymlink(symlink: string, object: string, taken: Map<string, ScaffoldKind>): PlacedSymlink | string {
   if (symlink.includes('\0')) return 'a symlink path must not contain a NUL byte';
-  const parts = symlink.slice(1).split('/');
-  if (parts.length === 1 && parts[0] === '') return "symlink path '/' would replace the image root";
-  for (const part of parts) {
-    if (part === '..') return `symlink path '${symlink}' must not contain '..': it would point outside the image root`;
-    if (part === '' || part === '.') return `symlink path '${symlink}' must be a plain path (no empty or '.' components)`;
+  if (shellSpecial.test(symlink)) return `symlink path '${symlink}' holds characters nixpkgs' build script would hand to a shell (blanks, quotes, $, globs...); use a plain path`;
+  const escape = `symlink path '${symlink}' goes above the image root with '..': it would be outside the image`;
+  const stripped = symlink.replace(/\/+$/, '');
+  const components = stripped === '' ? [] : stripped.split('/');
+  const last = components.pop();
+  const at: string[] = [];
+  const dirs: string[] = [];
+  // mkdir -p of the dirname.
+  for (const c of components) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') {
+      if (at.length === 0) return escape;
+      at.pop();
+      continue;
+    }
+    at.push(c);
+    const rel = at.join('/');
+    const kind = taken.get(rel);
+    if (kind === 'file') return `symlink path '${symlink}' lies under '/${rel}', which is not a directory`;
+    if (kind === 'link') return `symlink path '${symlink}' lies under '/${rel}', which is itself one of the symlinks: nixpkgs' script would write into what it points to`;
+    if (kind === undefined) {
+      taken.set(rel, 'dir');
+      dirs.push(rel);
+    }
   }
-  if (parts[0] === 'nix') return `symlink path '${symlink}' is inside /nix, where the image holds the store`;
-  return parts;
+  // ln -s of the whole path.
+  if (last === '..') {
+    if (at.length === 0) return escape;
+    at.pop();
+  } else if (last !== undefined && last !== '.' && last !== '') {
+    at.push(last);
+  }
+  let rel = at.join('/');
+  const kind = rel === '' ? 'dir' : taken.get(rel);
+  if (kind === 'file' || kind === 'link') return `symlink path '${symlink}' is already taken by another entry of the image root`;
+  if (kind === 'dir') {
+    // `ln -s obj dir` makes dir/<name of obj>.
+    const name = linkName(object);
+    if (name === undefined) return `symlink path '${symlink}' is a directory, and the object '${object}' has no name to give the link inside it`;
+    rel = rel === '' ? name : `${rel}/${name}`;
+    if (taken.has(rel)) return `symlink path '${symlink}' is a directory already holding '${name}', the link nixpkgs' script would make there`;
+  } else if (stripped !== symlink) {
+    return `symlink path '${symlink}' ends in '/' but no directory is there: nixpkgs' script would fail making the link`;
+  }
+  if (rel === 'nix' || rel.startsWith('nix/') || dirs.some((d) => d === 'nix')) return `symlink path '${symlink}' is inside /nix, where the image holds the store`;
+  taken.set(rel, 'link');
+  return { dirs, path: rel, target: object };
+}
+
+/** What the scaffold holds before its symlinks: nixpkgs' directories and files, and the units. */
+export function scaffoldBase(unitNames: Iterable<string>): Map<string, ScaffoldKind> {
+  const taken = new Map<string, ScaffoldKind>();
+  for (const d of scaffoldDirs) taken.set(d, 'dir');
+  for (const f of scaffoldFiles) taken.set(f, 'file');
+  for (const u of unitNames) taken.set(`etc/systemd/system/${u}`, 'file');
+  return taken;
+}
+
+/** Every symlink of an input placed in order, or why one cannot be. */
+export function placeSymlinks(input: Pick<ImageInput, 'units' | 'symlinks'>): Array<PlacedSymlink | string> {
+  const taken = scaffoldBase(input.units.map((u) => u.name));
+  return input.symlinks.map((l) => placeSymlink(l.symlink, l.object, taken));
 }
 
 function checkStoreString(s: string, what: string): string | undefined {
@@ -132,31 +219,18 @@ export function validateImageInput(input: ImageInput): ImageProblem[] {
   }
   if (input.pname === '') add('pname', 'pname must not be empty');
 
-  const unitNames = new Set<string>();
   input.units.forEach((unit, i) => {
     add('units', checkUnitName(unit.name), i);
     add('units', checkStoreString(unit.file, `unit '${unit.name}'`), i);
-    unitNames.add(`etc/systemd/system/${unit.name}`);
   });
 
-  // A symlink must not land on another scaffold entry: nixpkgs' `ln -s` would
-  // then fail, or put the link inside an existing directory.
-  const taken = new Map<string, 'dir' | 'file'>();
-  for (const d of scaffoldDirs) taken.set(d, 'dir');
-  for (const f of [...scaffoldFiles, ...unitNames]) taken.set(f, 'file');
+  // A symlink must land where nixpkgs' `mkdir -p` and `ln -s` would put it, inside the root.
+  const placed = placeSymlinks(input);
   input.symlinks.forEach((link, i) => {
     // A link's target is only its text: nixpkgs accepts any, and a target outside the store just dangles.
     if (link.object === '' || link.object.includes('\0')) add('symlinks', 'symlink object must be a non-empty string without NUL bytes', i);
-    const parts = symlinkComponents(link.symlink);
-    if (typeof parts === 'string') return add('symlinks', parts, i);
-    const rel = parts.join('/');
-    if (taken.has(rel)) return add('symlinks', `symlink path '${link.symlink}' is already taken by another entry of the image root`, i);
-    for (let n = 1; n < parts.length; n++) {
-      const parent = parts.slice(0, n).join('/');
-      if (taken.get(parent) === 'file') return add('symlinks', `symlink path '${link.symlink}' lies under '/${parent}', which is not a directory`, i);
-    }
-    for (let n = 1; n < parts.length; n++) taken.set(parts.slice(0, n).join('/'), 'dir');
-    taken.set(rel, 'file');
+    const p = placed[i]!;
+    if (typeof p === 'string') add('symlinks', p, i);
   });
 
   input.contents.forEach((p, i) => add('contents', checkStoreString(p, 'contents element'), i));

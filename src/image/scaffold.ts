@@ -12,7 +12,7 @@
 import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
-import { scaffoldDirs, symlinkComponents, type ImageInput } from './input.js';
+import { placeSymlinks, scaffoldDirs, type ImageInput } from './input.js';
 import { compareBytes, encodeBytes, osPath } from '../eval/value/bytes.js';
 
 export type ScaffoldEntry =
@@ -51,12 +51,10 @@ export async function planScaffold(input: ImageInput): Promise<ScaffoldPlan> {
     const path = `etc/systemd/system/${u.name}`;
     entries.set(path, { path, kind: 'file', ...units[i] });
   });
-  for (const link of input.symlinks) {
-    const parts = symlinkComponents(link.symlink);
-    if (typeof parts === 'string') throw new NixError('build', parts);
-    for (let n = 1; n < parts.length; n++) dir(parts.slice(0, n).join('/'));
-    const path = parts.join('/');
-    entries.set(path, { path, kind: 'symlink', target: link.object });
+  for (const link of placeSymlinks(input)) {
+    if (typeof link === 'string') throw new NixError('build', link);
+    for (const d of link.dirs) dir(d);
+    entries.set(link.path, { path: link.path, kind: 'symlink', target: link.target });
   }
   return { entries: [...entries.values()] };
 }

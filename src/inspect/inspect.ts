@@ -4,17 +4,22 @@
  * pseudo-file stream that carries the listing and then every file's data.
  * When the listing arrives we know which small files we want (os-release and
  * the units, after following their symlinks inside the image) and their data
- * offsets; the data is then read once, collecting those files and scanning
- * everything for store paths the image does not contain.
+ * offsets; the data is then read once, collecting those files, scanning
+ * everything for store paths the image does not contain, and reading what
+ * the loader needs of every ELF file and the `#!` line of every script, for
+ * the checks that the image's programs can start (startChecks.ts).
  */
 import { basename } from 'node:path';
+import { FileKindReader, kindOfBytes, type FileKind } from './fileKinds.js';
 import { checkMountPoints, checkUnitCommands } from './imageChecks.js';
 import type { Finding, ImageStorePath, ImageSymlink, InspectedUnit, InspectReport } from './report.js';
 import { checkImageFileName, checkOsRelease, checkUnitNames, osReleasePaths, unitDirectories } from './rules.js';
 import { StoreReferenceScanner } from './storeRefs.js';
 import { byPath, resolveInImage, parentOf, type ImageEntry, type ImageTree } from './tree.js';
 import { unitCommands } from './unitFile.js';
-import { readSuperblock, streamImage, type UnsquashfsOptions } from './unsquashfs.js';
+import { storePathSizes } from './sizes.js';
+import { checkStart } from './startChecks.js';
+import { readImageFile, readSuperblock, streamImage, type UnsquashfsOptions } from './unsquashfs.js';
 
 export type InspectOptions = UnsquashfsOptions;
 
@@ -77,16 +82,31 @@ function scaffoldSymlinks(tree: ImageTree): ImageSymlink[] {
     .sort(byPath);
 }
 
-function storePathSizes(tree: ImageTree): ImageStorePath[] {
-  const sizes = new Map<string, number>();
-  for (const e of tree.values()) {
-    const m = /^\/nix\/store\/[^/]+/.exec(e.path);
-    if (!m) continue;
-    const top = m[0];
-    const counted = e.kind === 'file' && !e.hardLinkOf ? e.size ?? 0 : 0;
-    sizes.set(top, (sizes.get(top) ?? 0) + counted);
+function imageStorePaths(tree: ImageTree): ImageStorePath[] {
+  return storePathSizes([...tree.values()].map((e) => e.kind === 'file'
+    ? { path: e.path, size: e.size ?? 0, identity: e.hardLinkOf ?? e.path }
+    : { path: e.path, size: 0 }));
+}
+
+/** Rounds of reading whole files the stream kept too little of: each round may reach new files. */
+const maxWholeFileRounds = 3;
+
+/**
+ * The start checks (startChecks.ts). An ELF file whose loader data lies outside
+ * what the stream kept is read whole and the walk repeated: rare, one
+ * `unsquashfs -cat` per such file.
+ */
+async function startFindings(image: string, tree: ImageTree, kinds: FileKindReader, units: readonly InspectedUnit[],
+  roots: readonly string[], options: InspectOptions): Promise<Finding[]> {
+  const whole = new Map<number, FileKind>();
+  const kindOf = (e: ImageEntry): FileKind => (e.dataOffset !== undefined ? whole.get(e.dataOffset) : undefined) ?? kinds.kindOf(e);
+  for (let round = 0; ; round++) {
+    const result = checkStart({ tree, kindOf, units, roots });
+    if (result.incomplete.length === 0 || round === maxWholeFileRounds) return result.findings;
+    for (const entry of result.incomplete) {
+      whole.set(entry.dataOffset!, kindOfBytes(await readImageFile(image, entry.path, options)));
+    }
   }
-  return [...sizes].map(([path, size]) => ({ path, size })).sort(byPath);
 }
 
 /** Reads and checks the image at `image` (a path on the host). */
@@ -95,6 +115,7 @@ export async function inspectImage(image: string, options: InspectOptions = {}):
   const superblock = await readSuperblock(image, options);
   let tree: ImageTree = new Map();
   let scanner: StoreReferenceScanner | undefined;
+  let kinds: FileKindReader | undefined;
   const collector = new FileCollector();
   let osRelease: { path: string; file: ImageEntry } | undefined;
   let unitLocations: UnitLocation[] = [];
@@ -102,6 +123,7 @@ export async function inspectImage(image: string, options: InspectOptions = {}):
     onListing(entries) {
       tree = entries;
       scanner = new StoreReferenceScanner(tree);
+      kinds = new FileKindReader(tree);
       osRelease = findOsRelease(tree);
       if (osRelease) collector.want(osRelease.file);
       unitLocations = findUnits(tree);
@@ -110,8 +132,10 @@ export async function inspectImage(image: string, options: InspectOptions = {}):
     onData(chunk, offset) {
       collector.add(chunk, offset);
       scanner!.add(chunk, offset);
+      kinds!.add(chunk, offset);
     },
   }, options);
+  kinds!.finish();
 
   const units: InspectedUnit[] = unitLocations.map((u) => {
     const text = u.file ? collector.text(u.file.path) : undefined;
@@ -136,6 +160,7 @@ export async function inspectImage(image: string, options: InspectOptions = {}):
       message: `unit file ${u.path} does not lead to a file inside the image`,
     })),
     ...checkUnitCommands(tree, units),
+    ...(await startFindings(image, tree, kinds!, units, scanner!.roots, options)),
     ...scanner!.result.map((m): Finding => ({
       severity: 'error', code: 'store-path-missing', path: m.path,
       message: `${m.path} is referred to by ${m.referrers.slice(0, 3).join(', ')}${m.referrers.length > 3 ? ` and ${m.referrers.length - 3} more` : ''} but is not in the image`,
@@ -149,7 +174,7 @@ export async function inspectImage(image: string, options: InspectOptions = {}):
     ...(osRelease && osReleaseText !== undefined ? { osRelease: { path: osRelease.path, text: osReleaseText } } : {}),
     units,
     symlinks: scaffoldSymlinks(tree),
-    storePaths: storePathSizes(tree),
+    storePaths: imageStorePaths(tree),
     entryCount: tree.size,
     findings,
   };

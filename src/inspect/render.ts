@@ -9,7 +9,7 @@ import { chalkFor, formatBytes, formatProblem, indentBlock, sizedPathLines, type
 import type { Finding, InspectReport } from './report.js';
 
 /** The unit file (and line) a finding is about; other findings name their path in the message. */
-function where(f: Finding): string | undefined {
+export function findingWhere(f: Finding): string | undefined {
   if (f.unit === undefined) return undefined;
   const file = f.path ?? f.unit;
   return f.line !== undefined ? `${file}:${f.line}` : file;
@@ -38,8 +38,8 @@ export function renderInspect(report: InspectReport, options: TextOptions = {}):
   for (const s of report.symlinks) out.push(`  ${s.path} -> ${s.target}`);
   out.push('', ...sizedPathLines('Store paths', report.storePaths, c));
   out.push('', head('Checks'));
-  if (report.findings.length === 0) out.push(`  ${c.green('ok')}: the image follows systemd's rules for portable services`);
-  for (const f of report.findings) out.push(`  ${formatProblem(f, where(f), c)}`);
+  if (report.findings.length === 0) out.push(`  ${c.green('ok')}: the image follows systemd's rules for portable services, and its programs can start inside it`);
+  for (const f of report.findings) out.push(`  ${formatProblem(f, findingWhere(f), c)}`);
   return out.join('\n') + '\n';
 }
 

@@ -9,6 +9,10 @@
  * pieces of any size, so a reference may be split between two pieces: each
  * piece is searched together with the end of the previous one. A match is
  * charged to the file whose byte range holds its start.
+ *
+ * References to store paths the image holds are noted too: a store path that
+ * nothing else in the image refers to is a root of its closure (what
+ * nixpkgs' `contents` put there, or the scaffold's own store path).
  */
 import { byPath, type ImageTree } from './tree.js';
 
@@ -32,10 +36,12 @@ interface Range {
 }
 
 /** The hash parts of the store paths the image holds (`/nix/store/<hash>-name` entries). */
+const storePathEntry = /^\/nix\/store\/([0-9a-df-np-sv-z]{32})-[^/]*$/;
+
 function presentStoreHashes(tree: ImageTree): Set<string> {
   const hashes = new Set<string>();
   for (const path of tree.keys()) {
-    const m = /^\/nix\/store\/([0-9a-df-np-sv-z]{32})-[^/]*$/.exec(path);
+    const m = storePathEntry.exec(path);
     if (m) hashes.add(m[1]!);
   }
   return hashes;
@@ -45,10 +51,14 @@ export class StoreReferenceScanner {
   private readonly present: Set<string>;
   private readonly ranges: Range[];
   private readonly missing = new Map<string, { path: string; referrers: Set<string> }>();
+  /** Hashes of present store paths that something other than themselves refers to. */
+  private readonly referenced = new Set<string>();
+  private readonly storePaths: string[];
   private carry = '';
 
   constructor(tree: ImageTree) {
     this.present = presentStoreHashes(tree);
+    this.storePaths = [...tree.keys()].filter((p) => storePathEntry.test(p));
     const byOffset = new Map<number, Range>();
     for (const e of tree.values()) {
       if (e.kind === 'symlink') this.scanText(e.target ?? '', () => e.path);
@@ -73,10 +83,21 @@ export class StoreReferenceScanner {
       .sort(byPath);
   }
 
+  /** The store paths of the image that nothing else in it refers to, sorted. */
+  get roots(): string[] {
+    return this.storePaths.filter((p) => !this.referenced.has(p.slice(storeDir.length, storeDir.length + 32))).sort();
+  }
+
   private scanText(text: string, referrer: (index: number) => string | undefined): void {
     for (const m of text.matchAll(referencePattern)) {
       const hash = m[1]!;
-      if (this.present.has(hash)) continue;
+      if (this.present.has(hash)) {
+        if (!this.referenced.has(hash)) {
+          const who = referrer(m.index);
+          if (who !== undefined && !who.startsWith(`${storeDir}${hash}-`)) this.referenced.add(hash);
+        }
+        continue;
+      }
       const who = referrer(m.index);
       if (who === undefined) continue; // bytes that straddle two files
       let record = this.missing.get(hash);

@@ -5,7 +5,8 @@
  * comes: the listing is handed over as soon as the data marker arrives (so the
  * caller can decide which files it wants), then data chunks with their offsets,
  * so an image of any size is read once, without extracting it to disk and
- * without holding it in memory.
+ * without holding it in memory. A third, `-cat`, reads one file whole, for
+ * the rare ELF file whose loader data the stream's reader did not keep.
  */
 import { execa } from 'execa';
 import { constants, openSync } from 'node:fs';
@@ -37,6 +38,14 @@ export async function readSuperblock(image: string, options: UnsquashfsOptions =
   if (stat.failed) throw failure(image, 'unsquashfs -s', stat.stderr || stat.stdout, stat.exitCode);
   if (time.failed) throw failure(image, 'unsquashfs -mkfs-time', time.stderr || time.stdout, time.exitCode);
   return parseSuperblock(stat.stdout, time.stdout);
+}
+
+/** One file of the image, whole (`unsquashfs -cat`), for the rare file the stream did not keep enough of. */
+export async function readImageFile(image: string, path: string, options: UnsquashfsOptions = {}): Promise<Uint8Array> {
+  const program = options.unsquashfs ?? 'unsquashfs';
+  const r = await execa(program, ['-cat', image, path.replace(/^\/+/, '')], { reject: false, encoding: 'buffer', stdin: 'ignore' });
+  if (r.failed) throw failure(image, `unsquashfs -cat ${path}`, Buffer.from(r.stderr).toString('utf8'), r.exitCode);
+  return r.stdout;
 }
 
 export interface PseudoStreamHandlers {

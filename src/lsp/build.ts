@@ -1,10 +1,11 @@
 /**
- * The "Build image" command: `tsportable build FILE --json` in a process of
- * its own, run from the file's directory (so `result` is made where
- * `tsportable build` run there would make it). A build takes long and runs
- * Nix builds and mksquashfs: it must not hold up the analyses, and the CLI
- * already does it, with its interrupt handling and its errors. The file is
- * built as saved; a document with unsaved edits is refused, not built stale.
+ * The "Build image" command: `tsportable build FILE --json` (for a flake's
+ * image, `tsportable build .#attr --json`) in a process of its own, run from
+ * the file's directory (so `result` is made where `tsportable build` run
+ * there would make it). A build takes long and runs Nix builds and
+ * mksquashfs: it must not hold up the analyses, and the CLI already does it,
+ * with its interrupt handling and its errors. The file is built as saved; a
+ * document with unsaved edits is refused, not built stale.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,9 @@ export interface BuildRequest {
   /** The document's text in the editor, compared with the file on disk. */
   readonly text: string;
   readonly attrPath?: string;
+  /** For a flake's image: the installable to build instead of the file (`.#default`), and the inputs overridden. */
+  readonly installable?: string;
+  readonly overrideInputs?: readonly (readonly [string, string])[];
   readonly searchPath: readonly string[];
   /** Called with each line the build writes on stderr (notices, Nix's build output). */
   readonly onLine: (line: string) => void;
@@ -45,9 +49,10 @@ export async function buildDocument(req: BuildRequest): Promise<BuildOutcome[]> 
   }
   if (onDisk !== req.text) throw new BuildFailure(`${req.path} has unsaved changes: save it first (the build reads the file on disk)`);
   const args = [
-    join(packageRoot, 'bin', 'tsportable.js'), 'build', req.path, '--json',
+    join(packageRoot, 'bin', 'tsportable.js'), 'build', req.installable ?? req.path, '--json',
     ...req.searchPath.flatMap((p) => ['-I', p]),
-    ...(req.attrPath ? ['-A', req.attrPath] : []),
+    ...(req.installable !== undefined ? (req.overrideInputs ?? []).flatMap(([name, ref]) => ['--override-input', name, ref]) : []),
+    ...(req.attrPath && req.installable === undefined ? ['-A', req.attrPath] : []),
   ];
   const child = execa(process.execPath, args, {
     cwd: dirname(req.path), reject: false, stdin: 'ignore', ...(req.signal ? { cancelSignal: req.signal } : {}),

@@ -21,7 +21,7 @@ import { allDefinitions } from '../eval/builtins/registry.js';
 import { NixError } from '../eval/errors.js';
 import { asNixError, createEvaluator } from '../eval/index.js';
 import type * as ast from '../eval/syntax/ast.js';
-import { isForeign, NixAttrs, type Value } from '../eval/value/index.js';
+import { isForeign, NixAttrs, NixList, NixString, type Value } from '../eval/value/index.js';
 import { resetHooks } from '../eval/value/hooks.js';
 import type { Session } from '../cli/session.js';
 import { documentSession, parseDocument, type WorkerEnv } from './evaluation.js';
@@ -43,9 +43,19 @@ const packageNames = new Map<string, readonly string[]>();
 /** lib's (and its sub-sets') names, by package set directory and path. */
 const libNames = new Map<string, readonly string[]>();
 
+/**
+ * A package set's names, its own first: the names tsportable's sets make from
+ * host programs (`tsportableHostPrograms`, over a thousand) come last.
+ */
+function packageNamesExpr(dir: string): string {
+  return `let p = import ${pathLiteral(dir)} { }; h = p.tsportableHostPrograms or [ ]; `
+    + 'hs = builtins.listToAttrs (map (n: { name = n; value = true; }) h); '
+    + 'in builtins.filter (n: !(hs ? ${n})) (builtins.attrNames p) ++ h';
+}
+
 /** The Nix query for a package set's names (one process; the main thread keeps its answer). */
 function packageNamesArgs(dir: string): string[] {
-  return ['--eval', '--json', '-E', `builtins.attrNames (import ${pathLiteral(dir)} { })`];
+  return ['--eval', '--json', '-E', packageNamesExpr(dir)];
 }
 
 /** Asks ahead for nixpkgs' names, so that the first completion after `pkgs.` does not wait. */
@@ -64,8 +74,8 @@ function packageSetNames(session: Session, env: WorkerEnv): readonly string[] {
     resetHooks();
     try {
       const ev = createEvaluator({ searchPath: [] });
-      const set = ev.force(ev.evalExpr(`import ${pathLiteral(bridge.nixpkgsDir)} { }`, bridge.nixpkgsDir));
-      names = set instanceof NixAttrs ? set.sortedNames() : [];
+      const list = ev.force(ev.evalExpr(packageNamesExpr(bridge.nixpkgsDir), bridge.nixpkgsDir));
+      names = list instanceof NixList ? list.items.map((n) => ev.force(n)).flatMap((n) => (typeof n === 'string' ? [n] : n instanceof NixString ? [n.s] : [])) : [];
     } finally {
       bridge.install();
     }

@@ -9,7 +9,7 @@
  * led there, and the place of the error itself is the first related location.
  */
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
+import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver';
 import { DiagnosticSeverity } from './kinds.js';
 import type { NixError, TraceFrame } from '../eval/errors.js';
 import type { NixWarning } from '../eval/diagnostics.js';
@@ -30,30 +30,35 @@ function inDocument(span: Span | undefined, doc: DocumentInput): span is Span {
   return span !== undefined && span.source.path === doc.path && span.source.text === doc.text;
 }
 
-function uriOf(path: string, doc: DocumentInput): string | undefined {
+/** The path of the file the editor knows for a path evaluated (a flake's copy in the store → the flake's directory). */
+export type OnDisk = (path: string) => string;
+
+const samePath: OnDisk = (path) => path;
+
+function uriOf(path: string, doc: DocumentInput, onDisk: OnDisk): string | undefined {
   if (path === doc.path) return doc.uri;
-  return path.startsWith('/') ? pathToFileURL(path).href : undefined;
+  return path.startsWith('/') ? pathToFileURL(onDisk(path)).href : undefined;
 }
 
-function related(span: Span | undefined, message: string, doc: DocumentInput): DiagnosticRelatedInformation[] {
+function related(span: Span | undefined, message: string, doc: DocumentInput, onDisk: OnDisk): DiagnosticRelatedInformation[] {
   if (span === undefined) return [];
-  const uri = uriOf(span.source.path, doc);
+  const uri = uriOf(span.source.path, doc, onDisk);
   return uri === undefined ? [] : [{ location: { uri, range: spanRange(span) }, message }];
 }
 
 /** Where in the document a problem located at `span` with `trace` is shown, and the related places. */
-function placement(span: Span | undefined, trace: readonly TraceFrame[], doc: DocumentInput) {
+function placement(span: Span | undefined, trace: readonly TraceFrame[], doc: DocumentInput, onDisk: OnDisk = samePath) {
   const frame = inDocument(span, doc) ? undefined : trace.find((f) => inDocument(f.span, doc));
   const range = inDocument(span, doc) ? spanRange(span) : frame ? spanRange(frame.span!) : undefined;
   const info: DiagnosticRelatedInformation[] = [];
-  if (!inDocument(span, doc)) info.push(...related(span, 'the error is here', doc));
+  if (!inDocument(span, doc)) info.push(...related(span, 'the error is here', doc, onDisk));
   let previous = '';
   for (const f of trace) {
     if (info.length >= Limits.RelatedFrames) break;
     const key = `${f.message}@${f.span ? `${f.span.source.path}:${f.span.line}:${f.span.column}` : ''}`;
     if (key === previous) continue;
     previous = key;
-    info.push(...related(f.span, f.message, doc));
+    info.push(...related(f.span, f.message, doc, onDisk));
   }
   return { range, info };
 }
@@ -62,13 +67,18 @@ function withHints(message: string, hints: readonly string[]): string {
   return [message, ...hints].join('\n');
 }
 
-/** One diagnostic per error (the error and those reported with it: a file's other syntax errors, a builder's other problems). */
-export function errorDiagnostics(e: NixError, doc: DocumentInput): Diagnostic[] {
+/**
+ * One diagnostic per error (the error and those reported with it: a file's
+ * other syntax errors, a builder's other problems). One with no place in the
+ * document goes at `fallback` (what the caller knows it is about), else at
+ * the start of the file.
+ */
+export function errorDiagnostics(e: NixError, doc: DocumentInput, onDisk: OnDisk = samePath, fallback?: Range): Diagnostic[] {
   return [e, ...e.related].map((err) => {
-    const { range, info } = placement(err.span, err.trace, doc);
-    const where = range === undefined && err.span ? ` (at ${err.span.source.path}:${err.span.line}:${err.span.column})` : '';
+    const { range, info } = placement(err.span, err.trace, doc, onDisk);
+    const where = range === undefined && fallback === undefined && err.span ? ` (at ${onDisk(err.span.source.path)}:${err.span.line}:${err.span.column})` : '';
     return {
-      range: range ?? fileStart,
+      range: range ?? fallback ?? fileStart,
       severity: DiagnosticSeverity.Error,
       source,
       code: err.kind,

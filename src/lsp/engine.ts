@@ -14,6 +14,9 @@
  *   request, and Nix answers live on this side (nixAnswers.ts);
  * - a worker whose heap grew past three quarters of its limit is replaced
  *   after its answer, so memory stays bounded over thousands of edits.
+ * An analysis that Nix is slow to answer (a flake's inputs being fetched)
+ * ends with `WaitingForNix` rather than hold the worker: the server runs it
+ * again when the answer is there.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { CancellationToken } from 'vscode-languageserver';
@@ -31,6 +34,13 @@ const enum Limits {
 /** Why a request got no answer: the worker failed or was stopped (the server turns it into a diagnostic). */
 export class EngineFailure extends Error {}
 
+/** An analysis gave the worker back while Nix answers one of its questions; `answered` settles when Nix has. */
+export class WaitingForNix extends Error {
+  constructor(readonly answered: Promise<void>) {
+    super('the analysis waits for Nix');
+  }
+}
+
 interface Pending {
   readonly id: number;
   readonly request: EngineRequest;
@@ -42,6 +52,8 @@ interface Pending {
 export class Engine {
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
+  /** When the current worker's question has its answer (NixAnswers.serve). */
+  private answered: (question: number) => Promise<void> = () => Promise.resolve();
   private readonly sync = new Int32Array(new SharedArrayBuffer(SyncSlot.Size * Int32Array.BYTES_PER_ELEMENT));
   private readonly queue: Pending[] = [];
   private running: Pending | undefined;
@@ -50,7 +62,7 @@ export class Engine {
   private epoch = 0;
   private stopped = false;
   readonly answers: NixAnswers;
-  private readonly counts = { analyses: 0, cancelled: 0, workerRestarts: 0 };
+  private readonly counts = { analyses: 0, cancelled: 0, waitedForNix: 0, workerRestarts: 0 };
 
   /** Where the engine reports what it does (worker restarts); the server sends it to the client's log. */
   log: (message: string) => void = (m) => process.stderr.write(`${m}\n`);
@@ -78,7 +90,7 @@ export class Engine {
   /**
    * Runs a request in the worker. Resolves with undefined when it was
    * superseded or cancelled (`token`); rejects with EngineFailure when the
-   * worker failed.
+   * worker failed, with WaitingForNix when an analysis waits for Nix.
    */
   request<K extends EngineRequest['kind']>(
     request: Extract<EngineRequest, { kind: K }>,
@@ -130,7 +142,7 @@ export class Engine {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const channel = new MessageChannel();
-    this.answers.serve(channel.port1, this.sync);
+    this.answered = this.answers.serve(channel.port1, this.sync);
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: { sync: this.sync.buffer, port: channel.port2 },
       transferList: [channel.port2],
@@ -197,6 +209,9 @@ export class Engine {
       else if (reply.stopped === 'cancelled') {
         this.counts.cancelled++;
         p.resolve(undefined);
+      } else if (reply.stopped === 'waiting-for-nix' && reply.question !== undefined) {
+        this.counts.waitedForNix++;
+        p.reject(new WaitingForNix(this.answered(reply.question)));
       } else p.reject(new EngineFailure(reply.message));
     });
     if (reply.heapUsed > this.config.memoryLimitMb * 1024 * 1024 * 0.75) {

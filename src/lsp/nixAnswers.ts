@@ -11,15 +11,22 @@
  * counter in short slices, checking between them whether it should stop; the
  * process runs asynchronously in the main thread and its answer is kept even
  * when the analysis that asked has been abandoned, so the next analysis,
- * asking the same question, gets it at once. An answer is reused while the
- * question is the same text (the bridge writes the same program for the same
- * file) and until a file of the directories it names is saved (`forget`).
+ * asking the same question, gets it at once. An analysis does not wait long:
+ * past a moment (a fetch of a flake's inputs, a first look at nixpkgs) it
+ * gives the worker back to the other documents and is run again once Nix has
+ * answered (`serve`'s `answered`). An answer is reused while the question is
+ * the same text (the bridge writes the same program for the same file) and
+ * until a file of the directories it names is saved (`forget`); a failure (a
+ * fetch offline, a process past its time) until any file is, so that it is
+ * not tried again on every edit but is after a save.
  *
- * The bridge writes its programs to temporary files: a question carries the
- * file's text, and the main thread writes its own copy, so a worker that
- * gives up (and removes its file) cannot pull the file from under a running
- * Nix. Analysis never builds: a question that would build or add to the
- * store gets a Nix-style error instead.
+ * The bridge and the flake code write their programs to temporary files: a
+ * question carries the file's text, and the main thread writes its own copy,
+ * so a worker that gives up (and removes its file) cannot pull the file from
+ * under a running Nix. Analysis never builds: a question that would build or
+ * add a derivation's output to the store gets a Nix-style error instead
+ * (copying a flake's sources and fetching its locked inputs, which `nix
+ * build` does before it evaluates, are questions like the others).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -55,6 +62,12 @@ export const enum SyncSlot {
 const enum Tuning {
   /** ms the worker waits for an answer before checking whether it should stop. */
   WaitSliceMs = 20,
+  /**
+   * ms an analysis waits for Nix before it gives the worker back: most
+   * questions (a package set's summaries) are answered within it; copying or
+   * fetching a flake's inputs takes longer.
+   */
+  AnalysisPatienceMs = 500,
   /** Answers kept (a package set's names is one; a file's summaries a few). */
   MaxAnswers = 256,
   /** Characters of answers kept, about 2 bytes each. */
@@ -63,6 +76,11 @@ const enum Tuning {
 
 /** Stands for the path of the question's temporary file in remembered output. */
 const fileToken = '\u0000file\u0000';
+
+/** Whether an analysis that has waited `ms` for Nix should give the worker back. */
+export function outOfPatience(ms: number): boolean {
+  return ms > Tuning.AnalysisPatienceMs;
+}
 
 function refusal(program: NixProgramName, args: readonly string[]): string | undefined {
   const builds = program === 'nix-store'
@@ -74,8 +92,9 @@ function refusal(program: NixProgramName, args: readonly string[]): string | und
 
 /**
  * The worker's NixRunner: posts each question to the main thread and waits
- * for the answer, calling `whileWaiting` between slices (it throws to give up)
- * and `waited` with the time spent, which an analysis does not count as its own.
+ * for the answer, calling `whileWaiting` between slices with the question and
+ * the time waited so far (it throws to give up) and `waited` with the time
+ * spent, which an analysis does not count as its own.
  */
 export interface RemoteNixRunner extends NixRunner {
   /** Asks without waiting: the answer is kept for when the question is asked. */
@@ -83,7 +102,7 @@ export interface RemoteNixRunner extends NixRunner {
 }
 
 export function remoteNixRunner(port: MessagePort, sync: Int32Array, hooks: {
-  whileWaiting(): void;
+  whileWaiting(question: number, ms: number): void;
   waited(ms: number, ran: boolean): void;
 }): RemoteNixRunner {
   const counts: Record<NixProgramName, number> = { 'nix-instantiate': 0, 'nix-store': 0 };
@@ -115,7 +134,7 @@ export function remoteNixRunner(port: MessagePort, sync: Int32Array, hooks: {
           return answer.result;
         }
         Atomics.wait(sync, SyncSlot.Answers, seen, Tuning.WaitSliceMs);
-        hooks.whileWaiting();
+        hooks.whileWaiting(id, performance.now() - started);
       }
     },
   };
@@ -125,6 +144,8 @@ interface Remembered {
   readonly result: RunResult;
   readonly size: number;
 }
+
+const failed = (r: RunResult) => r.exitCode !== 0 || r.signal !== undefined;
 
 /** The main thread's side: runs questions, remembers answers, answers repeated questions from memory. */
 export class NixAnswers {
@@ -142,21 +163,42 @@ export class NixAnswers {
     });
   }
 
-  /** Answers the questions arriving on `port` (one per worker); `sync` wakes the worker. */
-  serve(port: MessagePort, sync: Int32Array): void {
+  /**
+   * Answers the questions arriving on `port` (one per worker); `sync` wakes
+   * the worker. Returns `answered`: when the worker's question `id` has its
+   * answer (at once if it has; the question may not have arrived yet, as the
+   * worker's replies come by another channel; on the worker's end, at once).
+   */
+  serve(port: MessagePort, sync: Int32Array): (id: number) => Promise<void> {
+    const pending = new Map<number, Promise<void>>();
+    const notArrived = new Map<number, () => void>();
+    let lastArrived = 0;
     port.on('message', (q: Question) => {
-      void this.answer(q).then(({ result, ran }) => {
+      lastArrived = q.id;
+      const done = this.answer(q).then(({ result, ran }) => {
         port.postMessage({ id: q.id, result, ran } satisfies Answer);
         Atomics.add(sync, SyncSlot.Answers, 1);
         Atomics.notify(sync, SyncSlot.Answers);
-      });
+      }).finally(() => pending.delete(q.id));
+      pending.set(q.id, done);
+      const waiting = notArrived.get(q.id);
+      if (waiting) {
+        notArrived.delete(q.id);
+        void done.finally(waiting);
+      }
     });
+    port.on('close', () => {
+      for (const resolve of notArrived.values()) resolve();
+      notArrived.clear();
+    });
+    return (id) => pending.get(id)?.catch(() => undefined)
+      ?? (id > lastArrived ? new Promise<void>((resolve) => notArrived.set(id, resolve)) : Promise.resolve());
   }
 
-  /** Forgets the answers of questions that name `dir` (a file there was saved or changed). */
+  /** Forgets the answers of questions that name `dir` (a file there was saved or changed), and the failures. */
   forget(dir: string): void {
     for (const [key, a] of this.answers) {
-      if (key.includes(dir)) {
+      if (key.includes(dir) || failed(a.result)) {
         this.answers.delete(key);
         this.chars -= a.size;
       }
@@ -184,10 +226,9 @@ export class NixAnswers {
       this.running.set(key, run);
       void run.finally(() => this.running.delete(key));
     }
-    const result = await run;
-    if (result === undefined) {
-      return { result: { stdout: '', stderr: `error: ${q.program} took longer than ${this.timeoutMs} ms and was stopped (the language server's limit for one Nix process)`, exitCode: 1 }, ran };
-    }
+    const result = await run ?? {
+      stdout: '', stderr: `error: ${q.program} took longer than ${this.timeoutMs} ms and was stopped (the language server's limit for one Nix process)`, exitCode: 1,
+    };
     if (ran) this.remember(key, result);
     return { result: restore(result), ran };
   }
@@ -222,8 +263,8 @@ export class NixAnswers {
   }
 
   private remember(key: string, result: RunResult): void {
-    // A process killed by a signal (out of memory, stopped) says nothing about the question.
-    if (result.signal) return;
+    // A process killed by a signal (out of memory) is a failure like the others: kept until a save,
+    // or the analysis it wakes would ask again, and start another.
     const size = key.length + result.stdout.length + result.stderr.length;
     if (size > Tuning.MaxAnswerChars / 4) return;
     this.answers.set(key, { result, size });

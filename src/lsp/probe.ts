@@ -54,7 +54,7 @@ export function probe(doc: DocumentInput, env: WorkerEnv, start: number, end: nu
   }, 'records the value of the expression under the cursor');
   const session = documentSession(doc, env, []);
   try {
-    const value = documentValue(session, doc, parseVariant(doc, text), new Map([[probeName, op]]));
+    const value = documentValue(session, doc, parseVariant(doc, text), env, new Map([[probeName, op]]));
     if (seen === undefined && value !== undefined) {
       for (const image of imagesIn(session, value, () => {})) {
         if (seen !== undefined) break;

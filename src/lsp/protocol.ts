@@ -30,6 +30,8 @@ export interface ServerConfig {
   readonly nixTimeoutMs: number;
   /** The analysis worker's heap limit; past it the worker is replaced. */
   readonly memoryLimitMb: number;
+  /** Flakes: `--override-input NAME FLAKEREF` for every flake analysed and built. */
+  readonly overrideInputs: readonly (readonly [string, string])[];
 }
 
 export const defaultConfig: ServerConfig = {
@@ -38,6 +40,7 @@ export const defaultConfig: ServerConfig = {
   timeLimitMs: 2000,
   nixTimeoutMs: 60_000,
   memoryLimitMb: 1024,
+  overrideInputs: [],
 };
 
 /** A document as the worker gets it: its text, not what is on disk. */
@@ -80,12 +83,19 @@ export interface WorkerCall {
 /** Worker → main thread. */
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown; readonly heapUsed: number }
-  | { readonly id: number; readonly ok: false; readonly stopped?: 'cancelled' | 'time-limit'; readonly message: string; readonly heapUsed: number };
+  | {
+    readonly id: number; readonly ok: false; readonly stopped?: 'cancelled' | 'time-limit' | 'waiting-for-nix'; readonly message: string;
+    readonly heapUsed: number;
+    /** 'waiting-for-nix': the question Nix is still answering. */
+    readonly question?: number;
+  };
 
 /** One image found in a document, with where its parts are written there. */
 export interface AnalysedImage {
-  /** `''` when the file's value is the image, else the attribute holding it. */
+  /** `''` when the file's value is the image, else the attribute holding it; for a flake, the output (`packages.x86_64-linux.default`). */
   readonly attrPath: string;
+  /** For a flake's image: what `tsportable build` in the flake's directory builds it as (`.#default`). */
+  readonly installable?: string;
   readonly plan: ShowPlan;
   /** The `portableService { ... }` call, when it is in this document. */
   readonly range?: Range;
@@ -115,6 +125,8 @@ export interface ServerStatus {
   readonly analyses: number;
   /** Analyses stopped because a newer edit came. */
   readonly cancelled: number;
+  /** Analyses that gave the worker back while Nix answered a question of theirs (run again once it has). */
+  readonly waitedForNix: number;
   readonly workerRestarts: number;
   /** Nix processes run, and Nix questions answered from earlier answers. */
   readonly nixProcesses: number;

@@ -9,8 +9,10 @@
  * analysis of an older one, and diagnostics are published only for the
  * version the editor has now, so an older analysis never overwrites a newer
  * one. Requests that need the current analysis (code lenses, symbols,
- * `tsportable/preview`, the commands) wait for it. docs/lsp.md describes the
- * protocol as a client sees it.
+ * `tsportable/preview`, the commands) wait for it. An analysis waiting for
+ * Nix (a flake's inputs fetched) leaves the worker to the others and runs
+ * again when Nix has answered, with a progress report meanwhile.
+ * docs/lsp.md describes the protocol as a client sees it.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,7 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine, EngineFailure } from './engine.js';
+import { Engine, EngineFailure, WaitingForNix } from './engine.js';
 import { imageSymbols, lensTitle } from './imageView.js';
 import {
   buildCommand, defaultConfig, previewRequest, showCommand, statusRequest,
@@ -40,8 +42,11 @@ export function configFrom(base: ServerConfig, options: unknown): ServerConfig {
   const o = options as Record<string, unknown>;
   const num = (k: keyof ServerConfig): number | undefined => (typeof o[k] === 'number' && (o[k] as number) > 0 ? o[k] as number : undefined);
   const searchPath = Array.isArray(o.searchPath) && o.searchPath.every((e) => typeof e === 'string') ? o.searchPath as string[] : [];
+  const overrides = typeof o.overrideInputs === 'object' && o.overrideInputs !== null ? Object.entries(o.overrideInputs as Record<string, unknown>) : [];
+  const overrideInputs = overrides.filter((e): e is [string, string] => typeof e[1] === 'string');
   return {
     searchPath: [...base.searchPath, ...searchPath],
+    overrideInputs: [...base.overrideInputs, ...overrideInputs],
     debounceMs: num('debounceMs') ?? base.debounceMs,
     timeLimitMs: num('timeLimitMs') ?? base.timeLimitMs,
     nixTimeoutMs: num('nixTimeoutMs') ?? base.nixTimeoutMs,
@@ -122,6 +127,7 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
         return a;
       },
       (e: unknown) => {
+        if (e instanceof WaitingForNix && state.running === run) return waitForNix(uri, e.answered);
         if (documents.get(uri)?.version === input.version) {
           void connection.sendDiagnostics({ uri, version: input.version, diagnostics: [failureDiagnostic(e)] });
         }
@@ -130,6 +136,19 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
     );
     state.running = run;
     return run;
+  }
+
+  /** The document's analysis again once Nix has answered (unless an edit came first); progress reported meanwhile. */
+  function waitForNix(uri: string, answered: Promise<void>): Promise<Analysis | undefined> {
+    const state = stateOf(uri);
+    const progress = canReportProgress ? connection.window.createWorkDoneProgress() : undefined;
+    void progress?.then((p) => p.begin('tsportable', undefined, `waiting for Nix to analyse ${uri.slice(uri.lastIndexOf('/') + 1)}`), () => undefined);
+    const again: Promise<Analysis | undefined> = answered.then(() => {
+      void progress?.then((p) => p.done(), () => undefined);
+      return state.running === again ? analyse(uri) : undefined;
+    });
+    state.running = again;
+    return again;
   }
 
   function schedule(uri: string, delay: number): void {
@@ -262,10 +281,14 @@ export function startServer(base: ServerConfig = defaultConfig, engine = new Eng
     progress?.begin(title, undefined, undefined, false);
     const { buildDocument, BuildFailure } = await import('./build.js');
     try {
-      const outcomes = await buildDocument({
+      const request = {
         path: pathOf(uri), text: doc.getText(), attrPath: attrPath ?? undefined, searchPath: config.searchPath,
-        onLine: (line) => progress?.report(line), signal: builds.signal,
-      });
+        overrideInputs: config.overrideInputs, onLine: (line: string) => progress?.report(line), signal: builds.signal,
+      };
+      // A flake's images are built one by one by their installables (`.#default`); a file's by the file (and -A).
+      const flakeImages = images.filter((i) => i.installable !== undefined);
+      const outcomes = flakeImages.length === 0 ? await buildDocument(request) : [];
+      for (const image of flakeImages) outcomes.push(...await buildDocument({ ...request, installable: image.installable }));
       for (const o of outcomes) built[o.image.slice(o.image.lastIndexOf('/') + 1)] = { image: o.image, closure: o.closure.length };
       progress?.done();
       void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `tsportable: built ${outcomes.map((o) => o.image).join(', ')}` });

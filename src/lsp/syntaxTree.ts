@@ -2,7 +2,8 @@
  * Finding things in a document's syntax tree for the editor: what is at a
  * position (a variable, an attribute of a selection, the name of a binding, a
  * path literal) and which bindings are in scope there, with where each is
- * written, so that a name can be followed to its definition.
+ * written, so that a name can be followed to its definition; where an
+ * attribute's value or a flake's input is written.
  *
  * The scope rules are Nix's (compile/scope.ts resolves the same names to
  * slots for evaluation, without keeping where they were bound): `let` and
@@ -266,4 +267,43 @@ export function forEachChild(e: ast.Expr, f: (x: ast.Expr) => void): void {
     case 'not': case 'neg': f(e.expr); return;
     default: return;
   }
+}
+
+/**
+ * Where the document writes the value at `names` (`web`, or for a flake
+ * `outputs.packages.x86_64-linux.web`), following sets through function and
+ * `let` bodies; undefined when it is computed rather than written.
+ */
+export function writtenAt(expr: ast.Expr, names: readonly string[]): Span | undefined {
+  let e = expr;
+  let at: Span | undefined;
+  for (const name of names) {
+    while (e.kind === 'lambda' || e.kind === 'let') e = e.body;
+    const def = e.kind === 'attrs' ? e.attrs.get(name) : undefined;
+    if (def?.kind !== 'plain') return undefined;
+    e = def.value;
+    at = def.value.span;
+  }
+  return at;
+}
+
+/**
+ * Where a flake.nix declares an input (`inputs.nixpkgs.url = ...;`, a nested
+ * `inputs.a.inputs.b.follows`, or only an argument of `outputs`), as deep
+ * along `path` as it is written.
+ */
+export function inputDeclaration(expr: ast.Expr, path: readonly string[]): Span | undefined {
+  if (expr.kind !== 'attrs') return undefined;
+  let found: Span | undefined;
+  let inputs = expr.attrs.get('inputs');
+  for (const name of path) {
+    const def = inputs?.kind === 'plain' && inputs.value.kind === 'attrs' ? inputs.value.attrs.get(name) : undefined;
+    if (def === undefined) break;
+    found = def.nameSpan;
+    inputs = def.kind === 'plain' && def.value.kind === 'attrs' ? def.value.attrs.get('inputs') : undefined;
+  }
+  if (found) return found;
+  const outputs = expr.attrs.get('outputs');
+  const fn = outputs?.kind === 'plain' && outputs.value.kind === 'lambda' ? outputs.value : undefined;
+  return fn?.formals?.entries.find((f) => f.name === path[0])?.span;
 }

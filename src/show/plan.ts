@@ -59,7 +59,7 @@ export interface PlannedUnit {
    * as the user wrote it, inside `${}`), so checks can tell it is a store path.
    */
   readonly text?: string;
-  /** Where the unit is given in the Nix file (its element of `units`). */
+  /** Where the unit is made in the Nix file: its builder call (`pkgs.writeText ...`) or its set's `name`; else the `units` argument. */
   readonly span?: PlanSpan;
 }
 
@@ -89,7 +89,7 @@ export interface MksquashfsPlan {
 /** One store path of the image's closure, with `--closure`. */
 export interface ClosureEntry {
   readonly path: string;
-  /** Bytes, as `nix-store --query --size` reports. */
+  /** Bytes of the files under it, each file counted once (what `inspect` reports for the same path: src/inspect/sizes.ts). */
   readonly size: number;
 }
 

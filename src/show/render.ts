@@ -8,7 +8,8 @@
 import { chalkFor, formatProblem, indentBlock, sizedPathLines, type TextOptions } from '../inspect/format.js';
 import type { PlanWarning, ShowPlan } from './plan.js';
 
-function where(w: PlanWarning): string | undefined {
+/** Where a warning is: its place in the Nix file, and the unit (and line) it concerns. */
+export function planWarningWhere(w: PlanWarning): string | undefined {
   const parts: string[] = [];
   if (w.span) parts.push(`${w.span.file}:${w.span.line}:${w.span.column}`);
   if (w.unit !== undefined) parts.push(w.line !== undefined ? `${w.unit}:${w.line}` : w.unit);
@@ -33,7 +34,7 @@ export function renderShow(plan: ShowPlan, options: TextOptions = {}): string {
   if (plan.closure) out.push('', ...sizedPathLines('Closure', plan.closure, c));
   if (plan.warnings.length > 0) {
     out.push('', head(`Warnings (${plan.warnings.length})`));
-    for (const w of plan.warnings) out.push(`  ${formatProblem(w, where(w), c)}`);
+    for (const w of plan.warnings) out.push(`  ${formatProblem(w, planWarningWhere(w), c)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -144,7 +144,7 @@ describe('tsportable build of the nixpkgs manual\'s callPackage shape', () => {
       const dir = mkdtempSync(join(tmpdir(), 'h15-cp-'));
       try {
         const r = await execa('node', [join(packageRoot, 'bin', 'tsportable.js'), 'build', ...include, file],
-          { cwd: dir, env: { ...nixEnv, NIX_PATH: '' }, reject: false });
+          { cwd: dir, env: { ...nixEnv, NIX_PATH: '', TSPORTABLE_CACHE_DIR: join(dir, 'cache') }, reject: false });
         expect(r.stderr).not.toMatch(/error/);
         expect(r.exitCode).toBe(0);
         expect(readdirSync(join(dir, 'result'))).toEqual(['hello_1.0.raw']);

@@ -107,13 +107,13 @@ describe('builtins.readFile of a store file has the references of its store path
       return run(program, args, options);
     };
     try {
-      const reads = 'let f = "${pkgs.hello}/bin/hello"; in [ (builtins.readFile f) (builtins.readFile "${pkgs.hello}/bin/hello") ]';
-      s.evaluator.forceDeep(s.eval(withPkgs(reads)));
-      s.evaluator.forceDeep(s.eval(withPkgs('builtins.readFile "${pkgs.hello}/bin/hello"')));
+      const file = '"${pkgs.multiOutputDemo.bin}/bin/multi-output-demo"';
+      s.evaluator.forceDeep(s.eval(withPkgs(`let f = ${file}; in [ (builtins.readFile f) (builtins.readFile ${file}) ]`)));
+      s.evaluator.forceDeep(s.eval(withPkgs(`builtins.readFile ${file}`)));
     } finally {
       s.bridge.runner.run = run;
     }
-    expect(asked).toEqual([[expect.stringMatching(/^\/nix\/store\/[0-9a-z]{32}-hello-1\.0$/)]]);
+    expect(asked).toEqual([[expect.stringMatching(/^\/nix\/store\/[0-9a-z]{32}-multi-output-demo-1\.0-bin$/)]]);
   });
 
   test('a local file outside the store has no context', () => {

@@ -41,7 +41,8 @@ test('the demo: realised unit files are the planned texts with real store paths,
   const plan = planPortableService(spec, bridge);
   expect(nixProcesses(bridge)).toBe(0);
   const service = plan.units.find((u) => u.name === 'demo.service')!;
-  expect(service.span).toMatchObject({ file: join(fixtures, 'demo', 'default.nix'), line: 28 });
+  // Where the unit is made (`demo-service = pkgs.writeText ...`), not the `units` line.
+  expect(service.span).toMatchObject({ file: join(fixtures, 'demo', 'default.nix'), line: 11 });
   expect(service.text).toMatch(/^ExecStart=\$\{pkgs\.writeShellScriptBin .*\}\/bin\/demo-greeter$/m);
 
   const input = await realisePortableService(spec, bridge);

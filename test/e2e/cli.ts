@@ -113,6 +113,8 @@ export interface BuildJson {
   closure: string[];
   references: string[];
   key: string;
+  /** What the checks of the built image found (buildChecks.ts). */
+  warnings: unknown[];
 }
 
 /**
@@ -133,4 +135,34 @@ export function positionOf(text: string, needle: string): { line: number; column
   if (at < 0) throw new Error(`'${needle}' is not in the text`);
   const before = text.slice(0, at).split('\n');
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/** Every example built once for a test file (`build --json`, one cache): `built(id)` is its result. */
+export interface ExampleBuilds {
+  /** The cache the builds used. */
+  readonly cacheDir: string;
+  /** The build of an example; a failed build throws the CLI's own error. */
+  built(id: string): BuildJson;
+}
+
+/** Builds every example in beforeAll, in parallel, into the workspace. */
+export function useExampleBuilds(ws: Workspace): ExampleBuilds {
+  const builds = new Map<string, BuildJson | string>();
+  let cacheDir = '';
+  beforeAll(async () => {
+    cacheDir = await ws.dir('cache');
+    const cwd = await ws.dir('builds');
+    await Promise.all(exampleImages.map(async (example) => {
+      const run = await tsportable(['build', example.file, ...attrArgs(example), '--json', '-o', example.id], { cwd, cacheDir });
+      builds.set(example.id, run.exitCode === 0 ? buildJson(run.stdout) : run.stderr);
+    }));
+  }, 600_000);
+  return {
+    get cacheDir() { return cacheDir; },
+    built(id) {
+      const b = builds.get(id);
+      if (typeof b !== 'object') throw new Error(`tsportable build failed:\n${b}`);
+      return b;
+    },
+  };
 }

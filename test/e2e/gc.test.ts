@@ -64,6 +64,9 @@ test('removes exactly the images no result link points to; --dry-run says so and
   expect(real.stdout.split('\n').filter((l) => l.startsWith('removing ')).map((l) => l.split(' ')[1]).sort()).toEqual(dead);
   expect(real.stdout).toContain(`3 images removed, ${formatBytes(deadBytes)} freed; 2 images kept (2 result links) (${cacheDir})`);
   expect(await images(cacheDir)).toEqual([demoDir, workerDir].sort());
+  // What the build's checks remembered beside each image goes with it.
+  expect([...dead, demoDir, workerDir].map((d) => [d, existsSync(`${d}.findings.json`)]))
+    .toEqual([...dead.map((d) => [d, false]), [demoDir, true], [workerDir, true]]);
   // The links that are left still lead to whole images.
   expect(await readlink(join(cwd, 'kept'))).toBe(demoDir);
   expect((await listImage(join(cwd, 'kept', imageName(demo!)))).has('etc/os-release')).toBe(true);

@@ -8,10 +8,12 @@
  * which nixpkgs puts into its image and tsportable leaves out. Besides the
  * examples, a test image whose description and unit hold bytes that are not
  * UTF-8 (issue 14: Nix strings are bytes, and so are the image's files).
+ * inspect's checks must hold on nix-build's images as on tsportable's.
  */
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { attrArgs, exampleImages, imageName, testNixpkgs, tsportable, useWorkspace, type CliRun, type ExampleImage } from './cli.js';
+import { inspectImage } from '../../src/inspect/index.js';
 import { catImageBytes, fileDigests, listImage, superblock } from './squashfs.js';
 import { comparable, without } from './imageCompare.js';
 import { packageRoot } from '../../src/paths.js';
@@ -91,6 +93,11 @@ describe.each(images.map((e) => [e.id, e] as const))('%s: tsportable and nixpkgs
 
   test('the same compression and block size', async () => {
     expect(await superblock(tsImage)).toEqual(await superblock(nixImage));
+  });
+
+  test('inspect\'s checks hold on nix-build\'s image too: its programs can start inside it', async () => {
+    const report = await inspectImage(nixImage);
+    expect(report.findings).toEqual([]);
   });
 });
 

@@ -10,31 +10,15 @@
  * an image systemd would refuse.
  */
 import { copyFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { dirname, join } from 'node:path';
 import { validatePlan } from '../show/showSchema.js';
-import { attrArgs, buildJson, exampleImages, imageName, jsStackTrace, tsportable, useWorkspace, type BuildJson } from './cli.js';
+import { attrArgs, exampleImages, imageName, jsStackTrace, tsportable, useExampleBuilds, useWorkspace, type BuildJson } from './cli.js';
 import { makeShims, nixPrograms } from './shims.js';
 import { catImage, listImage, storePathsIn } from './squashfs.js';
 
 const ws = useWorkspace();
-const builds = new Map<string, BuildJson | string>();
-let cacheDir: string;
-
-beforeAll(async () => {
-  cacheDir = await ws.dir('cache');
-  const cwd = await ws.dir('builds');
-  await Promise.all(exampleImages.map(async (example) => {
-    const run = await tsportable(['build', example.file, ...attrArgs(example), '--json', '-o', example.id], { cwd, cacheDir });
-    builds.set(example.id, run.exitCode === 0 ? buildJson(run.stdout) : run.stderr);
-  }));
-}, 600_000);
-
-function built(id: string): BuildJson {
-  const b = builds.get(id);
-  if (typeof b !== 'object') throw new Error(`tsportable build failed:\n${b}`);
-  return b;
-}
+const examples = useExampleBuilds(ws);
+const built = (id: string): BuildJson => examples.built(id);
 
 interface Plan {
   imageFileName: string; pname: string; version: string; osRelease: string;
@@ -66,7 +50,7 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('show %s', (id, exam
 
   test('text: the plan\'s key lines, exit 0, and no Nix build', async () => {
     const noNix = await showShims(id, 'text');
-    const run = await tsportable(['show', ...args], { cwd: ws.root, cacheDir, env: { PATH: noNix.path } });
+    const run = await tsportable(['show', ...args], { cwd: ws.root, cacheDir: examples.cacheDir, env: { PATH: noNix.path } });
     expectNoBuild(id, await noNix.calls());
     expect(run.stderr).not.toMatch(jsStackTrace);
     expect({ exitCode: run.exitCode, stderr: run.exitCode === 0 ? '' : run.stderr }).toEqual({ exitCode: 0, stderr: '' });
@@ -87,7 +71,7 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('show %s', (id, exam
 
   test('--json validates against the schema and describes the image build makes', async () => {
     const noNix = await showShims(id, 'json');
-    const run = await tsportable(['show', ...args, '--json'], { cwd: ws.root, cacheDir, env: { PATH: noNix.path } });
+    const run = await tsportable(['show', ...args, '--json'], { cwd: ws.root, cacheDir: examples.cacheDir, env: { PATH: noNix.path } });
     expectNoBuild(id, await noNix.calls());
     expect({ exitCode: run.exitCode, output: run.exitCode === 0 ? '' : run.stdout }).toEqual({ exitCode: 0, output: '' });
     const plan = JSON.parse(run.stdout) as Plan;
@@ -105,16 +89,19 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('show %s', (id, exam
   });
 
   test('--closure lists the image\'s store paths with their sizes', async () => {
-    const run = await tsportable(['show', ...args, '--closure', '--json'], { cwd: ws.root, cacheDir });
+    const run = await tsportable(['show', ...args, '--closure', '--json'], { cwd: ws.root, cacheDir: examples.cacheDir });
     expect({ exitCode: run.exitCode, output: run.exitCode === 0 ? '' : run.stdout }).toEqual({ exitCode: 0, output: '' });
     const plan = JSON.parse(run.stdout) as Plan;
     expect(validatePlan(plan)).toEqual([]);
     const paths = plan.closure!.map((c) => c.path).sort();
     expect(paths).toEqual(storePathsIn(await listImage(built(id).image)));
-    const { stdout } = await execa('nix-store', ['--query', '--size', ...plan.closure!.map((c) => c.path)]);
-    expect(plan.closure!.map((c) => c.size)).toEqual(stdout.split('\n').map(Number));
+    // The same size for each store path as inspect reads from the image: one definition (src/inspect/sizes.ts).
+    const inspected = await tsportable(['inspect', '--json', built(id).image], { cwd: ws.root, cacheDir: examples.cacheDir });
+    const storePaths = (JSON.parse(inspected.stdout) as { storePaths: { path: string; size: number }[] }).storePaths;
+    expect(plan.closure).toEqual(storePaths);
+    expect(plan.closure!.some((c) => c.size > 0)).toBe(true);
 
-    const text = await tsportable(['show', ...args, '--closure'], { cwd: ws.root, cacheDir });
+    const text = await tsportable(['show', ...args, '--closure'], { cwd: ws.root, cacheDir: examples.cacheDir });
     expect(text.exitCode).toBe(0);
     const listed = [...text.stdout.matchAll(/^ +[\d.]+ (?:B|KiB|MiB|GiB) +(\/nix\/store\/\S+)$/gm)].map((m) => m[1]).sort();
     expect(listed).toEqual(paths);
@@ -124,7 +111,7 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('show %s', (id, exam
 describe.each(exampleImages.map((e) => [e.id, e] as const))('inspect %s', (id, example) => {
   test('text and --json: the image\'s superblock, os-release, units, store paths; no findings; exit 0', async () => {
     const image = built(id).image;
-    const run = await tsportable(['inspect', image], { cwd: ws.root, cacheDir });
+    const run = await tsportable(['inspect', image], { cwd: ws.root, cacheDir: examples.cacheDir });
     expect(run.stderr).not.toMatch(jsStackTrace);
     expect(run.exitCode).toBe(0);
     const lines = run.stdout.split('\n');
@@ -132,9 +119,9 @@ describe.each(exampleImages.map((e) => [e.id, e] as const))('inspect %s', (id, e
     expect(lines[1]).toMatch(id === 'gzip' ? /^Superblock compression gzip\b.*, block size 131072 / : /^Superblock compression xz\b.*, block size 1048576 /);
     expect(lines).toContain(`  PORTABLE_ID=${example.pname}`);
     for (const unit of example.units) expect(lines).toContain(`  /etc/systemd/system/${unit}`);
-    expect(lines).toContain('  ok: the image follows systemd\'s rules for portable services');
+    expect(lines).toContain('  ok: the image follows systemd\'s rules for portable services, and its programs can start inside it');
 
-    const json = await tsportable(['inspect', '--json', image], { cwd: ws.root, cacheDir });
+    const json = await tsportable(['inspect', '--json', image], { cwd: ws.root, cacheDir: examples.cacheDir });
     expect(json.exitCode).toBe(0);
     const report = JSON.parse(json.stdout) as {
       fileName: string; superblock: { compression: string; blockSize: number; creationTime: number };
@@ -154,24 +141,42 @@ describe('inspect on images systemd would refuse', () => {
     const dir = await ws.dir('broken');
     const wrong = join(dir, 'wrong_1.0.raw');
     await copyFile(built('demo').image, wrong);
-    const run = await tsportable(['inspect', wrong], { cwd: dir, cacheDir });
+    const run = await tsportable(['inspect', wrong], { cwd: dir, cacheDir: examples.cacheDir });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).not.toMatch(jsStackTrace);
     const errors = run.stdout.split('\n').filter((l) => /^\s*error:/.test(l));
     expect(errors.some((l) => l.includes('demo.service') && l.includes("'wrong'"))).toBe(true);
     expect(errors.some((l) => l.includes('demo.socket') && l.includes("'wrong'"))).toBe(true);
-    const json = await tsportable(['inspect', '--json', wrong], { cwd: dir, cacheDir });
+    const json = await tsportable(['inspect', '--json', wrong], { cwd: dir, cacheDir: examples.cacheDir });
     expect(json.exitCode).toBe(1);
     const findings = (JSON.parse(json.stdout) as { findings: { severity: string; code: string; unit?: string }[] }).findings;
     expect(findings.filter((f) => f.code === 'unit-prefix').map((f) => [f.severity, f.unit]).sort())
       .toEqual([['error', 'demo.service'], ['error', 'demo.socket']]);
   });
 
+  test('a directory holding one image (a result link) is that image; one holding none says so', async () => {
+    const dir = await ws.dir('result-dir');
+    const run = await tsportable(['inspect', '--json', dirname(built('demo').image)], { cwd: dir, cacheDir: examples.cacheDir });
+    expect(run.exitCode).toBe(0);
+    expect((JSON.parse(run.stdout) as { fileName: string }).fileName).toBe('demo_1.0.raw');
+    const empty = await tsportable(['inspect', dir], { cwd: dir, cacheDir: examples.cacheDir });
+    expect([empty.exitCode, empty.stdout]).toEqual([1, '']);
+    expect(empty.stderr).toContain(`error: inspect: the directory '${dir}' holds no .raw image`);
+  });
+
+  test('show on an image points to inspect instead of reading it as Nix', async () => {
+    const dir = await ws.dir('show-image');
+    const run = await tsportable(['show', built('demo').image], { cwd: dir, cacheDir: examples.cacheDir });
+    expect([run.exitCode, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toContain(`error: '${built('demo').image}' is a portable-service image, not a Nix file: show previews an image from the Nix file that describes it; to look inside a built image, run: tsportable inspect ${built('demo').image}`);
+    expect(run.stderr).not.toMatch(jsStackTrace);
+  });
+
   test('a file that is not an image: exit 1 with a message, no stack trace', async () => {
     const dir = await ws.dir('not-an-image');
     const file = join(dir, 'junk_1.0.raw');
     await writeFile(file, 'not squashfs\n');
-    const run = await tsportable(['inspect', file], { cwd: dir, cacheDir });
+    const run = await tsportable(['inspect', file], { cwd: dir, cacheDir: examples.cacheDir });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/junk_1\.0\.raw/);
     expect(run.stderr).not.toMatch(jsStackTrace);

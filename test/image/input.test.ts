@@ -1,5 +1,5 @@
 /** Unit tests of the pure parts: os-release text, input checks, compression words, hash scanning. */
-import { osReleaseText, validateImageInput, compressionWords, type ImageInput } from '../../src/image/index.js';
+import { osReleaseText, placeSymlinks, validateImageInput, compressionWords, type ImageInput } from '../../src/image/index.js';
 import { scanForHashes, scaffoldReferences, storePathOf } from '../../src/image/closure.js';
 
 const h = (c: string) => c.repeat(32);
@@ -36,25 +36,38 @@ describe('validateImageInput', () => {
     expect(p).toEqual([{ field: 'units', index: 1, message: expect.stringMatching(message) }]);
   });
   test.each([
-    ['usr/bin/sh', /must be absolute/],
-    ['/usr/../../etc/passwd', /must not contain '..'/],
-    ['/', /replace the image root/],
-    ['/usr//bin', /plain path/],
-    ['/usr/./bin', /plain path/],
+    ['/usr/../../etc/passwd', /goes above the image root/],
+    ['..', /goes above the image root/],
     ['/nix/store/x', /inside \/nix/],
+    ['nix', /inside \/nix/],
     ['/etc/os-release', /already taken/],
     ['/etc/systemd/system/demo.service', /already taken/],
     ['/etc/os-release/x', /not a directory/],
-    ['/proc', /already taken/],
+    ['/etc/ssl/', /ends in '\/' but no directory is there/],
+    ['/bin/my sh', /hand to a shell/],
+    ['/bin/$x', /hand to a shell/],
   ])('symlink path %p is refused', (symlink, message) => {
     expect(problems({ symlinks: [{ symlink, object: valid.symlinks[0].object }] }))
       .toEqual([{ field: 'symlinks', index: 0, message: expect.stringMatching(message) }]);
+  });
+  // Where nixpkgs' `mkdir -p $(dirname $out/${symlink}); ln -s ${object} $out/${symlink}` puts the link.
+  test.each([
+    ['usr/bin/sh', [], 'usr/bin/sh'],
+    ['/usr//bin/./sh', [], 'usr/bin/sh'],
+    ['a/../b', ['a'], 'b'],
+    ['/proc', [], 'proc/sh'],
+    ['/', [], 'sh'],
+    ['etc/', [], 'etc/sh'],
+  ])('symlink path %p is placed as nixpkgs places it', (symlink, madeDirs, path) => {
+    const [placed] = placeSymlinks({ units: valid.units, symlinks: [{ symlink, object: valid.symlinks[0].object }] });
+    expect(placed).toEqual({ dirs: expect.arrayContaining(madeDirs as string[]), path, target: valid.symlinks[0].object });
+    expect(problems({ symlinks: [{ symlink, object: valid.symlinks[0].object }] })).toEqual([]);
   });
   test('two symlinks at the same path, or one under another, are refused', () => {
     const object = valid.symlinks[0].object;
     expect(problems({ symlinks: [{ symlink: '/bin/sh', object }, { symlink: '/bin/sh', object }] })).toHaveLength(1);
     expect(problems({ symlinks: [{ symlink: '/bin', object }, { symlink: '/bin/sh', object }] }))
-      .toEqual([{ field: 'symlinks', index: 1, message: expect.stringMatching(/not a directory/) }]);
+      .toEqual([{ field: 'symlinks', index: 1, message: expect.stringMatching(/itself one of the symlinks/) }]);
     expect(problems({ symlinks: [{ symlink: '/etc/ssl/certs/a', object }, { symlink: '/etc/ssl/certs/b', object }] })).toEqual([]);
   });
   test('unit files and contents must be in /nix/store', () => {

@@ -9,16 +9,28 @@ import { execa } from 'execa';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { makeElf } from './elfWriter.js';
 
-/** A file (text, optional mode), a symlink, or a directory, by path relative to the image root. */
-export type Node = string | { text: string; mode?: number } | { symlink: string } | { dir: true };
+/** A file (text or bytes, optional mode), a symlink, or a directory, by path relative to the image root. */
+export type Node = string | { text: string | Uint8Array; mode?: number } | { symlink: string } | { dir: true };
 export type Tree = Record<string, Node>;
 
 /** 32 characters of Nix's base-32 alphabet: valid store hashes built from it. */
 export const hashA = '0123456789abcdfghijklmnpqrsvwxyz';
 export const hashB = 'zyxwvsrqpnmlkjihgfdcba9876543210';
 export const hashC = '11111111111111111111111111111111';
+export const hashD = 'dddddddddddddddddddddddddddddddd';
 export const hello = `/nix/store/${hashA}-hello`;
+/** The loader and libc, as nixpkgs' glibc holds them. */
+export const glibc = `/nix/store/${hashD}-glibc-2.40`;
+export const loader = `${glibc}/lib/ld-linux-x86-64.so.2`;
+
+/** ELF files of a closed little system: a shell linked against glibc, and glibc itself. */
+export const elf = {
+  shell: () => makeElf({ interpreter: loader, needed: ['libc.so.6'], runpath: `${glibc}/lib` }),
+  loader: () => makeElf({ type: 'shared', soname: 'ld-linux-x86-64.so.2' }),
+  libc: () => makeElf({ type: 'shared', soname: 'libc.so.6', needed: ['ld-linux-x86-64.so.2'] }),
+};
 
 export function goodTree(): Tree {
   return {
@@ -30,8 +42,10 @@ export function goodTree(): Tree {
     proc: { dir: true }, sys: { dir: true }, dev: { dir: true }, run: { dir: true }, tmp: { dir: true },
     'var/tmp': { dir: true }, 'var/lib': { dir: true }, 'var/cache': { dir: true }, 'var/log': { dir: true },
     [`${hello.slice(1)}/bin/hello`]: { text: `#!${hello}/bin/sh\necho hello\n`, mode: 0o555 },
-    [`${hello.slice(1)}/bin/sh`]: { text: 'not really a shell\n', mode: 0o555 },
+    [`${hello.slice(1)}/bin/sh`]: { text: elf.shell(), mode: 0o555 },
     [`${hello.slice(1)}/share/ca.crt`]: { text: 'certificate\n', mode: 0o444 },
+    [loader.slice(1)]: { text: elf.loader(), mode: 0o555 },
+    [`${glibc.slice(1)}/lib/libc.so.6`]: { text: elf.libc(), mode: 0o555 },
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { inspectExitCode, inspectImage, inspectReportToJSON, renderInspect, type InspectReport } from '../../src/inspect/index.js';
 import { NixError } from '../../src/eval/errors.js';
-import { goodTree, hashB, hashC, hello, ImageFactory, type Tree } from './imageFixture.js';
+import { elf, glibc, goodTree, hashB, hashC, hello, ImageFactory, loader, type Tree } from './imageFixture.js';
 
 const images = new ImageFactory();
 afterAll(() => images.cleanup());
@@ -32,7 +32,7 @@ describe('a good image', () => {
   test('passes every check', () => {
     expect(report.findings).toEqual([]);
     expect(inspectExitCode(report)).toBe(0);
-    expect(checkLines(report)).toEqual(["ok: the image follows systemd's rules for portable services"]);
+    expect(checkLines(report)).toEqual(["ok: the image follows systemd's rules for portable services, and its programs can start inside it"]);
   });
 
   test('reads the superblock', () => {
@@ -47,8 +47,8 @@ describe('a good image', () => {
     expect(report.units[0]).toMatchObject({ name: 'demo.service', path: unitPath });
     expect(report.units[0]!.commands).toEqual([{ directive: 'ExecStart', line: 4, prefixes: '', program: `${hello}/bin/hello` }]);
     expect(report.symlinks).toEqual([{ path: '/etc/ssl/certs/ca.crt', target: `${hello}/share/ca.crt` }]);
-    const sizes = [`#!${hello}/bin/sh\necho hello\n`, 'not really a shell\n', 'certificate\n'].reduce((n, s) => n + s.length, 0);
-    expect(report.storePaths).toEqual([{ path: hello, size: sizes }]);
+    const sizes = [`#!${hello}/bin/sh\necho hello\n`, elf.shell(), 'certificate\n'].reduce((n, s) => n + s.length, 0);
+    expect(report.storePaths).toEqual([{ path: hello, size: sizes }, { path: glibc, size: elf.loader().length + elf.libc().length }]);
   });
 
   test('prints the facts and round-trips as JSON', () => {
@@ -258,9 +258,10 @@ describe('the closure', () => {
       t[`${hello.slice(1)}/share/doc`] = `see ${lib}/share/doc and ${hello}/share\n`;
     });
     expect(checkLines(r)).toEqual([
+      `error: ${hello}/bin/hello is a script for /bin/sh, which is not in the image: /bin is missing (run by ExecStart= of demo.service) [script-interpreter-missing]`,
       `error: ${lib} is referred to by ${hello}/bin/hello, ${hello}/share/doc but is not in the image [store-path-missing]`,
     ]);
-    expect(r.findings[0]).toMatchObject({ severity: 'error', code: 'store-path-missing' });
+    expect(r.findings[1]).toMatchObject({ severity: 'error', code: 'store-path-missing' });
   });
 
   test('references split across the data stream are found', async () => {

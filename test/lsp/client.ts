@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type {
-  CompletionList, Diagnostic, Hover, InitializeResult, Location, Position, PublishDiagnosticsParams, TextDocumentContentChangeEvent,
+  CompletionList, Diagnostic, Hover, InitializeResult, Location, MarkupContent, Position, PublishDiagnosticsParams, TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 import { packageRoot } from '../../src/paths.js';
 import { join } from 'node:path';
@@ -177,6 +177,45 @@ export class LspClient {
     if (!this.exited) this.child.kill('SIGKILL');
     this.connection.dispose();
   }
+}
+
+/** Runs `f` with a server of its own, stopped (killed if it will not stop) when `f` ends or fails. */
+export async function withClient<T>(options: ClientOptions, f: (client: LspClient) => Promise<T>): Promise<T> {
+  const client = await LspClient.start(options);
+  try {
+    return await f(client);
+  } finally {
+    try {
+      await client.stop();
+    } finally {
+      client.kill();
+    }
+  }
+}
+
+/**
+ * One server for a whole test file, started in beforeAll in `dir` (a
+ * `useTempDir`), stopped in afterAll; `server.client` once started.
+ */
+export function useClient(dir: { readonly path: string }, initializationOptions: Record<string, unknown> = { debounceMs: 5 }): { readonly client: LspClient } {
+  const server: { client: LspClient } = { client: undefined as unknown as LspClient };
+  beforeAll(async () => {
+    server.client = await LspClient.start({ cwd: dir.path, initializationOptions });
+  });
+  afterAll(async () => {
+    try {
+      await server.client?.stop();
+    } finally {
+      server.client?.kill();
+    }
+  });
+  return server;
+}
+
+/** A hover's Markdown (the test fails if there is no hover). */
+export function markdown(h: Hover | null): string {
+  expect(h).not.toBeNull();
+  return (h!.contents as MarkupContent).value;
 }
 
 /** The position of the first occurrence of `needle` in `text` (plus `delta` characters). */

@@ -69,8 +69,8 @@ test('an analysis waiting for a slow Nix process is abandoned for the next edit'
   await writeFile(join(shims, 'nix-instantiate'), `#!/bin/sh\nsleep 10\nexec '${real}' "$@"\n`);
   await chmod(join(shims, 'nix-instantiate'), 0o755);
   await withServer({ env: { PATH: `${shims}${delimiter}${process.env.PATH}` }, initializationOptions: { debounceMs: 5 } }, async (c) => {
-    // `pkgs ? hello` is a question for Nix: the analysis waits for it.
-    const uri = await c.open(join(tmp.path, 'slow.nix'), '{ pkgs ? import <nixpkgs> { } }: if pkgs ? hello then 1 else 2');
+    // `pkgs.hello ? pname` is a question for Nix (the default set's own names are known without): the analysis waits for it.
+    const uri = await c.open(join(tmp.path, 'slow.nix'), '{ pkgs ? import <nixpkgs> { } }: if pkgs.hello ? pname then 1 else 2');
     // Until the question is with Nix (the shim sleeps 10 s before Nix starts).
     for (let asked = 0; asked === 0; await new Promise((r) => setTimeout(r, 50))) {
       asked = (await c.request<ServerStatus>('tsportable/status', {})).nixProcesses;

@@ -99,11 +99,11 @@ describe('the manual demo image', () => {
     expect(await catImage(demoImage, 'etc/systemd/system/demo.socket')).toContain('ListenStream=/run/demo.sock\n');
   });
 
-  test('the store part is the closure of the scaffold: program, shell, scaffold', async () => {
+  test('the store part is the closure of the scaffold: program, shell (with its C library), scaffold', async () => {
     const storeRoots = demoEntries
       .filter((e) => /^\/nix\/store\/[^/]+$/.test(e.path))
       .map((e) => e.path.replace(/^\/nix\/store\/[a-z0-9]{32}-/, ''));
-    expect(storeRoots.sort()).toEqual(['bash-host', 'demo', 'root-fs-scaffold-1.0']);
+    expect(storeRoots.sort()).toEqual(['bash-host', 'demo', 'glibc-host', 'root-fs-scaffold-1.0']);
     // The unit store paths themselves are not referenced by the scaffold's copies.
     expect(demoEntries.some((e) => e.path.endsWith('-demo.service'))).toBe(false);
     const program = demoEntries.find((e) => e.path === `${out['demo-program']}/bin/demo`);

@@ -49,6 +49,7 @@ export const realWorldCases: readonly RealWorldCase[] = [
   { name: 'import-local', shape: 'import ./app.nix { inherit pkgs; } with src = ./app, lib.optional(s) units from --arg flags, symlinks via map', args: ['--arg', 'withSocket', 'true'] },
   { name: 'link-farm', shape: 'linkFarm, writeTextDir, runCommandLocal in contents; non-ASCII description/homepage; a .path unit' },
   { name: 'escapes', shape: 'unit text with \'\'${, \'\'\', \\${, \\t, $$, %i/%%, trailing spaces; a path literal as symlink object; a deep symlink' },
+  { name: 'relative-symlinks', shape: 'symlink paths relative to the root (bin/sh), with ./ and //, through a .. inside the root, naming an existing directory (etc/)' },
   { name: 'wants-link', shape: 'symlink objects that are not store paths: a relative .wants link, /var/run -> /run' },
   { name: 'source-filter', shape: 'builtins.filterSource and builtins.path { filter } with lambdas, used by runCommand' },
   { name: 'unit-dir', shape: 'units from builtins.readDir ./units, path + "/${name}", readFile + replaceStrings' },

@@ -81,7 +81,7 @@ describe('broken snippets', () => {
       '',
     ].join('\n'));
     expect(lines).toEqual([
-      `warning: ${file}:5:3: demoweb.service: unit 'demoweb.service' does not match the image's prefix 'demo' (the file name up to its first '_'): portablectl attaches only units named 'demo' followed by '.', '-' or '@' [unit-prefix]`,
+      `warning: ${file}:5:14: demoweb.service: unit 'demoweb.service' does not match the image's prefix 'demo' (the file name up to its first '_'): portablectl attaches only units named 'demo' followed by '.', '-' or '@' [unit-prefix]`,
       `warning: ${file}:3:3: no unit matches the image's prefix 'demo': portablectl attach fails with "Couldn't find any matching unit files in image" [no-matching-unit]`,
     ]);
   });
@@ -102,7 +102,69 @@ describe('broken snippets', () => {
       '',
     ].join('\n'));
     expect(lines).toEqual([
-      `warning: ${file}:11:3: demo.service:3: ExecStart= program '/usr/bin/python3' is not a store path nor under one of the image's symlinks: the image holds only /nix/store and its scaffold [exec-not-in-image]`,
+      `warning: ${file}:3:10: demo.service:3: ExecStart= program '/usr/bin/python3' is not a store path nor under one of the image's symlinks: the image holds only /nix/store and its scaffold [exec-not-in-image]`,
     ]);
+  });
+
+  test('a program a modelled package does not hold, and one it holds without the execute bit', async () => {
+    const { lines, plan } = await show('package', [
+      'let',
+      '  prog = pkgs.writeShellScriptBin "greeter" "echo hi";',
+      '  conf = pkgs.writeText "greeter.conf" "x";',
+      '  unit = pkgs.writeText "demo.service" \'\'',
+      '    [Service]',
+      '    ExecStartPre=${prog}/bin/greeter',
+      '    ExecStart=${prog}/bin/greetr',
+      '    ExecStop=${conf}',
+      '    ExecReload=${conf}/bin/x',
+      '    ExecStopPost=${pkgs.hello}/bin/helo',
+      '  \'\';',
+      'in pkgs.portableService {',
+      '  pname = "demo";',
+      '  version = "1.0";',
+      '  units = [ unit ];',
+      '}',
+      '',
+    ].join('\n'));
+    expect(plan.warnings.map((w) => [w.code, w.line])).toEqual([
+      ['exec-not-in-package', 3], ['exec-not-executable', 4], ['exec-not-in-package', 5],
+    ]);
+    expect(lines[0]).toMatch(/^warning: .*package\.nix:5:10: demo\.service:3: ExecStart= program '\$\{pkgs\.writeShellScriptBin "greeter" "echo hi"\}\/bin\/greetr' is not in \$\{pkgs\.writeShellScriptBin "greeter" "echo hi"\}, which holds only \/bin\/greeter \(pkgs\.writeShellScriptBin\): it would not exist in the image \[exec-not-in-package\]$/);
+    expect(lines[1]).toMatch(/ExecStop= program '\$\{pkgs\.writeText "greeter\.conf" "x"\}' is made by pkgs\.writeText without the execute bit: systemd could not run it \[exec-not-executable\]$/);
+    expect(lines[2]).toMatch(/ExecReload= program '.*\/bin\/x' is inside \$\{pkgs\.writeText "greeter\.conf" "x"\}, which is a single file \(pkgs\.writeText\): it would not exist in the image \[exec-not-in-package\]$/);
+  });
+
+  test.each([
+    ['xzz', "squash-compression: compressor 'xzz' is not one mksquashfs knows (gzip, lzo, lz4, xz, zstd, lzma); the build would fail"],
+    ['gzip -Xdict-size 50%', "squash-compression: '-Xdict-size' is not an option of gzip (it has -Xcompression-level, -Xwindow-size, -Xstrategy); the build would fail"],
+    ['xz -Xbcj x86,foo', "squash-compression: 'foo' is not a value of xz's -Xbcj (x86, arm, armthumb, powerpc, sparc, ia64); the build would fail"],
+    ['zstd -Xcompression-level', "squash-compression: zstd's -Xcompression-level needs a value; the build would fail"],
+    ['xz fast', "squash-compression: 'fast' is neither an option nor an option's value: mksquashfs refuses it; the build would fail"],
+  ])('compression %p is flagged', async (compression, message) => {
+    const { file, lines, plan } = await show(`comp-${compression.replace(/\W+/g, '-')}`, [
+      'pkgs.portableService {',
+      '  pname = "demo";',
+      '  version = "1.0";',
+      '  units = [ (pkgs.writeText "demo.service" "[Service]\\nExecStart=${pkgs.hello}/bin/hello\\n") ];',
+      `  squash-compression = "${compression}";`,
+      '}',
+      '',
+    ].join('\n'));
+    expect(plan.warnings.map((w) => [w.severity, w.code])).toEqual([['error', 'compression-unknown']]);
+    expect(lines).toEqual([`error: ${file}:6:3: ${message} [compression-unknown]`]);
+  });
+
+  test('a relative symlink is placed at the image root, as nixpkgs places it', async () => {
+    const { plan } = await show('relative', [
+      'pkgs.portableService {',
+      '  pname = "demo";',
+      '  version = "1.0";',
+      '  units = [ (pkgs.writeText "demo.service" "[Service]\\nExecStart=/bin/sh -c true\\n") ];',
+      '  symlinks = [ { symlink = "bin/sh"; object = "${pkgs.bash}/bin/bash"; } ];',
+      '}',
+      '',
+    ].join('\n'));
+    expect(plan.symlinks.map((l) => l.symlink)).toEqual(['/bin/sh']);
+    expect(plan.warnings).toEqual([]);
   });
 });

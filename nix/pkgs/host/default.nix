@@ -1,58 +1,110 @@
-# Small packages made from the host's programs, for demos and tests of the
-# stand-in package set. They copy (or point to) files outside the Nix store,
-# which only works with Nix's sandbox off (Debian's default); with the sandbox
-# on, /bin/bash, /usr/bin and /etc/ssl would have to be listed in
-# `sandbox-paths`. Copied binaries still load the host's shared libraries, so
-# they run on this host, not inside an image on another machine. Their
-# versions are "host": the build does not know which version it copies.
-{ lib, stdenv, runtimeShell }:
+# Packages made from the host's programs, closed as Nix packages are: each one
+# carries what it needs at run time in its closure, so that an image holding
+# it runs where the host's /usr and /lib are not (a portable service's root).
+#
+#  - `glibc`: the host's loader, libc and the other libraries of the C
+#    library, copied into the store;
+#  - `hostProgram name` and the packages below: host programs copied into
+#    $out/bin, the other libraries they need (as the host's loader finds them)
+#    copied into $out/lib, and their ELF interpreter and RUNPATH pointed at
+#    glibc's and their own lib directories with patchelf (./close.sh);
+#    shell scripts get the set's bash as their `#!`;
+#  - `hello`, a tiny C program built with the host's compiler and closed the
+#    same way, so that tests and demos have a real program needing libraries.
+#
+# Building them reads files outside the store (/usr/bin, /lib, /etc/ssl), so
+# it needs Nix's sandbox off (Debian's default) and `ldd`, `patchelf` and a C
+# compiler on the host. Their versions are "host": a build copies what the
+# host has, and Nix keeps the first copy until the store path is collected.
+{ lib, stdenv, bash }:
 
 let
-  hostPackage = { pname, buildCommand, meta ? { }, passthru ? { }, outputs ? [ "out" ] }:
-    stdenv.mkDerivation {
-      inherit pname buildCommand meta passthru outputs;
-      version = "host";
-      preferLocalBuild = true;
-      allowSubstitutes = false;
-    };
+  hostDirs = (import ./programs.nix).dirs;
 
-  # Fails the build with a clear message when the host lacks a program.
-  findHostProgram = ''
-    findHostProgram() {
-      local p
-      for p in "/usr/bin/$1" "/bin/$1" "/usr/sbin/$1" "/sbin/$1" "/usr/local/bin/$1"; do
-        if [ -x "$p" ]; then echo "$p"; return; fi
+  # The C library's shared objects every image with a program gets (those the
+  # host has). Its rarer ones (libmvec, libanl, libnsl...) are copied into the
+  # lib/ of a package that needs them, as any other library, to keep images small.
+  glibcLibraries = [
+    "libc.so.6" "libm.so.6" "libpthread.so.0" "libdl.so.2" "librt.so.1" "libresolv.so.2"
+    "libutil.so.1" "libnss_files.so.2" "libnss_dns.so.2"
+  ];
+
+  common = {
+    version = "host";
+    preferLocalBuild = true;
+    allowSubstitutes = false;
+    hostDirs = lib.concatStringsSep " " hostDirs;
+  };
+
+  glibc = stdenv.mkDerivation (common // {
+    pname = "glibc";
+    libraries = glibcLibraries;
+    buildCommand = ''
+      source ${./close.sh}
+      probe=$(findHostProgram bash)
+      loader=$(patchelf --print-interpreter "$probe")
+      libc=$(ldd "$probe" | awk '$1 == "libc.so.6" { print $3 }')
+      if [ -z "$libc" ]; then echo "tsportable's glibc: cannot find the host's libc.so.6 (ldd $probe)" >&2; exit 1; fi
+      libdir=$(dirname "$(readlink -f "$libc")")
+      mkdir -p $out/lib
+      cp -L "$loader" "$out/lib/$(basename "$loader")"
+      for name in $libraries; do
+        if [ -e "$libdir/$name" ]; then cp -L "$libdir/$name" "$out/lib/$name"; fi
       done
-      echo "tsportable's stand-in package set needs the host program '$1', which is not installed" >&2
-      exit 1
-    }
-  '';
-in
-rec {
-  bash = hostPackage {
-    pname = "bash";
-    buildCommand = findHostProgram + ''
-      mkdir -p $out/bin
-      cp "$(findHostProgram bash)" $out/bin/bash
-      ln -s bash $out/bin/sh
     '';
-    meta.mainProgram = "bash";
+    meta.description = "The host's C library and loader, copied into the store";
+  });
+
+  # A closed package of host programs: `programs` copied into bin/ (the first
+  # one is the main program), then `postInstall`, then closed.
+  closedHostPackage = { pname, programs ? [ pname ], shell ? bash, postInstall ? "", meta ? { }, passthru ? { } }:
+    stdenv.mkDerivation (common // {
+      inherit pname passthru glibc programs;
+      shell = if shell == null then "" else shell;
+      buildCommand = ''
+        source ${./close.sh}
+        for program in $programs; do copyHostProgram "$program"; done
+        ${postInstall}
+        closeHostPrograms
+      '';
+      meta = { mainProgram = builtins.head programs; } // meta;
+    });
+
+  # Store names allow fewer characters than file names (`[` is a program).
+  storeSafe = name: if builtins.match "[a-zA-Z0-9+_?=-][a-zA-Z0-9+._?=-]*" name != null then name else "host-program";
+in
+{
+  inherit glibc;
+
+  # The host's program `name` as a closed package, $out/bin/<name>: what
+  # `pkgs.<name>` is for a name the set has no package of (../default.nix).
+  hostProgram = name: closedHostPackage {
+    pname = storeSafe name;
+    programs = [ name ];
+    meta.description = "The host's ${name}, closed with the libraries it needs";
+  };
+
+  bash = closedHostPackage {
+    pname = "bash";
+    # bash is the shell the others' scripts get: it has no script to close.
+    shell = null;
+    postInstall = "ln -s bash $out/bin/sh";
     passthru.shellPath = "/bin/bash";
   };
 
-  coreutils = hostPackage {
+  coreutils = closedHostPackage {
     pname = "coreutils";
-    buildCommand = findHostProgram + ''
-      mkdir -p $out/bin
-      for tool in basename cat chmod cp cut date dirname echo env false head id ln ls \
-                  mkdir mv printf readlink rm sleep sort tail test touch tr true uname wc; do
-        cp "$(findHostProgram $tool)" $out/bin/$tool
-      done
-    '';
+    programs = [
+      "basename" "cat" "chmod" "chown" "cp" "cut" "date" "dd" "df" "dirname" "du" "echo" "env" "expr"
+      "false" "head" "id" "install" "ln" "ls" "md5sum" "mkdir" "mktemp" "mv" "nproc" "printf" "pwd"
+      "readlink" "realpath" "rm" "rmdir" "seq" "sha256sum" "sleep" "sort" "stat" "tail" "tee" "test"
+      "timeout" "touch" "tr" "true" "uname" "uniq" "wc" "whoami" "yes"
+    ];
+    meta.mainProgram = "ls";
   };
 
   # nixpkgs' cacert: one PEM bundle at etc/ssl/certs/ca-bundle.crt.
-  cacert = (hostPackage {
+  cacert = stdenv.mkDerivation (common // {
     pname = "nss-cacert";
     buildCommand = ''
       bundle=/etc/ssl/certs/ca-certificates.crt
@@ -65,14 +117,18 @@ rec {
     '';
   });
 
-  # A shell script, so that its closure holds a second path (the shell).
   hello = stdenv.mkDerivation {
     pname = "hello";
     version = "1.0";
+    src = ./hello.c;
+    inherit glibc;
+    hostDirs = common.hostDirs;
     buildCommand = ''
+      source ${./close.sh}
+      cp "$src" hello.c
       mkdir -p $out/bin
-      printf '#!%s\necho "Hello, world!"\n' ${runtimeShell} > $out/bin/hello
-      chmod +x $out/bin/hello
+      cc -O2 -s -o $out/bin/hello hello.c
+      closeElf $out/bin/hello "$glibc/lib"
     '';
     meta = {
       mainProgram = "hello";
@@ -80,56 +136,8 @@ rec {
     };
   };
 
-  # Wrappers calling the host's mksquashfs/unsquashfs.
-  squashfs-tools = hostPackage {
+  squashfs-tools = closedHostPackage {
     pname = "squashfs";
-    buildCommand = findHostProgram + ''
-      mkdir -p $out/bin
-      for tool in mksquashfs unsquashfs; do
-        printf '#!/bin/sh\nexec %s "$@"\n' "$(findHostProgram $tool)" > $out/bin/$tool
-        chmod +x $out/bin/$tool
-      done
-    '';
-    meta.mainProgram = "mksquashfs";
-  };
-
-  # lndir as symlinkJoin uses it: mirror a tree's directories, link its files.
-  # `-silent` is accepted and ignored; an existing entry is kept (first wins).
-  lndir = hostPackage {
-    pname = "lndir";
-    buildCommand = ''
-      mkdir -p $out/bin
-      cat > $out/bin/lndir <<'SCRIPT'
-      #!/bin/bash
-      set -e
-      [ "$1" = -silent ] && shift
-      from="$1"; to="''${2:-.}"
-      cd "$from"
-      find . -mindepth 1 -type d -printf '%P\0' | while IFS= read -r -d "" d; do mkdir -p "$to/$d"; done
-      find . -mindepth 1 ! -type d -printf '%P\0' | while IFS= read -r -d "" f; do
-        if [ -e "$to/$f" ] || [ -L "$to/$f" ]; then continue; fi
-        if [ -L "$f" ]; then ln -s "$(readlink "$f")" "$to/$f"; else ln -s "$from/$f" "$to/$f"; fi
-      done
-      SCRIPT
-      chmod +x $out/bin/lndir
-    '';
-    meta.mainProgram = "lndir";
-  };
-
-  # A package with several outputs, as nixpkgs' libraries have: a program in
-  # `bin` that refers to a file in `lib`, a header in `dev`, docs in `out`.
-  multiOutputDemo = stdenv.mkDerivation {
-    pname = "multi-output-demo";
-    version = "1.0";
-    outputs = [ "bin" "out" "dev" "lib" ];
-    buildCommand = ''
-      mkdir -p $lib/lib $dev/include $out/share/doc/multi-output-demo $bin/bin
-      echo "greeting from the lib output" > $lib/lib/multi-output-demo.txt
-      echo "#define MULTI_OUTPUT_DEMO 1" > $dev/include/multi-output-demo.h
-      echo "multi-output-demo: a test package with four outputs" > $out/share/doc/multi-output-demo/README
-      printf '#!%s\ncat %s\n' ${runtimeShell} "$lib/lib/multi-output-demo.txt" > $bin/bin/multi-output-demo
-      chmod +x $bin/bin/multi-output-demo
-    '';
-    meta.mainProgram = "multi-output-demo";
+    programs = [ "mksquashfs" "unsquashfs" ];
   };
 }

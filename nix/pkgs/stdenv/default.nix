@@ -9,7 +9,11 @@
 # What it does not do: compilers, setup hooks, patchShebangs, stripping. Builds
 # run the host's /bin/bash with the host's tools on PATH, which needs Nix's
 # sandbox off (see setup.sh for what the sandbox would need instead).
-{ lib, system }:
+{ lib, system
+  # What scripts name as their shell (`#!${stdenv.shell}`): the set's bash,
+  # a store path, as in nixpkgs. Builds themselves run the host's /bin/bash.
+, shell ? "/bin/bash"
+}:
 
 let
   hostShell = "/bin/bash";
@@ -89,7 +93,7 @@ in
   outputs = [ "out" ];
   out = stdenvOut;
 
-  shell = hostShell;
+  inherit shell;
   # nixpkgs' check that a script parses, used by writeShellScript.
   shellDryRun = "${hostShell} -n -O extglob";
 

@@ -6,13 +6,14 @@
  * which the bridge's `renderText` does for placeholders inside texts.
  */
 import { showPlanSchemaVersion, toPlanSpan, type PlannedUnit, type PlanWarning, type ShowPlan } from '../../show/plan.js';
-import { compressionWords } from '../../image/input.js';
-import { mksquashfsOptions } from '../../image/squashOptions.js';
+import { compressionWords, placeSymlinks, type PlacedSymlink } from '../../image/input.js';
+import { compressionProblems, mksquashfsOptions } from '../../image/squashOptions.js';
 import { osReleaseText } from '../../image/osRelease.js';
 import { knownText } from '../knownText.js';
 import { plainPreviewEnv, type PreviewEnv, type StoreObject } from '../types.js';
 import type { PortableServiceSpec } from './spec.js';
-import { unitSpan } from './checks.js';
+import { provisionalInput, unitSpan } from './checks.js';
+import { checkExecPaths } from './execPaths.js';
 
 /** A store object as `show` writes it: its path when known, else `${expression}`. */
 function describeObject(obj: StoreObject, env: PreviewEnv): string {
@@ -26,11 +27,15 @@ function unitSource(obj: StoreObject): string {
   return `built by Nix: ${obj.describe}`;
 }
 
+/** A symlink's path in the image, `/`-rooted; as written when it cannot be placed (the build says why). */
+function placedSymlinkPath(placed: PlacedSymlink | string | undefined, written: string): string {
+  return placed === undefined || typeof placed === 'string' ? written : `/${placed.path}`;
+}
+
 export function planPortableService(spec: PortableServiceSpec, env: PreviewEnv = plainPreviewEnv): ShowPlan {
   const warnings: PlanWarning[] = [];
-  // PlannedUnit.span is the `units` argument (show-api.md); the builder's own
-  // warnings about one unit point where that unit is made.
-  const unitsSpan = spec.spans.units && toPlanSpan(spec.spans.units);
+  // A unit's span, and the warnings about it, are where that unit is made
+  // (its builder call, or its set's `name`), else the `units` argument.
   const units = spec.units.map((u, i): PlannedUnit => {
     const made = unitSpan(spec, i);
     const madeSpan = made && toPlanSpan(made);
@@ -49,8 +54,19 @@ export function planPortableService(spec: PortableServiceSpec, env: PreviewEnv =
       }
     }
     const text = knownText(u.object, env);
-    return { name, source: unitSource(u.object), ...(text === undefined ? {} : { text }), ...(unitsSpan ? { span: unitsSpan } : {}) };
+    const raw = knownText(u.object, plainPreviewEnv);
+    if (raw !== undefined) warnings.push(...checkExecPaths(name, raw, env, madeSpan));
+    return { name, source: unitSource(u.object), ...(text === undefined ? {} : { text }), ...(madeSpan ? { span: madeSpan } : {}) };
   });
+  // Where nixpkgs' script puts each symlink (`bin/sh` is /bin/sh); names only Nix knows cannot move them.
+  const placed = placeSymlinks(provisionalInput(spec));
+  const compressionSpan = spec.spans.compression ?? spec.spans.call;
+  for (const problem of compressionProblems(spec.compression)) {
+    warnings.push({
+      severity: 'error', code: 'compression-unknown', message: `squash-compression: ${problem}; the build would fail`,
+      ...(compressionSpan ? { span: toPlanSpan(compressionSpan) } : {}),
+    });
+  }
   return {
     schemaVersion: showPlanSchemaVersion,
     imageFileName: `${spec.pname}_${spec.version}.raw`,
@@ -59,8 +75,8 @@ export function planPortableService(spec: PortableServiceSpec, env: PreviewEnv =
     ...(spec.spans.pname ? { pnameSpan: toPlanSpan(spec.spans.pname) } : {}),
     osRelease: osReleaseText(spec),
     units,
-    symlinks: spec.symlinks.map((l) => ({
-      symlink: l.symlink,
+    symlinks: spec.symlinks.map((l, i) => ({
+      symlink: placedSymlinkPath(placed[i], l.symlink),
       object: describeObject(l.object, env),
       ...(l.symlinkSpan ? { span: toPlanSpan(l.symlinkSpan) } : {}),
     })),

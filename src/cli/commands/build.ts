@@ -2,12 +2,14 @@
  * `tsportable build`: the image nix-build would give for a portableService
  * file. Evaluation, then realisation of the units, symlink objects and
  * contents through real Nix (one batch), then the image (src/image), moved
- * into place atomically and linked as `result`. stdout carries only the
- * result path (or the --json object); the steps go to stderr (progress.ts).
+ * into place atomically and linked as `result`, then checked as `inspect`
+ * checks an image (buildChecks.ts). stdout carries only the result path (or
+ * the --json object); the steps and the checks' warnings go to stderr.
  */
 import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
+import { checkBuiltImage } from '../buildChecks.js';
 import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
@@ -34,6 +36,8 @@ export const buildCommand: Command = {
       'nix build builds it; a callPackage-style file is called as pkgs.callPackage FILE { }.',
       'The build flags (-j, --cores, --builders, -k, -K, -v, --quiet) and every --option Nix knows reach',
       'the Nix processes, so remote builders and binary caches serve tsportable as they serve nix-build.',
+      'The built image is checked as `inspect` checks an image (can its programs start inside it?), together',
+      'with `show`\'s checks; what they find is printed on stderr as warnings, and the exit code stays 0.',
       'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build, 104 --check found a difference,',
       '2 internal error, 130 interrupted.',
     ].join('\n'),
@@ -46,7 +50,7 @@ export const buildCommand: Command = {
       { long: '--check', description: 'Build the image again, bypassing the cache, and fail if its bytes differ from the cached one.' },
       ...buildFlagOptions,
       optionOption,
-      { ...jsonOption, description: `Print one JSON object per image built (image, resultDir, outLink, cached, closure, ...). ${jsonErrorsNote}` },
+      { ...jsonOption, description: `Print one JSON object per image built (image, resultDir, outLink, cached, closure, warnings, ...). ${jsonErrorsNote}` },
     ],
   },
   async run(args) {
@@ -76,7 +80,9 @@ export const buildCommand: Command = {
         const result = await buildImage(imageInput, {
           outLink, signal: interrupt.signal, handleSignals: false, check: optFlag(args, 'check'), onProgress: progress.build,
         });
-        io.stdout(json ? `${JSON.stringify(buildToJSON(image.attrPath, result))}\n` : `${result.resultDir}\n`);
+        const checks = await checkBuiltImage(image.spec, session.bridge, result.imagePath);
+        for (const line of checks.lines) progress.line(line);
+        io.stdout(json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, result), warnings: checks.warnings })}\n` : `${result.resultDir}\n`);
       }
     } finally {
       progress.end();

@@ -5,8 +5,9 @@
  * Unlike the other commands it runs on the main thread (cli/launch.ts): its
  * evaluations have a worker thread of their own.
  */
-import { optStrings } from '../options.js';
-import { includeOption } from '../evalInput.js';
+import { resolve } from 'node:path';
+import { optStrings, optTuples } from '../options.js';
+import { includeOption, overrideInputOption } from '../evalInput.js';
 import type { Command } from '../command.js';
 
 export const lspCommand: Command = {
@@ -19,12 +20,15 @@ export const lspCommand: Command = {
       'Diagnostics as you type (syntax and evaluation errors, the checks of `show`), hovers showing the',
       'image, its units and values, completion of portableService\'s arguments and of package names, go to',
       'definition, document symbols, and code lenses with "Show image" and "Build image". Nothing is built',
-      'unless "Build image" is run. Settings come from the client\'s initializationOptions (searchPath,',
-      'debounceMs, timeLimitMs, nixTimeoutMs, memoryLimitMb); docs/lsp.md describes the protocol and',
-      'docs/editors.md the set-up of Neovim, VS Code, Helix and Emacs.',
+      'unless "Build image" is run. A flake.nix gets its flake\'s images, a callPackage-style file the image',
+      'pkgs.callPackage makes of it, as `tsportable build` builds them. Settings come from the client\'s',
+      'initializationOptions (searchPath, overrideInputs, debounceMs, timeLimitMs, nixTimeoutMs,',
+      'memoryLimitMb); docs/lsp.md describes the protocol and docs/editors.md the set-up of Neovim, VS Code,',
+      'Helix and Emacs.',
     ].join('\n'),
     options: [
       includeOption,
+      overrideInputOption,
       { long: '--stdio', description: 'Talk over stdin and stdout (the only transport; accepted because clients pass it).' },
       { long: '--clientProcessId', values: ['PID'], description: 'Exit when process PID does (clients pass it).' },
     ],
@@ -32,7 +36,9 @@ export const lspCommand: Command = {
   async run(args) {
     const { defaultConfig } = await import('../../lsp/protocol.js');
     const { Engine } = await import('../../lsp/engine.js');
-    const config = { ...defaultConfig, searchPath: optStrings(args, 'include') };
+    // A plain directory is the server's working directory's (the flakes analysed are elsewhere).
+    const overrideInputs = optTuples(args, 'override-input').map(([name, ref]) => [name!, /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(ref!) ? ref! : resolve(ref!)] as const);
+    const config = { ...defaultConfig, searchPath: optStrings(args, 'include'), overrideInputs };
     // The analysis worker loads the evaluator while this thread loads the protocol library.
     const engine = new Engine(config);
     engine.warm();

@@ -4,10 +4,11 @@
  * contents, mksquashfs options and the warnings of the checks that can run
  * before a build. Runs no Nix process unless --closure asks for the closure.
  */
-import { execa } from 'execa';
 import { planPortableService } from '../../builders/index.js';
 import { imageClosure } from '../../image/imageClosure.js';
 import { realisePortableService } from '../../builders/index.js';
+import { refuseImageAsNix } from '../../inspect/imageFile.js';
+import { closureSizes } from '../../show/closureSizes.js';
 import { renderShow, showPlanToJSON, withChecks, type ClosureEntry } from '../../show/index.js';
 import { colorFor } from '../color.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
@@ -15,12 +16,6 @@ import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../
 import { optFlag } from '../options.js';
 import { openSession, selectImages } from '../session.js';
 import { applyNixOptions, optionOption } from '../nixOptions.js';
-
-async function sizes(paths: readonly string[]): Promise<number[]> {
-  if (paths.length === 0) return [];
-  const { stdout } = await execa('nix-store', ['--query', '--size', ...paths]);
-  return stdout.split('\n').map(Number);
-}
 
 export const showCommand: Command = {
   spec: {
@@ -46,6 +41,7 @@ export const showCommand: Command = {
   },
   async run(args) {
     const input = readEvalInput(args, { defaultFile: true });
+    if (input.file !== undefined) refuseImageAsNix(input.file, args.positional[0] ?? input.file);
     const json = optFlag(args, 'json');
     const nix = applyNixOptions(args);
     const session = openSession(input, { progress: stderrIsTerminal() && !json, nix });
@@ -66,6 +62,5 @@ export const showCommand: Command = {
 
 async function closureOf(input: Parameters<typeof imageClosure>[0]): Promise<ClosureEntry[]> {
   const { closure } = await imageClosure(input);
-  const bytes = await sizes(closure);
-  return closure.map((path, k) => ({ path, size: bytes[k]! }));
+  return closureSizes(closure);
 }
