@@ -148,7 +148,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
     selectAttrPath: (v, attrPath, autoArgs = new Map()) => run(() => selectAttrPath(v, attrPath, autoArgs)),
     printValue: (v, o = {}) => run(() => {
       if (o.strict) forceDeep(v); else force(v);
-      return printAmbiguous(v);
+      return printAmbiguous(v, o.strict);
     }),
     toJSON: (v) => run(() => valueToJSON(v).text),
     parse: (text, sourceName, baseDir) => run(() => {

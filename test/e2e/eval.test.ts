@@ -14,7 +14,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { jsStackTrace, tsportable, useWorkspace } from './cli.js';
+import { packageRoot } from '../../src/paths.js';
+import { examplesDir, jsStackTrace, testNixpkgs, tsportable, useWorkspace } from './cli.js';
 
 const ws = useWorkspace();
 let cwd: string;
@@ -78,6 +79,36 @@ test('--json without --strict forces the value, as current Nix does (Nix 2.8 fai
   const nix = await nixInstantiate(['--eval', '--json', '-E', '{ z = 1 + 1; a = [ (1 + 1) ]; }']);
   expect(nix.exitCode).toBe(1);
   expect(await ours(['--json', '-E', '{ z = 1 + 1; a = [ (1 + 1) ]; }'])).toEqual({ exitCode: 0, stdout: '{"a":[2],"z":2}' });
+});
+
+describe('values Nix computes (packages, derivations) print as nix-instantiate prints them, with the sets they share «repeated»', () => {
+  const standIn = ['-I', `nixpkgs=${join(packageRoot, 'nix', 'pkgs')}`];
+  const fixture = ['-I', `nixpkgs=${testNixpkgs}`];
+  const cases: readonly (readonly string[])[] = [
+    // A derivation in full: deep (each dependency's attributes too), parts printed before «repeated».
+    [...standIn, '--strict', '-E', '(import <nixpkgs> { }).hello'],
+    [...standIn, '-E', '(import <nixpkgs> { }).hello'],
+    [...standIn, '--strict', '-E', `import ${join(examplesDir, 'demo')} { }`],
+    [...fixture, '--strict', '-E', '(import <nixpkgs> { }).greeter'],
+    [...fixture, '--strict', '-E', '(import <nixpkgs> { }).libdemo.dev'],
+    // «repeated» across values: the package's meta and its stdenv were printed with it.
+    [...fixture, '--strict', '-E', 'let p = import <nixpkgs> { }; in [ p.greeter p.greeter p.greeter.meta p.greeter.stdenv { a = p.greeter.name; } ]'],
+  ];
+  test.each(cases.map((c) => [c.join(' '), c] as const))('%s', async (_name, args) => {
+    const nix = await nixInstantiate(['--eval', ...args]);
+    expect(nix.exitCode).toBe(0);
+    expect(await ours(args)).toEqual(nix);
+  });
+
+  test('a value nested deeper than max-call-depth fails as in current Nix; a deep one below it prints', async () => {
+    const nested = (n: number) => `let f = n: if n == 0 then [ ] else [ (f (n - 1)) ]; in f ${n}`;
+    const deep = await ours(['--strict', '-E', nested(2000)]);
+    expect(deep).toEqual(await nixInstantiate(['--eval', '--strict', '-E', nested(2000)]));
+    const tooDeep = await tsportable(['eval', '--strict', '-E', nested(20000)], { cwd, cacheDir });
+    expect(tooDeep.exitCode).toBe(1);
+    expect(tooDeep.stderr).toMatch(/^error: stack overflow; max-call-depth exceeded$/m);
+    expect(tooDeep.stderr).not.toMatch(jsStackTrace);
+  });
 });
 
 describe('--parse prints what nix-instantiate --parse prints', () => {
