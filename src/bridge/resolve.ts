@@ -125,7 +125,9 @@ export class Resolver {
       return { texts: strings as string[], storePaths: [] };
     }
     const program = new NixProgram(this.options.writeBack);
-    const entries = strings.map((s, i) => `${stringLiteral(String(i))} = ${program.value(s, items[i].span ?? span)};`);
+    // A string without context is not written: it names no build, and its text needs only its placeholders'.
+    const entries = strings.flatMap((s, i) =>
+      typeof s === 'string' ? [] : [`${stringLiteral(String(i))} = ${program.value(s, items[i].span ?? span)};`]);
     // Each foreign value the strings name, alone: its context tells which build was its own, and its text
     // replaces its placeholder (Nix's text of a string would need JSON, which cannot carry every byte).
     const handles = new Map<string, ForeignHandle>();
@@ -139,7 +141,7 @@ export class Resolver {
     const handleEntries = [...handles].map(([key, h]) => `${stringLiteral(key)} = ${program.handle(h)};`);
     const source = program.render(`import ${collectNix} { strings = { ${entries.join(' ')} }; handles = { ${handleEntries.join(' ')} }; }`);
     const json = JSON.parse(yield* this.evaluateSteps(program, source, items.find((i) => i.span)?.span ?? span, 'json')) as Record<string, CollectResult>;
-    const contextOf = (i: number): ContextJSON => json[String(i)].context;
+    const contextOf = (i: number): ContextJSON => json[String(i)]?.context ?? {};
     const texts: string[] = [];
     const targets = new Set<string>();
     const storePaths = new Set<string>();

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../../src/paths.js';
 import { examplesDir, jsStackTrace, testNixpkgs, tsportable, useWorkspace } from './cli.js';
+import { nix, writeTree } from '../flake/harness.js';
 
 const ws = useWorkspace();
 let cwd: string;
@@ -81,9 +82,11 @@ test('--json without --strict forces the value, as current Nix does (Nix 2.8 fai
   expect(await ours(['--json', '-E', '{ z = 1 + 1; a = [ (1 + 1) ]; }'])).toEqual({ exitCode: 0, stdout: '{"a":[2],"z":2}' });
 });
 
-describe('values Nix computes (packages, derivations) print as nix-instantiate prints them, with the sets they share «repeated»', () => {
-  const standIn = ['-I', `nixpkgs=${join(packageRoot, 'nix', 'pkgs')}`];
+describe('values Nix computes (packages, derivations) print as nix-instantiate prints them, with real store paths', () => {
+  const standInDir = join(packageRoot, 'nix', 'pkgs');
+  const standIn = ['-I', `nixpkgs=${standInDir}`];
   const fixture = ['-I', `nixpkgs=${testNixpkgs}`];
+  const drv = 'derivation { name = "x"; builder = "/bin/sh"; system = "x86_64-linux"; }';
   const cases: readonly (readonly string[])[] = [
     // A derivation in full: deep (each dependency's attributes too), parts printed before «repeated».
     [...standIn, '--strict', '-E', '(import <nixpkgs> { }).hello'],
@@ -93,11 +96,42 @@ describe('values Nix computes (packages, derivations) print as nix-instantiate p
     [...fixture, '--strict', '-E', '(import <nixpkgs> { }).libdemo.dev'],
     // «repeated» across values: the package's meta and its stdenv were printed with it.
     [...fixture, '--strict', '-E', 'let p = import <nixpkgs> { }; in [ p.greeter p.greeter p.greeter.meta p.greeter.stdenv { a = p.greeter.name; } ]'],
+    ['--strict', '-E', drv],
+    // Strings made from derivations, native and Nix's own: their real paths.
+    [...standIn, '--strict', '-E', `let d = ${drv}; p = import <nixpkgs> { }; in [ d.outPath d.drvPath "\${d}/bin" (toString p.hello) "\${p.hello}/bin/hello" p.hello.drvPath ]`],
+    [...standIn, '--json', '--strict', '-E', `let d = ${drv}; p = import <nixpkgs> { }; in [ d d.drvPath "\${d}/bin" p.hello p.hello.drvPath "\${p.hello}/bin/hello" ]`],
   ];
   test.each(cases.map((c) => [c.join(' '), c] as const))('%s', async (_name, args) => {
     const nix = await nixInstantiate(['--eval', ...args]);
     expect(nix.exitCode).toBe(0);
     expect(await ours(args)).toEqual(nix);
+  });
+
+  test('--json of a derivation is its output path (Nix 2.8 needs --strict for it)', async () => {
+    const nix = await nixInstantiate(['--eval', '--json', '--strict', ...standIn, '-E', '(import <nixpkgs> { }).hello']);
+    expect(nix.stdout).toMatch(/^"\/nix\/store\/[0-9a-z]{32}-hello-1\.0"$/);
+    expect(await ours(['--json', ...standIn, '-E', '(import <nixpkgs> { }).hello'])).toEqual(nix);
+  });
+
+  test('a flake output (eval .#x) has the paths nix eval gives: a native derivation, a package, strings made from them', async () => {
+    const dir = await ws.dir('flake');
+    writeTree(dir, {
+      'flake.nix': `{
+        inputs.nixpkgs.url = "path:${standInDir}";
+        outputs = { self, nixpkgs }: {
+          drv = ${drv};
+          all = [ self.drv nixpkgs.legacyPackages.x86_64-linux.hello "\${self.drv}/bin" ];
+        };
+      }`,
+    });
+    const run = (args: readonly string[]) => tsportable(['eval', ...args], { cwd: dir, cacheDir });
+    // One at a time: each may write the flake's lock file.
+    const nixJson = await nix(['eval', '--json', '.#all'], dir);
+    const nixDrvPath = await nix(['eval', '--raw', '.#drv.drvPath'], dir);
+    expect([nixJson.exitCode, nixDrvPath.exitCode]).toEqual([0, 0]);
+    expect((await run(['--json', '.#all'])).stdout).toBe(`${nixJson.stdout}\n`);
+    // Current Nix's printer shows a derivation as «derivation DRV» (Nix 2.8 prints the set).
+    expect((await run(['.#drv'])).stdout).toBe(`«derivation ${nixDrvPath.stdout}»\n`);
   });
 
   test('a value nested deeper than max-call-depth fails as in current Nix; a deep one below it prints', async () => {

@@ -2,7 +2,7 @@
 import { printExpr } from '../../eval/syntax/print.js';
 import { evalRoot } from '../autoArgs.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
-import { openSession, selectFlakeOutput } from '../session.js';
+import { openSession, selectFlakeOutput, type Session } from '../session.js';
 import { nixEvalOutput } from '../../flake/index.js';
 import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
@@ -29,6 +29,17 @@ function setUpDiagnostics(args: ParsedArgs): void {
       throw usageError((e as Error).message);
     }
   }
+}
+
+/**
+ * The printed value with the real store path of each derivation in it (its
+ * `outPath`, its `drvPath`, a string made from them) where evaluation left the
+ * bridge's placeholder: Nix instantiates them, as nix-instantiate --eval
+ * does, and builds nothing (resolution without realisation: the text has no
+ * context).
+ */
+function withRealPaths(session: Session, text: string): string {
+  return session.bridge.resolve([{ value: text }]).texts[0];
 }
 
 export const evalCommand: Command = {
@@ -64,7 +75,7 @@ export const evalCommand: Command = {
     if (input.flake) {
       // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.
       const { value } = selectFlakeOutput(session, input);
-      io.stdout(nixEvalOutput(ev, value, optFlag(args, 'json')) + '\n');
+      io.stdout(withRealPaths(session, nixEvalOutput(ev, value, optFlag(args, 'json'))) + '\n');
       return 0;
     }
     if (optFlag(args, 'parse')) {
@@ -78,7 +89,7 @@ export const evalCommand: Command = {
     for (const attrPath of input.attrPaths.length ? input.attrPaths : ['']) {
       let v = attrPath === '' ? root : ev.selectAttrPath(root, attrPath, autoArgs);
       if (autoArgs.size > 0) v = ev.autoCall(v, autoArgs);
-      io.stdout((json ? ev.toJSON(v) : ev.printValue(v, { strict })) + '\n');
+      io.stdout(withRealPaths(session, json ? ev.toJSON(v) : ev.printValue(v, { strict })) + '\n');
     }
     return 0;
   },
