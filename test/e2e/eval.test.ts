@@ -113,6 +113,16 @@ describe('values Nix computes (packages, derivations) print as nix-instantiate p
     expect(await ours(['--json', ...standIn, '-E', '(import <nixpkgs> { }).hello'])).toEqual(nix);
   });
 
+  test('an error message naming a package names its real path, as in Nix', async () => {
+    const expr = 'let p = import <nixpkgs> { }; in throw "no ${p.hello}"';
+    const nix = await execa('nix-instantiate', ['--eval', ...standIn, '-E', expr], { cwd, reject: false });
+    const message = /^error: no \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/m.exec(String(nix.stderr))?.[0];
+    expect(message).toBeDefined();
+    const r = await tsportable(['eval', ...standIn, '-E', expr], { cwd, cacheDir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split('\n')).toContain(message);
+  });
+
   test('a flake output (eval .#x) has the paths nix eval gives: a native derivation, a package, strings made from them', async () => {
     const dir = await ws.dir('flake');
     writeTree(dir, {

@@ -4,7 +4,8 @@ import { evalRoot } from '../autoArgs.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
 import { openSession, selectFlakeOutput, type Session } from '../session.js';
 import { nixEvalOutput } from '../../flake/index.js';
-import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
+import { evalInputOptions, jsonOption, readEvalInput, type EvalInput } from '../evalInput.js';
+import { NixError } from '../../eval/errors.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
 import { LINT_NAMES, lintSettings } from '../../eval/syntax/lint.js';
 import { applyNixOptions, optionOption, parseDiagnose } from '../nixOptions.js';
@@ -42,6 +43,16 @@ function withRealPaths(session: Session, text: string): string {
   return session.bridge.resolve([{ value: text }]).texts[0];
 }
 
+/** An error's message with real paths; as it is when Nix cannot give them (the error stays the one to show). */
+function messageWithRealPaths(session: Session, message: string): string {
+  try {
+    return withRealPaths(session, message);
+  } catch (e) {
+    if (e instanceof NixError) return message;
+    throw e;
+  }
+}
+
 export const evalCommand: Command = {
   spec: {
     name: 'eval',
@@ -71,27 +82,38 @@ export const evalCommand: Command = {
     if (input.flake && optFlag(args, 'parse')) throw usageError("'--parse' takes a Nix file, not a flake");
     // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
     const session = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json'), nix });
-    const { ev, autoArgs } = session;
-    if (input.flake) {
-      // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.
-      const { value } = selectFlakeOutput(session, input);
-      io.stdout(withRealPaths(session, nixEvalOutput(ev, value, optFlag(args, 'json'))) + '\n');
+    try {
+      printResults(args, input, session);
       return 0;
+    } catch (e) {
+      // A message can name a derivation too (`throw "${pkgs.hello} is broken"`): by its real path, as in Nix.
+      if (e instanceof NixError) e.message = messageWithRealPaths(session, e.message);
+      throw e;
     }
-    if (optFlag(args, 'parse')) {
-      const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);
-      io.stdout(printExpr(expr) + '\n');
-      return 0;
-    }
-    const root = evalRoot(ev, input);
-    const json = optFlag(args, 'json');
-    const strict = optFlag(args, 'strict');
-    for (const attrPath of input.attrPaths.length ? input.attrPaths : ['']) {
-      let v = attrPath === '' ? root : ev.selectAttrPath(root, attrPath, autoArgs);
-      if (autoArgs.size > 0) v = ev.autoCall(v, autoArgs);
-      io.stdout(withRealPaths(session, json ? ev.toJSON(v) : ev.printValue(v, { strict })) + '\n');
-    }
-    return 0;
   },
 };
+
+/** The value (or the values of the -A paths) printed, one a line. */
+function printResults(args: ParsedArgs, input: EvalInput, session: Session): void {
+  const { ev, autoArgs } = session;
+  if (input.flake) {
+    // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.
+    const { value } = selectFlakeOutput(session, input);
+    io.stdout(withRealPaths(session, nixEvalOutput(ev, value, optFlag(args, 'json'))) + '\n');
+    return;
+  }
+  if (optFlag(args, 'parse')) {
+    const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);
+    io.stdout(printExpr(expr) + '\n');
+    return;
+  }
+  const root = evalRoot(ev, input);
+  const json = optFlag(args, 'json');
+  const strict = optFlag(args, 'strict');
+  for (const attrPath of input.attrPaths.length ? input.attrPaths : ['']) {
+    let v = attrPath === '' ? root : ev.selectAttrPath(root, attrPath, autoArgs);
+    if (autoArgs.size > 0) v = ev.autoCall(v, autoArgs);
+    io.stdout(withRealPaths(session, json ? ev.toJSON(v) : ev.printValue(v, { strict })) + '\n');
+  }
+}
 
