@@ -123,6 +123,16 @@ describe('values Nix computes (packages, derivations) print as nix-instantiate p
     expect(r.stderr.split('\n')).toContain(message);
   });
 
+  test('a trace naming a package names its real path, as in Nix', async () => {
+    const expr = 'let p = import <nixpkgs> { }; in builtins.trace "t ${p.hello}" 1';
+    const nix = await execa('nix-instantiate', ['--eval', ...standIn, '-E', expr], { cwd, reject: false });
+    const line = /^trace: t \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/m.exec(String(nix.stderr))?.[0];
+    expect(line).toBeDefined();
+    const r = await tsportable(['eval', ...standIn, '-E', expr], { cwd, cacheDir });
+    expect([r.exitCode, r.stdout]).toEqual([0, '1\n']);
+    expect(r.stderr.split('\n')).toContain(line);
+  });
+
   test('a flake output (eval .#x) has the paths nix eval gives: a native derivation, a package, strings made from them', async () => {
     const dir = await ws.dir('flake');
     writeTree(dir, {

@@ -6,6 +6,7 @@ import { openSession, selectFlakeOutput, type Session } from '../session.js';
 import { nixEvalOutput } from '../../flake/index.js';
 import { evalInputOptions, jsonOption, readEvalInput, type EvalInput } from '../evalInput.js';
 import { NixError } from '../../eval/errors.js';
+import { diagnostics } from '../../eval/diagnostics.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
 import { LINT_NAMES, lintSettings } from '../../eval/syntax/lint.js';
 import { applyNixOptions, optionOption, parseDiagnose } from '../nixOptions.js';
@@ -53,6 +54,17 @@ function messageWithRealPaths(session: Session, message: string): string {
   }
 }
 
+/** Traces and warnings name derivations by their real paths too, until the returned function is called. */
+function diagnosticsWithRealPaths(session: Session): () => void {
+  const { write, warn } = diagnostics;
+  diagnostics.write = (line) => write(messageWithRealPaths(session, line));
+  diagnostics.warn = (w) => warn({ ...w, message: messageWithRealPaths(session, w.message) });
+  return () => {
+    diagnostics.write = write;
+    diagnostics.warn = warn;
+  };
+}
+
 export const evalCommand: Command = {
   spec: {
     name: 'eval',
@@ -82,6 +94,7 @@ export const evalCommand: Command = {
     if (input.flake && optFlag(args, 'parse')) throw usageError("'--parse' takes a Nix file, not a flake");
     // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
     const session = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json'), nix });
+    const restoreDiagnostics = diagnosticsWithRealPaths(session);
     try {
       printResults(args, input, session);
       return 0;
@@ -89,6 +102,8 @@ export const evalCommand: Command = {
       // A message can name a derivation too (`throw "${pkgs.hello} is broken"`): by its real path, as in Nix.
       if (e instanceof NixError) e.message = messageWithRealPaths(session, e.message);
       throw e;
+    } finally {
+      restoreDiagnostics();
     }
   },
 };
