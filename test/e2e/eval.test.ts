@@ -11,7 +11,7 @@
  * `<CODE>`. Current Nix prints `«lambda @ file:line:col»`, `«primop add»`,
  * `«thunk»` instead; those cases would differ there and are compared with 2.8.
  */
-import { writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../../src/paths.js';
@@ -104,6 +104,15 @@ describe('values Nix computes (packages, derivations) print as nix-instantiate p
   test.each(cases.map((c) => [c.join(' '), c] as const))('%s', async (_name, args) => {
     const nix = await nixInstantiate(['--eval', ...args]);
     expect(nix.exitCode).toBe(0);
+    expect(await ours(args)).toEqual(nix);
+  });
+
+  test('a package set whose path has a space: its paths print as Nix prints them (with the space)', async () => {
+    const dir = join(await ws.dir('with space'), 'pkgs');
+    await cp(standInDir, dir, { recursive: true });
+    const args = ['--strict', '-I', `nixpkgs=${dir}`, '-E', 'let p = import <nixpkgs> { }; in [ p.hello.src p.hello.pname { a = p.hello.version; } ]'];
+    const nix = await nixInstantiate(['--eval', ...args]);
+    expect(nix.stdout).toContain('with space/pkgs/host/hello.c "hello"');
     expect(await ours(args)).toEqual(nix);
   });
 
