@@ -99,6 +99,8 @@ describe('values Nix computes (packages, derivations) print as nix-instantiate p
     ['--strict', '-E', drv],
     // Strings made from derivations, native and Nix's own: their real paths.
     [...standIn, '--strict', '-E', `let d = ${drv}; p = import <nixpkgs> { }; in [ d.outPath d.drvPath "\${d}/bin" (toString p.hello) "\${p.hello}/bin/hello" p.hello.drvPath ]`],
+    // --json of a package's data: what Nix computes, read back (its derivations as their paths).
+    [...fixture, '--json', '--strict', '-E', 'let p = import <nixpkgs> { }; in [ p.hello.meta p.hello.all p.libdemo.outputs (builtins.toJSON p.hello.meta) ]'],
     [...standIn, '--json', '--strict', '-E', `let d = ${drv}; p = import <nixpkgs> { }; in [ d d.drvPath "\${d}/bin" p.hello p.hello.drvPath "\${p.hello}/bin/hello" ]`],
   ];
   test.each(cases.map((c) => [c.join(' '), c] as const))('%s', async (_name, args) => {
