@@ -87,6 +87,7 @@ describe('values Nix computes (packages, derivations) print as nix-instantiate p
   const standIn = ['-I', `nixpkgs=${standInDir}`];
   const fixture = ['-I', `nixpkgs=${testNixpkgs}`];
   const drv = 'derivation { name = "x"; builder = "/bin/sh"; system = "x86_64-linux"; }';
+  const multi = 'derivation { name = "m"; builder = "/bin/sh"; system = "x86_64-linux"; outputs = [ "out" "dev" ]; }';
   const cases: readonly (readonly string[])[] = [
     // A derivation in full: deep (each dependency's attributes too), parts printed before «repeated».
     [...standIn, '--strict', '-E', '(import <nixpkgs> { }).hello'],
@@ -97,6 +98,10 @@ describe('values Nix computes (packages, derivations) print as nix-instantiate p
     // «repeated» across values: the package's meta and its stdenv were printed with it.
     [...fixture, '--strict', '-E', 'let p = import <nixpkgs> { }; in [ p.greeter p.greeter p.greeter.meta p.greeter.stdenv { a = p.greeter.name; } ]'],
     ['--strict', '-E', drv],
+    // Without --strict, what derivation.nix leaves unevaluated: `all`, the outputs but the first.
+    ['-E', drv],
+    ['-E', multi],
+    ['--strict', '-E', `let d = ${multi}; in [ d.dev d d.all ]`],
     // Strings made from derivations, native and Nix's own: their real paths.
     [...standIn, '--strict', '-E', `let d = ${drv}; p = import <nixpkgs> { }; in [ d.outPath d.drvPath "\${d}/bin" (toString p.hello) "\${p.hello}/bin/hello" p.hello.drvPath ]`],
     // --json of a package's data: what Nix computes, read back (its derivations as their paths).
