@@ -129,24 +129,19 @@ describe('values Nix computes (packages, derivations) print as nix-instantiate p
     expect(await ours(['--json', ...standIn, '-E', '(import <nixpkgs> { }).hello'])).toEqual(nix);
   });
 
-  test('an error message naming a package names its real path, as in Nix', async () => {
-    const expr = 'let p = import <nixpkgs> { }; in throw "no ${p.hello}"';
-    const nix = await execa('nix-instantiate', ['--eval', ...standIn, '-E', expr], { cwd, reject: false });
-    const message = /^error: no \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/m.exec(String(nix.stderr))?.[0];
-    expect(message).toBeDefined();
-    const r = await tsportable(['eval', ...standIn, '-E', expr], { cwd, cacheDir });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr.split('\n')).toContain(message);
-  });
-
-  test('a trace naming a package names its real path, as in Nix', async () => {
-    const expr = 'let p = import <nixpkgs> { }; in builtins.trace "t ${p.hello}" 1';
-    const nix = await execa('nix-instantiate', ['--eval', ...standIn, '-E', expr], { cwd, reject: false });
-    const line = /^trace: t \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/m.exec(String(nix.stderr))?.[0];
-    expect(line).toBeDefined();
-    const r = await tsportable(['eval', ...standIn, '-E', expr], { cwd, cacheDir });
-    expect([r.exitCode, r.stdout]).toEqual([0, '1\n']);
-    expect(r.stderr.split('\n')).toContain(line);
+  // The same line on stderr as Nix's, with the package's real path.
+  const stderrCases = [
+    { what: 'an error message', expr: 'throw "no ${p.hello}"', line: /^error: no \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/m, exitCode: 1, stdout: '' },
+    { what: 'a trace', expr: 'builtins.trace "t ${p.hello}" 1', line: /^trace: t \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/m, exitCode: 0, stdout: '1\n' },
+  ];
+  test.each(stderrCases)('$what naming a package names its real path, as in Nix', async ({ expr, line, exitCode, stdout }) => {
+    const args = [...standIn, '-E', `let p = import <nixpkgs> { }; in ${expr}`];
+    const nix = await execa('nix-instantiate', ['--eval', ...args], { cwd, reject: false });
+    const expected = line.exec(String(nix.stderr))?.[0];
+    expect(expected).toBeDefined();
+    const r = await tsportable(['eval', ...args], { cwd, cacheDir });
+    expect([r.exitCode, r.stdout]).toEqual([exitCode, stdout]);
+    expect(r.stderr.split('\n')).toContain(expected);
   });
 
   test('a flake output (eval .#x) has the paths nix eval gives: a native derivation, a package, strings made from them', async () => {
