@@ -173,10 +173,9 @@ export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction |
  * is its "stack overflow" error, as in Nix. A foreign value inside is left
  * to Nix, which forces it when it prints it (print.ts).
  */
-export function forceDeep(v: Lazy): Value {
-  const top = forced(v);
+export function forceDeep(v: Lazy): void {
   const walk = deepWalk();
-  const stack: Lazy[] = [top];
+  const stack: Lazy[] = [v];
   const depths: number[] = [0];
   while (stack.length) {
     const depth = depths.pop()!;
@@ -198,7 +197,6 @@ export function forceDeep(v: Lazy): Value {
       }
     }
   }
-  return top;
 }
 
 /**
