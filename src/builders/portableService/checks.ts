@@ -28,6 +28,7 @@ export function provisionalInput(spec: PortableServiceSpec): ImageInput {
     symlinkObjects: spec.symlinks.map((l) => provisionalPath(l.object)),
     contents: spec.contents.map(provisionalPath),
     mksquashfs: 'mksquashfs',
+    osRelease: osReleaseText(spec),
   });
 }
 
@@ -38,13 +39,15 @@ export interface ResolvedParts {
   readonly symlinkObjects: readonly string[];
   readonly contents: readonly string[];
   readonly mksquashfs: string;
+  /** The os-release text (its description can name a package: `"${pkgs.hello} as a service"`). */
+  readonly osRelease: string;
 }
 
 export function imageInput(spec: PortableServiceSpec, parts: ResolvedParts): ImageInput {
   return {
     pname: spec.pname,
     version: spec.version,
-    osRelease: osReleaseText(spec),
+    osRelease: parts.osRelease,
     units: spec.units.map((_, i) => ({ name: parts.unitNames[i], file: parts.unitFiles[i] })),
     symlinks: spec.symlinks.map((l, i) => ({ symlink: l.symlink, object: parts.symlinkObjects[i] })),
     contents: parts.contents,

@@ -73,7 +73,8 @@ export function planPortableService(spec: PortableServiceSpec, env: PreviewEnv =
     pname: spec.pname,
     version: spec.version,
     ...(spec.spans.pname ? { pnameSpan: toPlanSpan(spec.spans.pname) } : {}),
-    osRelease: osReleaseText(spec),
+    // A description naming a package (`"${pkgs.hello} as a service"`) shows it as the units do.
+    osRelease: env.renderText({ text: osReleaseText(spec), context: [] }),
     units,
     symlinks: spec.symlinks.map((l, i) => ({
       symlink: placedSymlinkPath(placed[i], l.symlink),

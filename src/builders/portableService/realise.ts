@@ -8,6 +8,7 @@
 import type { Span } from '../../eval/span.js';
 import { hooks } from '../../eval/value/hooks.js';
 import type { ImageInput } from '../../image/input.js';
+import { osReleaseText } from '../../image/osRelease.js';
 import type { NixText, StoreObject } from '../types.js';
 import { checkInput, imageInput } from './checks.js';
 import type { PortableServiceSpec } from './spec.js';
@@ -35,6 +36,8 @@ export async function realisePortableService(spec: PortableServiceSpec, bridge: 
   const unitFiles = spec.units.map((u) => addObject(u.object, s.units ?? s.call));
   const symlinkObjects = spec.symlinks.map((l) => addObject(l.object, l.objectSpan ?? s.symlinks ?? s.call));
   const contents = spec.contents.map((c) => addObject(c, s.contents ?? s.call));
+  // Its text only: Nix gives the real paths a description or homepage names in place of their placeholders.
+  const osRelease = add({ text: osReleaseText(spec), context: [] });
   const tools = spec.mksquashfs.kind === 'package' ? addObject(spec.mksquashfs.object, s.mksquashfs ?? s.call) : undefined;
 
   const resolved = await bridge.resolveStrings(texts, s.call);
@@ -45,6 +48,7 @@ export async function realisePortableService(spec: PortableServiceSpec, bridge: 
     symlinkObjects: symlinkObjects.map(at),
     contents: contents.map(at),
     mksquashfs: tools === undefined ? hostMksquashfs : `${at(tools)}/bin/mksquashfs`,
+    osRelease: at(osRelease),
   });
   checkInput(spec, input, spec.units.map(() => true));
   return input;

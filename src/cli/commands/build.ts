@@ -14,6 +14,7 @@ import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { Progress } from '../progress.js';
+import { showRealPaths, type RealPathsShown } from '../realPaths.js';
 import { openSession, selectImages } from '../session.js';
 import { applyNixOptions, buildFlagOptions, optionOption } from '../nixOptions.js';
 
@@ -63,8 +64,11 @@ export const buildCommand: Command = {
     if (dryRun && optFlag(args, 'check')) throw usageError("'--dry-run' and '--check' exclude each other");
     const nix = applyNixOptions(args);
     const progress = new Progress(io.stderr, stderrIsTerminal());
+    let realPaths: RealPathsShown | undefined;
     try {
       const session = openSession(input, { progress: true, output: progress, signal: interrupt.signal, nix });
+      // Errors, traces and warnings name derivations by their real paths, as nix-build's do.
+      realPaths = showRealPaths(session.bridge);
       const images = selectImages(session, input);
       for (const [k, image] of images.entries()) {
         const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
@@ -84,7 +88,10 @@ export const buildCommand: Command = {
         for (const line of checks.lines) progress.line(line);
         io.stdout(json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, result), warnings: checks.warnings })}\n` : `${result.resultDir}\n`);
       }
+    } catch (e) {
+      throw realPaths ? realPaths.inError(e) : e;
     } finally {
+      realPaths?.end();
       progress.end();
     }
     return 0;

@@ -15,6 +15,7 @@ import { io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag } from '../options.js';
 import { openSession, selectImages } from '../session.js';
+import { showRealPaths } from '../realPaths.js';
 import { applyNixOptions, optionOption } from '../nixOptions.js';
 
 export const showCommand: Command = {
@@ -45,15 +46,23 @@ export const showCommand: Command = {
     const json = optFlag(args, 'json');
     const nix = applyNixOptions(args);
     const session = openSession(input, { progress: stderrIsTerminal() && !json, nix });
+    // Errors, traces and warnings of evaluation name derivations by their real paths, as Nix's do (the plan writes `${pkgs.hello}`).
+    const realPaths = showRealPaths(session.bridge);
     const plans = [];
-    for (const image of selectImages(session, input)) {
-      let plan = withChecks(planPortableService(image.spec, session.bridge));
-      if (optFlag(args, 'closure')) {
-        const realised = await realisePortableService(image.spec, session.bridge);
-        const closure = await closureOf(realised);
-        plan = { ...plan, closure };
+    try {
+      for (const image of selectImages(session, input)) {
+        let plan = withChecks(planPortableService(image.spec, session.bridge));
+        if (optFlag(args, 'closure')) {
+          const realised = await realisePortableService(image.spec, session.bridge);
+          const closure = await closureOf(realised);
+          plan = { ...plan, closure };
+        }
+        plans.push(plan);
       }
-      plans.push(plan);
+    } catch (e) {
+      throw realPaths.inError(e);
+    } finally {
+      realPaths.end();
     }
     io.stdout(json ? plans.map(showPlanToJSON).join('\n') + '\n' : plans.map((p) => renderShow(p, { color: colorFor('stdout') })).join('\n'));
     return 0;
