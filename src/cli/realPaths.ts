@@ -27,7 +27,8 @@ function messagesWithRealPaths(bridge: Bridge, messages: readonly string[]): str
   try {
     return bridge.resolve(messages.map((value) => ({ value }))).texts;
   } catch (e) {
-    if (e instanceof NixError) return [...messages];
+    // Nothing is built for a text without context: a 'build' error is an interruption, which still stops the command.
+    if (e instanceof NixError && e.kind !== 'build') return [...messages];
     throw e;
   }
 }
@@ -52,7 +53,8 @@ export function errorWithRealPaths(bridge: Bridge, err: NixError): NixError {
   return err;
 }
 
-function warningWithRealPaths(bridge: Bridge, w: NixWarning): NixWarning {
+/** A warning with real paths in its message and trace frames. */
+export function warningWithRealPaths(bridge: Bridge, w: NixWarning): NixWarning {
   const [message, ...frames] = messagesWithRealPaths(bridge, [w.message, ...w.trace.map((f) => f.message)]);
   return { ...w, message: message!, trace: framesWith(w.trace, frames) };
 }

@@ -28,6 +28,8 @@ import type { Span } from '../eval/span.js';
 import { spanOffsets } from '../eval/syntax/positions.js';
 import { withChecks } from '../show/index.js';
 import type { Notice, Session } from '../cli/session.js';
+import { errorWithRealPaths, warningWithRealPaths } from '../cli/realPaths.js';
+import type { Bridge } from '../bridge/index.js';
 import { FlakeInputError } from '../flake/index.js';
 import { prefetchPackageNames } from './completion.js';
 import { errorDiagnostics, planWarningDiagnostic, warningDiagnostic, type OnDisk } from './diagnostics.js';
@@ -45,10 +47,13 @@ interface Placing {
   readonly onDisk?: OnDisk;
   /** Where an error with no place in the document goes: what the caller knows it is about. */
   readonly fallback?: (e: NixError) => Span | undefined;
+  /** Names derivations by their real paths in the messages, as Nix does (cli/realPaths.ts); once there is a session. */
+  readonly bridge?: Bridge;
 }
 
 /** The diagnostics of an error; an input's problem says how the editor overrides the input. */
-function problems(err: NixError, doc: DocumentInput, placing: Placing): Diagnostic[] {
+function problems(e: NixError, doc: DocumentInput, placing: Placing): Diagnostic[] {
+  const err = placing.bridge ? errorWithRealPaths(placing.bridge, e) : e;
   const at = placing.fallback?.(err);
   const found = errorDiagnostics(err, doc, placing.onDisk, at && spanRange(at));
   if (err instanceof FlakeInputError) found[0] = { ...found[0]!, message: `${found[0]!.message}\n${overrideHint}` };
@@ -95,8 +100,9 @@ export function analyse(doc: DocumentInput, env: WorkerEnv, nixProcesses: () => 
   const notices: string[] = [];
   const images: AnalysedImage[] = [];
   const warn = evalDiagnostics.warn;
+  let bridge: Bridge | undefined;
   evalDiagnostics.warn = (w) => {
-    const d = warningDiagnostic(w, doc);
+    const d = warningDiagnostic(bridge ? warningWithRealPaths(bridge, w) : w, doc);
     if (d) diagnostics.push(d);
   };
   try {
@@ -116,6 +122,7 @@ export function analyse(doc: DocumentInput, env: WorkerEnv, nixProcesses: () => 
     }, { fallback: (e) => (e instanceof FlakeInputError ? inputDeclaration(expr!, e.input) : undefined) });
     if (!opened || !session) return result();
     const s = session;
+    bridge = s.bridge;
     const onDisk = flakeOnDisk(s);
     // The names of a flake's package set are not asked ahead: completion in flake.nix offers the default set's.
     if (!s.flake) prefetchPackageNames(s.bridge, env);
@@ -124,12 +131,12 @@ export function analyse(doc: DocumentInput, env: WorkerEnv, nixProcesses: () => 
       const value = s.flake ? s.flake.outputs : documentValue(s, doc, expr!, env);
       if (value === undefined) return;
       found = imagesIn(s, value, (e, attrPath) => diagnostics.push(...problems(e, doc, {
-        onDisk, fallback: () => (attrPath === undefined ? undefined : writtenSpan(attrPath, s, expr!)),
+        onDisk, bridge, fallback: () => (attrPath === undefined ? undefined : writtenSpan(attrPath, s, expr!)),
       })));
-    }, { onDisk });
+    }, { onDisk, bridge });
     for (const image of found) {
       const fallback = () => imageSpan(image, s, doc, expr!);
-      guarded(doc, diagnostics, () => images.push(describeImage(image, s, doc, expr!, diagnostics)), { onDisk, fallback });
+      guarded(doc, diagnostics, () => images.push(describeImage(image, s, doc, expr!, diagnostics)), { onDisk, fallback, bridge });
     }
   } catch (e) {
     if (!(e instanceof EvaluationStopped) || e.reason !== 'time-limit') throw e;

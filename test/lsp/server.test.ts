@@ -6,6 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import type { CodeLens, DocumentSymbol, MarkupContent } from 'vscode-languageserver';
 import { packageRoot } from '../../src/paths.js';
 import type { ShowPlan } from '../../src/show/plan.js';
@@ -178,6 +179,17 @@ test('diagnostics: syntax errors, evaluation errors with their trace, argument e
     ['unit-prefix', { line: 4, character: 44 }],
     ['no-matching-unit', { line: 2, character: 2 }],
   ]);
+});
+
+test('an error diagnostic names a package by its real path, as Nix does', async () => {
+  const standIn = join(packageRoot, 'nix', 'pkgs');
+  const r = await execa('nix-instantiate', ['--eval', '-I', `nixpkgs=${standIn}`, '-E', '"${(import <nixpkgs> { }).hello}"']);
+  const hello = JSON.parse(String(r.stdout)) as string;
+  expect(hello).toMatch(/^\/nix\/store\/[0-9a-z]{32}-hello-/);
+  const failing = '(builtins.addErrorContext "ctx ${pkgs.hello}" (throw "bad ${pkgs.hello}"))';
+  const uri = await openText('realpaths.nix', image('hello', failing));
+  const found = (await server.client.diagnosticsFor(uri, 1)).diagnostics;
+  expect(found.map((d) => d.message)).toEqual([`bad ${hello}`]);
 });
 
 test('a newer version always wins: quick edits end with the last version, never an older one after it', async () => {
