@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { tsError, tsJson, tsPrint } from './tsEval.js';
 import { diagnostics } from '../../src/eval/builtins/control.js';
+import { evalSettings } from '../../src/eval/settings.js';
 
 /** Captures what builtins write to stderr while `f` runs. */
 function captureStderr(f: () => void): string[] {
@@ -130,6 +131,23 @@ describe('builtins of current Nix', () => {
     expect(tsJson('builtins.deepSeq (builtins.genList (i: { inherit i; }) 100000) 1')).toBe(1);
     expect(tsError("builtins.deepSeq (builtins.foldl' (tail: head: { inherit head tail; }) null (builtins.genList (x: x) 100000)) 1"))
       .toBe('error: stack overflow; max-call-depth exceeded');
+  });
+
+  test("deepSeq counts depth as current Nix's forceValueDeep: each value one level (a leaf too), below the calls that led to it", () => {
+    const saved = evalSettings.maxCallDepth;
+    evalSettings.maxCallDepth = 100;
+    try {
+      // `0` inside n lists: the innermost list is level n, the 0 level n + 1, checked as Nix checks (depth before it > 100).
+      const nested = (n: number) => `(builtins.foldl' (inner: _: [ inner ]) 0 (builtins.genList (x: x) ${n}))`;
+      expect(tsJson(`builtins.deepSeq ${nested(100)} 1`)).toBe(1);
+      expect(tsError(`builtins.deepSeq ${nested(101)} 1`)).toBe('error: stack overflow; max-call-depth exceeded');
+      // Called 51 calls deep, 60 levels are past 100; 30 are not.
+      const within = (n: number) => `let f = d: if d == 0 then builtins.deepSeq ${nested(n)} 1 else f (d - 1); in f 50`;
+      expect(tsJson(within(30))).toBe(1);
+      expect(tsError(within(60))).toBe('error: stack overflow; max-call-depth exceeded');
+    } finally {
+      evalSettings.maxCallDepth = saved;
+    }
   });
 
   test('functionArgs and unsafeGetAttrPos report source positions', () => {

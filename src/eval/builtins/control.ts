@@ -8,13 +8,13 @@
  * them ("trace: ...", "evaluation warning: ...").
  */
 import { NixError } from '../errors.js';
-import { force, forceString, stackOverflow } from '../value/force.js';
+import { force, forceDeep, forceString } from '../value/force.js';
 import { evalSettings } from '../settings.js';
 import type { Span } from '../span.js';
 import { coerceToString, stringText } from '../value/string.js';
 import { previewValue } from '../value/preview.js';
 import { printIdentifier } from '../syntax/print.js';
-import { NixAttrs, NixList, NixString, Thunk, deepWalk, type Lazy } from '../value/index.js';
+import { NixAttrs, NixList, NixString, Thunk, type Lazy } from '../value/index.js';
 import { defineBuiltin } from './registry.js';
 import { diagnostics } from '../diagnostics.js';
 
@@ -92,48 +92,12 @@ defineBuiltin({
   },
 });
 
-
-/**
- * Forces a value and everything in it, as Nix's forceValueDeep: a loop with
- * its own stack (JS recursion would overflow first), visiting each value
- * once, and Nix's stack-overflow error where Nix's recursion would exceed its
- * call depth (a 100,000-deep linked list).
- */
-function forceDeepCounted(v: Lazy, span: Span | undefined): void {
-  // Only sets and lists can be met twice in a way that matters (shared, or in a cycle).
-  const walk = deepWalk();
-  const stack: Lazy[] = [v];
-  const depths: number[] = [1];
-  while (stack.length) {
-    const x = stack.pop()!;
-    const depth = depths.pop()!;
-    if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
-    const val = force(x);
-    if (val instanceof NixAttrs) {
-      if (val.walk === walk) continue;
-      val.walk = walk;
-      const names = val.sortedNames();
-      for (let i = names.length - 1; i >= 0; i--) {
-        stack.push(val.get(names[i])!);
-        depths.push(depth + 1);
-      }
-    } else if (val instanceof NixList) {
-      if (val.walk === walk) continue;
-      val.walk = walk;
-      for (let i = val.items.length - 1; i >= 0; i--) {
-        stack.push(val.items[i]);
-        depths.push(depth + 1);
-      }
-    }
-  }
-}
-
 defineBuiltin({
   name: 'deepSeq',
   arity: 2,
   doc: 'Evaluates the first argument deeply, then returns the second.',
   fn: ([a, b], span) => {
-    forceDeepCounted(a, span);
+    forceDeep(a, span);
     return force(b);
   },
 });

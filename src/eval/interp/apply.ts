@@ -63,6 +63,19 @@ function enter(code: LambdaCode, env: Env): Value {
  */
 let callDepth = 0;
 
+/**
+ * The call depth, for what counts levels on it besides lambda calls: Nix's
+ * forceValueDeep adds one for each value it visits (value/force.ts forceDeep).
+ */
+export function currentCallDepth(): number {
+  return callDepth;
+}
+
+/** Sets the call depth: forceDeep forces each value at its own level, and restores its caller's. */
+export function setCallDepth(depth: number): void {
+  callDepth = depth;
+}
+
 function bindFormals(
   code: LambdaCode, formals: NonNullable<LambdaCode['formals']>, env: Env, arg: Lazy, span: Span | undefined,
 ): void {

@@ -18,6 +18,7 @@ import type { NixInt } from './int.js';
 import { showType } from './types.js';
 import { previewValue } from './preview.js';
 import { evalSettings } from '../settings.js';
+import { currentCallDepth, setCallDepth } from '../interp/apply.js';
 
 export function force(v: Lazy): Value {
   return v instanceof Thunk ? forceThunk(v) : v;
@@ -169,33 +170,46 @@ export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction |
 
 /**
  * Forces a value and everything inside it (lists, sets), as `--strict` and
- * `deepSeq` do, without recursion; nesting deeper than Nix's max-call-depth
- * is its "stack overflow" error, as in Nix. A foreign value inside is left
- * to Nix, which forces it when it prints it (print.ts).
+ * `deepSeq` do, without recursion. Depth is counted as current Nix's
+ * forceValueDeep counts it, on the call depth that `max-call-depth` bounds:
+ * each value visited is one level below the one holding it (the value given
+ * is one below the caller), checked before it is forced (so a leaf counts
+ * too, and so does a value met a second time), and it is forced at its level
+ * (a function it calls is that much deeper). Past the limit is Nix's "stack
+ * overflow" error, at `span`. A foreign value inside is left to Nix, which
+ * forces it when it prints it (print.ts).
  */
-export function forceDeep(v: Lazy): void {
+export function forceDeep(v: Lazy, span?: Span): void {
   const walk = deepWalk();
+  const base = currentCallDepth();
   const stack: Lazy[] = [v];
-  const depths: number[] = [0];
-  while (stack.length) {
-    const depth = depths.pop()!;
-    const x = forcedKeepForeign(stack.pop()!);
-    if (!(x instanceof NixList) && !(x instanceof NixAttrs)) continue;
-    if (x.walk === walk) continue;
-    x.walk = walk;
-    if (depth >= evalSettings.maxCallDepth) throw stackOverflow();
-    if (x instanceof NixList) {
-      for (let i = x.items.length - 1; i >= 0; i--) {
-        stack.push(x.items[i]);
-        depths.push(depth + 1);
-      }
-    } else {
-      const names = x.sortedNames();
-      for (let i = names.length - 1; i >= 0; i--) {
-        stack.push(x.get(names[i])!);
-        depths.push(depth + 1);
+  const depths: number[] = [base];
+  try {
+    while (stack.length) {
+      const depth = depths.pop()!;
+      const x = stack.pop()!;
+      if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
+      setCallDepth(depth + 1);
+      const val = forcedKeepForeign(x);
+      // Only sets and lists can be met twice in a way that matters (shared, or in a cycle).
+      if (!(val instanceof NixList) && !(val instanceof NixAttrs)) continue;
+      if (val.walk === walk) continue;
+      val.walk = walk;
+      if (val instanceof NixList) {
+        for (let i = val.items.length - 1; i >= 0; i--) {
+          stack.push(val.items[i]);
+          depths.push(depth + 1);
+        }
+      } else {
+        const names = val.sortedNames();
+        for (let i = names.length - 1; i >= 0; i--) {
+          stack.push(val.get(names[i])!);
+          depths.push(depth + 1);
+        }
       }
     }
+  } finally {
+    setCallDepth(base);
   }
 }
 
