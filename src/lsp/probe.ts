@@ -11,6 +11,7 @@
  * nothing evaluates (the body of a function never called) has no value.
  */
 import type { Session } from '../cli/session.js';
+import { errorWithRealPaths } from '../cli/realPaths.js';
 import { planPortableService } from '../builders/index.js';
 import type { ForeignWithBuilder } from '../builders/types.js';
 import { NixError } from '../eval/errors.js';
@@ -120,7 +121,8 @@ export function describeValue(label: string, probed: Probed): string {
   try {
     x = force(probed.value);
   } catch (e) {
-    return `${head}\n\nEvaluating it fails: ${nixErrorOf(e).message}`;
+    // As the diagnostics say it: a package by its real path.
+    return `${head}\n\nEvaluating it fails: ${errorWithRealPaths(probed.session.bridge, nixErrorOf(e)).message}`;
   }
   const bridge = probed.session.bridge;
   if (isForeign(x)) {
@@ -152,5 +154,6 @@ export function describeValue(label: string, probed: Probed): string {
     return `${head}: ${type}${note}\n\n${fence(quoteString(text, Limits.StringBytes))}`;
   }
   if (x instanceof NixPath) return `${head}: ${type}\n\n${fence(x.path)}`;
-  return `${head}: ${type}\n\n${fence(previewValue(x))}`;
+  // Strings inside show store paths not built yet as a string does (`${pkgs.hello}`).
+  return `${head}: ${type}\n\n${fence(bridge.renderText(previewValue(x)))}`;
 }

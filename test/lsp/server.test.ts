@@ -181,7 +181,7 @@ test('diagnostics: syntax errors, evaluation errors with their trace, argument e
   ]);
 });
 
-test('an error diagnostic names a package by its real path, as Nix does', async () => {
+test('an error names a package by its real path, as Nix does, in a diagnostic and a hover; a preview as show does', async () => {
   const standIn = join(packageRoot, 'nix', 'pkgs');
   const r = await execa('nix-instantiate', ['--eval', '-I', `nixpkgs=${standIn}`, '-E', '"${(import <nixpkgs> { }).hello}"']);
   const hello = JSON.parse(String(r.stdout)) as string;
@@ -190,6 +190,14 @@ test('an error diagnostic names a package by its real path, as Nix does', async 
   const uri = await openText('realpaths.nix', image('hello', failing));
   const found = (await server.client.diagnosticsFor(uri, 1)).diagnostics;
   expect(found.map((d) => d.message)).toEqual([`bad ${hello}`]);
+
+  // Hovers: a failing value's error as the diagnostic says it; a set's strings as show writes them.
+  const text = '{ pkgs ? import <nixpkgs> { } }:\nlet s = { p = "${pkgs.hello}/bin"; }; b = throw "bad ${pkgs.hello}"; in\n'
+    + 'pkgs.portableService { pname = "hello"; version = "1"; units = [ (builtins.deepSeq s b) ]; }\n';
+  const hovered = await openText('realpaths-hover.nix', text);
+  await server.client.diagnosticsFor(hovered, 1);
+  expect(markdown(await server.client.hover(hovered, positionOf(text, 'b)')))).toContain(`Evaluating it fails: bad ${hello}`);
+  expect(markdown(await server.client.hover(hovered, positionOf(text, 's b)')))).toContain('{ p = "${pkgs.hello}/bin"; }');
 });
 
 test('a newer version always wins: quick edits end with the last version, never an older one after it', async () => {
