@@ -226,4 +226,18 @@ describe('errors', () => {
       expect(short.stderr).not.toMatch(new RegExp(`while calling '${name}'`));
     }
   });
+
+  test('--strict and deepSeq: an error inside sets has the frames of the attributes holding it, as in Nix', async () => {
+    const value = '{ x = [ { a = throw "boom"; } ]; }';
+    const nix = await execa('nix-instantiate', ['--eval', '--strict', '--show-trace', '-E', value], { cwd, reject: false });
+    const frames = (stderr: string) => [...stderr.matchAll(/… while evaluating the attribute '(\w+)'\n\s+at «string»:(\d+):(\d+):/g)].map((m) => m.slice(1).join(':'));
+    expect(frames(String(nix.stderr))).toEqual(['a:1:11', 'x:1:3']);
+    for (const args of [['--strict', '-E', value], ['-E', `builtins.deepSeq ${value} 1`]]) {
+      const r = await tsportable(['eval', '--show-trace', ...args], { cwd, cacheDir });
+      expect(r.exitCode).toBe(1);
+      const at = args[0] === '--strict' ? 0 : 'builtins.deepSeq '.length;
+      // Printed outermost first, as current Nix prints a trace (2.8 prints it innermost first).
+      expect(frames(r.stderr)).toEqual([`x:1:${3 + at}`, `a:1:${11 + at}`]);
+    }
+  });
 });

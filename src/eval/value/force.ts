@@ -168,6 +168,13 @@ export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction |
   throw typeError('a function', x, span, ctx);
 }
 
+/** The attribute a value of a deep walk is held by, and the one holding that set (for the error's trace). */
+interface HeldBy {
+  readonly set: NixAttrs;
+  readonly name: string;
+  readonly parent: HeldBy | undefined;
+}
+
 /**
  * Forces a value and everything inside it (lists, sets), as `--strict` and
  * `deepSeq` do, without recursion. Depth is counted as current Nix's
@@ -176,21 +183,32 @@ export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction |
  * is one below the caller), checked before it is forced (so a leaf counts
  * too, and so does a value met a second time), and it is forced at its level
  * (a function it calls is that much deeper). Past the limit is Nix's "stack
- * overflow" error, at `span`. A foreign value inside is left to Nix, which
- * forces it when it prints it (print.ts).
+ * overflow" error, at `span`. An error inside a set gets Nix's "while
+ * evaluating the attribute" frames, innermost first. A foreign value inside
+ * is left to Nix, which forces it when it prints it (print.ts).
  */
 export function forceDeep(v: Lazy, span?: Span): void {
   const walk = deepWalk();
   const base = currentCallDepth();
   const stack: Lazy[] = [v];
   const depths: number[] = [base];
+  const heldBy: (HeldBy | undefined)[] = [undefined];
   try {
     while (stack.length) {
       const depth = depths.pop()!;
       const x = stack.pop()!;
-      if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
-      setCallDepth(depth + 1);
-      const val = forcedKeepForeign(x);
+      const held = heldBy.pop();
+      let val: Value;
+      try {
+        if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
+        setCallDepth(depth + 1);
+        val = forcedKeepForeign(x);
+      } catch (e) {
+        if (e instanceof NixError) {
+          for (let h = held; h; h = h.parent) e.addTrace(`while evaluating the attribute '${h.name}'`, h.set.positions?.get(h.name));
+        }
+        throw e;
+      }
       // Only sets and lists can be met twice in a way that matters (shared, or in a cycle).
       if (!(val instanceof NixList) && !(val instanceof NixAttrs)) continue;
       if (val.walk === walk) continue;
@@ -199,12 +217,14 @@ export function forceDeep(v: Lazy, span?: Span): void {
         for (let i = val.items.length - 1; i >= 0; i--) {
           stack.push(val.items[i]);
           depths.push(depth + 1);
+          heldBy.push(held);
         }
       } else {
         const names = val.sortedNames();
         for (let i = names.length - 1; i >= 0; i--) {
           stack.push(val.get(names[i])!);
           depths.push(depth + 1);
+          heldBy.push({ set: val, name: names[i], parent: held });
         }
       }
     }
