@@ -77,13 +77,28 @@ class Writer {
     this.ints[this.n++] = x;
   }
 
-  string(s: string): void {
+  /** Appends `ints` as they are. */
+  append(ints: Int32Array): void {
+    if (this.n + ints.length > this.ints.length) {
+      let capacity = this.ints.length * 2;
+      while (capacity < this.n + ints.length) capacity *= 2;
+      const grown = new Int32Array(capacity);
+      grown.set(this.ints.subarray(0, this.n));
+      this.ints = grown;
+    }
+    this.ints.set(ints, this.n);
+    this.n += ints.length;
+  }
+
+  /** Writes the index of `s` in the strings; returns it. */
+  string(s: string): number {
     let i = this.strings.get(s);
     if (i === undefined) {
       i = this.strings.size;
       this.strings.set(s, i);
     }
     this.int(i);
+    return i;
   }
 
   /** Leaves room for a count of ints, filled by `patchLength`. */
@@ -115,14 +130,19 @@ class Writer {
  */
 export function encodeTree(e: Expr, literals?: LiteralEncoder): Uint8Array {
   const w = new Writer(literals?.strings, literals);
-  encode(w, e);
+  const source = e.kind === 'attrs' && e.attrs instanceof LiteralAttrs ? e.attrs.undecoded : undefined;
+  // A file that is one set of literals (a generated one) is its ints as lowering wrote them, not copied.
+  if (source instanceof LoweredLiterals && source.encoder === literals && isLiteral(e)) source.useAsIs(w);
+  else encode(w, e);
   const strings = Buffer.from(w.stringTable(), 'utf8');
   const padding = (4 - (strings.length % 4)) % 4;
-  const out = Buffer.alloc(Layout.HeaderBytes + strings.length + padding + w.n * 4);
+  // Every byte is written below (a large tree's buffer is not zeroed first for nothing).
+  const out = Buffer.allocUnsafe(Layout.HeaderBytes + strings.length + padding + w.n * 4);
   out.writeUInt32LE(Layout.Magic, 0);
   out.writeUInt32LE(strings.length, 4);
   strings.copy(out, Layout.HeaderBytes);
-  Buffer.from(w.ints.buffer, 0, w.n * 4).copy(out, Layout.HeaderBytes + strings.length + padding);
+  out.fill(0, Layout.HeaderBytes + strings.length, Layout.HeaderBytes + strings.length + padding);
+  Buffer.from(w.ints.buffer, w.ints.byteOffset, w.n * 4).copy(out, Layout.HeaderBytes + strings.length + padding);
   checksum(out.subarray(Layout.HeaderBytes)).copy(out, 8);
   return out;
 }
@@ -133,8 +153,9 @@ function offsets(s: Span): { start: number; end: number } {
   return o as { start: number; end: number };
 }
 
-function writeInt(w: Writer, value: bigint, start: number, end: number): void {
-  if (value >= -0x80000000n && value <= 0x7fffffffn) {
+/** An int literal; a `number` is one known to fit 32 bits. */
+function writeInt(w: Writer, value: bigint | number, start: number, end: number): void {
+  if (typeof value === 'number' || (value >= -0x80000000n && value <= 0x7fffffffn)) {
     w.int(Tag.Int);
     w.int(start);
     w.int(end);
@@ -195,12 +216,13 @@ export class LiteralEncoder {
     this.w.int(0); // its count of definitions, set by `end`
   }
 
-  /** A definition's name; `start` and `end` are its attribute path's. */
-  name(name: string, start: number, end: number): void {
-    this.w.string(name);
+  /** A definition's name; `start` and `end` are its attribute path's. Returns the name's index in the strings (the same for the same name). */
+  name(name: string, start: number, end: number): number {
+    const index = this.w.string(name);
     this.w.int(ATTR_DEF_KINDS.indexOf('plain'));
     this.w.int(start);
     this.w.int(end);
+    return index;
   }
 
   /** Opens a list spanning `start` to `end`. */
@@ -210,7 +232,8 @@ export class LiteralEncoder {
     this.w.int(0); // its count of elements, set by `end`
   }
 
-  int(value: bigint, start: number, end: number): void {
+  /** An integer; a `number` must fit 32 bits. */
+  int(value: bigint | number, start: number, end: number): void {
     this.element();
     writeInt(this.w, value, start, end);
   }
@@ -264,8 +287,12 @@ export class LiteralEncoder {
 
   /** Copies the set written from `at` into `w` (whose strings are this encoder's). */
   copyInto(w: Writer, at: number): void {
-    const length = 4 + this.w.ints[at + 3];
-    for (let i = 0; i < length; i++) w.int(this.w.ints[at + i]);
+    w.append(this.w.ints.subarray(at, at + 4 + this.w.ints[at + 3]));
+  }
+
+  useAsIs(w: Writer, at: number): void {
+    w.ints = this.w.ints.subarray(at, at + 4 + this.w.ints[at + 3]);
+    w.n = w.ints.length;
   }
 
   private element(): void {
@@ -289,6 +316,11 @@ class LoweredLiterals implements LiteralSource {
 
   copyInto(w: Writer): void {
     this.encoder.copyInto(w, this.at);
+  }
+
+  /** Makes this set's ints the whole of `w`'s (it must be empty), without copying them. */
+  useAsIs(w: Writer): void {
+    this.encoder.useAsIs(w, this.at);
   }
 
   decode(): Map<string, AttrDef> {

@@ -31,6 +31,35 @@ export const LITERAL_NODE_TYPES: ReadonlySet<string> = new Set([
   'integer_expression', 'float_expression', 'comment',
 ]);
 
+/** The names a set has defined so far, by their index in the encoding's strings: a list while short, then a Set. */
+class Names {
+  private list: number[] | undefined = [];
+  private set: Set<number> | undefined;
+
+  /** Adds `name`; false if it was there. */
+  add(name: number): boolean {
+    const list = this.list;
+    if (list !== undefined) {
+      if (list.includes(name)) return false;
+      list.push(name);
+      if (list.length > Tuning.ListedNames) {
+        this.set = new Set(list);
+        this.list = undefined;
+      }
+      return true;
+    }
+    const set = this.set!;
+    if (set.has(name)) return false;
+    set.add(name);
+    return true;
+  }
+}
+
+const enum Tuning {
+  /** Names looked for in a list up to this many (most sets are small), then in a Set. */
+  ListedNames = 16,
+}
+
 /** Thrown inside the walk when the set is not one it takes. */
 class NotTaken {}
 const NOT_TAKEN = new NotTaken();
@@ -69,7 +98,7 @@ class Walk {
   attrs(): void {
     const c = this.c;
     this.out.attrs(c.startIndex, c.endIndex);
-    const names = new Set<string>();
+    const names = new Names();
     if (this.down()) {
       do {
         if (c.nodeType === 'binding_set') this.bindings(names);
@@ -79,7 +108,7 @@ class Walk {
     this.out.end();
   }
 
-  private bindings(names: Set<string>): void {
+  private bindings(names: Names): void {
     const c = this.c;
     this.down();
     do {
@@ -90,15 +119,12 @@ class Walk {
   }
 
   /** `name = value;` (the attribute path first; `=` and `;` are not in the flat tree). */
-  private binding(names: Set<string>): void {
+  private binding(names: Names): void {
     const c = this.c;
     this.down();
     const start = c.startIndex;
     const end = c.endIndex;
-    const name = this.name();
-    if (names.has(name)) throw NOT_TAKEN;
-    names.add(name);
-    this.out.name(name, start, end);
+    if (!names.add(this.out.name(this.name(), start, end))) throw NOT_TAKEN;
     if (!this.next()) throw NOT_TAKEN;
     this.value();
     if (this.next()) throw NOT_TAKEN;
@@ -127,7 +153,9 @@ class Walk {
     const end = c.endIndex;
     switch (c.nodeType) {
       case 'integer_expression': {
-        const value = integerLiteral(this.text.slice(start, end));
+        // Up to 9 digits, a number (no BigInt made): its value fits 32 bits.
+        const t = this.text.slice(start, end);
+        const value = t.length <= 9 ? Number(t) : integerLiteral(t);
         if (value === undefined) throw NOT_TAKEN;
         this.out.int(value, start, end);
         return;
