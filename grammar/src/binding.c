@@ -20,11 +20,14 @@
  * tree-sitter's memory during `parse` comes from an arena (below), not malloc.
  */
 #include <node_api.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <tree_sitter/api.h>
 
 const TSLanguage *tree_sitter_nix(void);
@@ -268,6 +271,8 @@ enum {
   PIECE_LENGTH = 1 << 18,
   /** Nesting deeper than this in the scan: parsed whole. */
   SCAN_DEPTH = 256,
+  /** Threads that parse pieces at once, at most (and no more than the machine's cores). */
+  PIECE_THREADS = 4,
 };
 
 static int is_ident_start(char16_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -451,53 +456,103 @@ static int32_t child_of_type(const int32_t *n, int32_t parent, TSSymbol symbol) 
   return -1;
 }
 
+/** The pieces of one parse, shared by the threads that parse them. */
+typedef struct {
+  const TSLanguage *language;
+  const char16_t *text;
+  size_t length, count, close;
+  /* Piece k runs from bounds[k] to bounds[k + 1]: open_end, the splits, close, length; with their points. */
+  const size_t *bounds;
+  const TSPoint *points;
+  /** The next piece to take. */
+  atomic_size_t next;
+  /** Each piece's flat tree, and whether it was made (1), had a syntax error (0), or memory ran out (-1). */
+  Buffer *flats;
+  int *results;
+} Pieces;
+
+/** Parses piece k into its flat tree. */
+static int parse_piece(Pieces *p, size_t k) {
+  const size_t *bounds = p->bounds;
+  const TSPoint *points = p->points;
+  size_t count = p->count;
+  const TSPoint zero = { 0, 0 };
+  /* The first piece from the start, the last to the end; the others with the set's opening and closing. */
+  TSRange ranges[3];
+  uint32_t range_count = 0;
+  if (k == 0) ranges[range_count++] = range_of(0, zero, bounds[1], points[1]);
+  else {
+    ranges[range_count++] = range_of(0, zero, bounds[0], points[0]);
+    ranges[range_count++] = range_of(bounds[k], points[k], k == count ? p->length : bounds[k + 1], k == count ? points[count + 2] : points[k + 1]);
+  }
+  if (k < count) ranges[range_count++] = range_of(p->close, points[count + 1], p->length, points[count + 2]);
+  TSParser *parser = ts_parser_new();
+  ts_parser_set_language(parser, p->language);
+  int result = 0;
+  if (ts_parser_set_included_ranges(parser, ranges, range_count)) {
+    TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, (const char *)p->text, (uint32_t)(p->length * sizeof(char16_t)), TSInputEncodingUTF16LE);
+    if (tree && !ts_node_has_error(ts_tree_root_node(tree))) result = flatten(tree, &p->flats[k]) ? 1 : -1;
+  }
+  arena_reset(); /* the piece's tree and parser */
+  return result;
+}
+
+/** Takes pieces until none is left (on each thread, the calling one included). */
+static void *parse_some_pieces(void *arg) {
+  Pieces *p = arg;
+  for (;;) {
+    size_t k = atomic_fetch_add(&p->next, 1);
+    if (k > p->count) break;
+    p->results[k] = parse_piece(p, k);
+    if (p->results[k] != 1) atomic_store(&p->next, p->count + 1); /* the file is parsed whole, or not at all */
+  }
+  arena_release();
+  return NULL;
+}
+
 /*
- * Parses `t` in the pieces find_pieces found (see above) into `out`. Returns
- * 1 when done, 0 when the file is to be parsed whole (a piece with a syntax
- * error, or not of the expected shape), -1 when out of memory.
+ * Parses `t` in the pieces find_pieces found (see above) into `out`, on up to
+ * PIECE_THREADS threads. Returns 1 when done, 0 when the file is to be parsed
+ * whole (a piece with a syntax error, or not of the expected shape), -1 when
+ * out of memory.
  */
 static int parse_pieces(const TSLanguage *language, const char16_t *t, size_t length, const size_t *splits, size_t count,
                         size_t open_end, size_t close, Buffer *out) {
   TSSymbol set_symbol = ts_language_symbol_for_name(language, "attrset_expression", 18, true);
   TSSymbol bindings_symbol = ts_language_symbol_for_name(language, "binding_set", 11, true);
-  /* Boundaries: open_end, each split, close, length; and their points. */
   size_t bounds_count = count + 3;
   size_t *bounds = malloc(bounds_count * sizeof(size_t));
   TSPoint *points = malloc(bounds_count * sizeof(TSPoint));
-  Buffer piece = {0};
+  Buffer *flats = calloc(count + 1, sizeof(Buffer));
+  int *results = calloc(count + 1, sizeof(int));
   int result = 0;
-  if (!bounds || !points) { result = -1; goto done; }
+  if (!bounds || !points || !flats || !results) { result = -1; goto done; }
   bounds[0] = open_end;
   memcpy(bounds + 1, splits, count * sizeof(size_t));
   bounds[count + 1] = close;
   bounds[count + 2] = length;
   points_at(t, bounds, bounds_count, points);
-  const TSPoint zero = { 0, 0 };
+
+  Pieces pieces = { language, t, length, count, close, bounds, points, 0, flats, results };
+  atomic_init(&pieces.next, 0);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t helpers = cores > 1 ? (size_t)(cores < PIECE_THREADS ? cores : PIECE_THREADS) - 1 : 0;
+  if (helpers > count) helpers = count;
+  pthread_t threads[PIECE_THREADS];
+  size_t started = 0;
+  for (; started < helpers; started++) {
+    if (pthread_create(&threads[started], NULL, parse_some_pieces, &pieces) != 0) break;
+  }
+  parse_some_pieces(&pieces);
+  for (size_t i = 0; i < started; i++) pthread_join(threads[i], NULL);
+  for (size_t k = 0; k <= count; k++) {
+    if (results[k] != 1) { result = results[k] < 0 ? -1 : 0; goto done; }
+  }
+
   /* The joined tree's source_code, set and binding_set: the first piece's. */
   int32_t root = 0, set = -1, bindings = -1;
   for (size_t k = 0; k <= count; k++) {
-    /* Piece k runs from bounds[k] to bounds[k + 1] (the first from the start, the last to the end). */
-    TSRange ranges[3];
-    uint32_t range_count = 0;
-    if (k == 0) ranges[range_count++] = range_of(0, zero, bounds[1], points[1]);
-    else {
-      ranges[range_count++] = range_of(0, zero, bounds[0], points[0]);
-      ranges[range_count++] = range_of(bounds[k], points[k], k == count ? length : bounds[k + 1], k == count ? points[count + 2] : points[k + 1]);
-    }
-    if (k < count) ranges[range_count++] = range_of(close, points[count + 1], length, points[count + 2]);
-    TSParser *parser = ts_parser_new();
-    ts_parser_set_language(parser, language);
-    if (!ts_parser_set_included_ranges(parser, ranges, range_count)) { arena_reset(); goto done; }
-    TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, (const char *)t, (uint32_t)(length * sizeof(char16_t)), TSInputEncodingUTF16LE);
-    if (!tree || ts_node_has_error(ts_tree_root_node(tree))) {
-      arena_reset();
-      goto done;
-    }
-    piece.count = 0;
-    int flat = flatten(tree, &piece);
-    arena_reset(); /* the piece's tree and parser */
-    if (!flat) { result = -1; goto done; }
-    const int32_t *n = piece.data;
+    const int32_t *n = flats[k].data;
     int32_t piece_set = child_of_type(n, 0, set_symbol);
     int32_t piece_bindings = piece_set < 0 ? -1 : child_of_type(n, piece_set, bindings_symbol);
     if (piece_bindings < 0) goto done;
@@ -525,7 +580,7 @@ static int parse_pieces(const TSLanguage *language, const char16_t *t, size_t le
     if (k == count) {
       /* The rest of the last piece (what follows the bindings: comments, the set's end), under the first piece's nodes. */
       int32_t end_of_bindings = (int32_t)(out->count / FIELDS);
-      int32_t piece_count = (int32_t)(piece.count / FIELDS);
+      int32_t piece_count = (int32_t)(flats[k].count / FIELDS);
       int32_t shift = end_of_bindings - bindings_after;
       if (!grow(out, (size_t)(piece_count - bindings_after) * FIELDS)) { result = -1; goto done; }
       for (int32_t i = bindings_after; i < piece_count; i++) {
@@ -545,12 +600,15 @@ static int parse_pieces(const TSLanguage *language, const char16_t *t, size_t le
       o[root * FIELDS + F_END] = n[F_END];
       result = 1;
     }
+    free(flats[k].data);
+    flats[k].data = NULL;
   }
 done:
+  if (flats) for (size_t k = 0; k <= count; k++) free(flats[k].data);
+  free(flats);
+  free(results);
   free(bounds);
   free(points);
-  free(piece.data);
-  arena_release();
   if (result != 1) out->count = 0;
   return result;
 }
