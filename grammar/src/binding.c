@@ -17,7 +17,9 @@
  *    (src/eval/syntax/flatTree.ts describes the layout). A tree with errors is
  *    not copied: the caller reparses it with the package to report them.
  *
- * tree-sitter's memory during `parse` comes from an arena (below), not malloc.
+ * tree-sitter's memory during `parse` comes from an arena (below), not malloc;
+ * a large file that is one attribute set is parsed in pieces, on several
+ * threads (further below).
  */
 #include <node_api.h>
 #include <pthread.h>

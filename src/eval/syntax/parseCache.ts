@@ -10,6 +10,11 @@
  * so a changed parser never meets an old tree). A changed file has another
  * key: its old tree is never used.
  *
+ * A file parsed for the cache has its sets of literals lowered straight into
+ * the cache's form (lowerLiterals.ts), and the tree handed out is the one
+ * decoded from the entry, as the next run reads it: the sets' trees are never
+ * made (for a generated file, most of the time and memory of its first run).
+ *
  * What is not cached: a tree whose lowering warned (the cursed `or`), so that
  * the warning is given again on every run, and anything parsed while a lint
  * setting is on (its findings are warnings or errors of each run).
