@@ -72,6 +72,8 @@ enum {
   ARENA_MAX_CHUNK = 1 << 26,
   /** Mappings this large are offered huge pages (2 MB: one page fault instead of 512). */
   ARENA_HUGE = 1 << 21,
+  /** A thread keeps its arena's last mapping between parses when it is no larger (arena_done). */
+  ARENA_KEEP = 1 << 23,
   /** Blocks are multiples of 8 bytes after an 8-byte size header; free lists for sizes below 8 * ARENA_CLASSES. */
   ARENA_CLASSES = 64,
 };
@@ -164,6 +166,16 @@ static void arena_reset(void) {
   keep->previous = NULL;
   keep->used = sizeof(Chunk);
   memset(arena_free_lists, 0, sizeof arena_free_lists);
+}
+
+/**
+ * Ends a call's use of the arena. A small arena's last mapping is kept for
+ * the thread's next parse (files are parsed one after another: their pages
+ * are then in memory already); a large one is given back.
+ */
+static void arena_done(void) {
+  if (arena_top && arena_top->size <= ARENA_KEEP) arena_reset();
+  else arena_release();
 }
 
 static napi_value throw_error(napi_env env, const char *message) {
@@ -683,7 +695,7 @@ static napi_value parse(napi_env env, napi_callback_info info) {
     }
     ok = flatten(tree, &out);
     if (ok && ts_node_has_error(ts_tree_root_node(tree))) out.data[F_TYPE] |= ERROR_BIT;
-    arena_release();
+    arena_done();
   }
   napi_value result;
   if (!ok) {
