@@ -341,31 +341,25 @@ static size_t find_pieces(const char16_t *t, size_t length, size_t piece_length,
   size_t lets = 0, statements = 0;
   while (i < length) {
     char16_t c = t[i];
-    if (context == STRING) {
-      if (c == '\\') i += 2;
-      else if (c == '"') { i++; context = stack[--depth]; }
-      else if (c == '$' && i + 1 < length && t[i + 1] == '{') {
+    if (context != CODE) {
+      /* In a string: `${` opens an interpolation, `$${` is text. */
+      if (c == '$' && i + 1 < length && t[i + 1] == '{') {
         if (depth + 1 >= SCAN_DEPTH) goto whole;
-        stack[depth++] = STRING;
+        stack[depth++] = (unsigned char)context;
         i += 2;
         context = CODE;
       } else if (c == '$' && i + 1 < length && t[i + 1] == '$') i += 2;
-      else i++;
-      continue;
-    }
-    if (context == INDENTED) {
-      if (c == '\'' && i + 1 < length && t[i + 1] == '\'') {
+      else if (context == STRING) {
+        if (c == '\\') i += 2;
+        else if (c == '"') { i++; context = stack[--depth]; }
+        else i++;
+      } else if (c == '\'' && i + 1 < length && t[i + 1] == '\'') {
+        /* In an indented string: `'''`, `''$` and `''\x` are escapes; another `''` ends it. */
         char16_t d = i + 2 < length ? t[i + 2] : 0;
         if (d == '\'' || d == '$') i += 3;
         else if (d == '\\') i += 4;
         else { i += 2; context = stack[--depth]; }
-      } else if (c == '$' && i + 1 < length && t[i + 1] == '{') {
-        if (depth + 1 >= SCAN_DEPTH) goto whole;
-        stack[depth++] = INDENTED;
-        i += 2;
-        context = CODE;
-      } else if (c == '$' && i + 1 < length && t[i + 1] == '$') i += 2;
-      else i++;
+      } else i++;
       continue;
     }
     /* Code; depth 0 is the set's own level. */

@@ -35,6 +35,29 @@ export interface SyntaxCursor {
   gotoParent(): boolean;
 }
 
+/**
+ * Moves to the first child that is not a comment (comments are extras, which
+ * may stand between any two children); false, the cursor unmoved, if none.
+ */
+export function gotoFirstCodeChild(c: SyntaxCursor): boolean {
+  if (!c.gotoFirstChild()) return false;
+  while (c.nodeType === 'comment') {
+    if (!c.gotoNextSibling()) {
+      c.gotoParent();
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Moves to the next sibling that is not a comment. */
+export function gotoNextCodeSibling(c: SyntaxCursor): boolean {
+  do {
+    if (!c.gotoNextSibling()) return false;
+  } while (c.nodeType === 'comment');
+  return true;
+}
+
 /** Offsets of a node's fields; binding.c writes the same layout. */
 export const enum Field { Type = 0, Start = 1, End = 2, Parent = 3, After = 4, Count = 5 }
 

@@ -28,7 +28,7 @@ import { pushText, splitIndented, stripIndentation, unescapeDouble, type Indente
 import { resolvePathStart } from './pathLiterals.js';
 import { BindingsBuilder, validateFormals } from './bindings.js';
 import { RESERVED_KEYWORDS } from './keywords.js';
-import { FlatTree, type SyntaxCursor } from './flatTree.js';
+import { FlatTree, gotoFirstCodeChild, gotoNextCodeSibling, type SyntaxCursor } from './flatTree.js';
 import { parseFlat } from './treeSitter.js';
 import type { LiteralEncoder } from './astCodec.js';
 import { LITERAL_NODE_TYPES, lowerLiteralSet } from './lowerLiterals.js';
@@ -102,21 +102,12 @@ class Lowerer {
 
   /** Moves to the first non-comment child; false (cursor unchanged) if none. */
   private firstChild(): boolean {
-    const c = this.c;
-    if (!c.gotoFirstChild()) return false;
-    while (c.nodeType === 'comment') {
-      if (!c.gotoNextSibling()) { c.gotoParent(); return false; }
-    }
-    return true;
+    return gotoFirstCodeChild(this.c);
   }
 
   /** Moves to the next non-comment sibling. */
   private next(): boolean {
-    const c = this.c;
-    do {
-      if (!c.gotoNextSibling()) return false;
-    } while (c.nodeType === 'comment');
-    return true;
+    return gotoNextCodeSibling(this.c);
   }
 
   private span(start: number, end: number) {

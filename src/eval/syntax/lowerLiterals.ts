@@ -19,7 +19,7 @@
  * gives.
  */
 import type { LiteralEncoder } from './astCodec.js';
-import type { SyntaxCursor } from './flatTree.js';
+import { gotoFirstCodeChild, gotoNextCodeSibling, type SyntaxCursor } from './flatTree.js';
 import { RESERVED_KEYWORDS } from './keywords.js';
 import { floatLiteral, integerLiteral } from './literals.js';
 import { unescapeDouble } from './strings.js';
@@ -194,15 +194,8 @@ class Walk {
 
   /** To the first child that is not a comment; false (the cursor unmoved) if none. */
   private down(): boolean {
-    const c = this.c;
-    if (!c.gotoFirstChild()) return false;
+    if (!gotoFirstCodeChild(this.c)) return false;
     this.depth++;
-    while (c.nodeType === 'comment') {
-      if (!c.gotoNextSibling()) {
-        this.up();
-        return false;
-      }
-    }
     return true;
   }
 
@@ -213,10 +206,6 @@ class Walk {
 
   /** To the next sibling that is not a comment. */
   private next(): boolean {
-    const c = this.c;
-    do {
-      if (!c.gotoNextSibling()) return false;
-    } while (c.nodeType === 'comment');
-    return true;
+    return gotoNextCodeSibling(this.c);
   }
 }
