@@ -134,15 +134,38 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
       method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress });
     }
     throwIfAborted(signal);
-
-    let outLink: string | null = null;
-    const linkOption = options.outLink === undefined ? 'result' : options.outLink;
-    if (linkOption !== null) {
-      progress({ phase: 'link', message: `linking ${linkOption}` });
-      await recordRoot(cache, resolve(linkOption));
-      outLink = await replaceLink(linkOption, resultDir);
-    }
+    const outLink = await linkResult(cache, resultDir, options.outLink, progress);
     return { imagePath, resultDir, outLink, cached, closure, references, key, method };
+  } finally {
+    await hold.release();
+  }
+}
+
+/** The result link to `resultDir` (`outLink` as in BuildOptions), recorded as a root of the cache first; its absolute path. */
+async function linkResult(cache: CacheLocation, resultDir: string, outLink: string | null | undefined, progress: (p: BuildProgress) => void): Promise<string | null> {
+  const linkOption = outLink === undefined ? 'result' : outLink;
+  if (linkOption === null) return null;
+  progress({ phase: 'link', message: `linking ${linkOption}` });
+  await recordRoot(cache, resolve(linkOption));
+  return replaceLink(linkOption, resultDir);
+}
+
+/**
+ * A cached rebuild's answer, when its caller knows the key without building
+ * (src/cli/rebuild.ts): the image `key/fileName` linked as `buildImage` links
+ * it, held against `tsportable gc` meanwhile; undefined when the cache no
+ * longer has it.
+ */
+export async function linkCachedImage(key: string, fileName: string, options: Pick<BuildOptions, 'outLink' | 'cacheDir' | 'onProgress'>): Promise<{ readonly imagePath: string; readonly outLink: string | null } | undefined> {
+  const cache = cacheLocation(options.cacheDir);
+  const resultDir = join(cache.dir, key);
+  const imagePath = join(resultDir, fileName);
+  const progress = options.onProgress ?? (() => undefined);
+  const hold = await holdImage(cache, key);
+  try {
+    if (!(await exists(imagePath))) return undefined;
+    progress({ phase: 'cached', message: `reusing ${imagePath} (nothing its evaluation read has changed)` });
+    return { imagePath, outLink: await linkResult(cache, resultDir, options.outLink, progress) };
   } finally {
     await hold.release();
   }
