@@ -32,11 +32,7 @@ export async function checkBuiltImage(spec: PortableServiceSpec, env: PreviewEnv
     ...plan.warnings.filter((w) => !(w.line !== undefined && seen.has(`${w.unit}:${w.line}`))).map((w) => ({ ...w, from: 'plan' as const })),
     ...findings.map((f) => ({ ...f, severity: f.severity === 'info' ? 'info' as const : 'warning' as const, from: 'image' as const })),
   ];
-  return { warnings, lines: warningLines(warnings) };
-}
-
-/** The warnings as lines for stderr (a cached rebuild shows the warnings its build found: src/cli/rebuild.ts). */
-export function warningLines(warnings: readonly BuildWarning[]): string[] {
   const c = chalkFor({ color: colorFor('stderr') });
-  return warnings.map((w) => formatProblem(w, w.from === 'plan' ? planWarningWhere(w) : findingWhere(w), c));
+  const lines = warnings.map((w) => formatProblem(w, w.from === 'plan' ? planWarningWhere(w) : findingWhere(w), c));
+  return { warnings, lines };
 }

@@ -33,7 +33,6 @@ import { createHash } from 'node:crypto';
 import type * as FS from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { storeDir } from './builtins/system.js';
 
 /** node:fs itself (an ES module namespace cannot be assigned to): what every importer of node:fs sees. */
 const fs = createRequire(import.meta.url)('node:fs') as typeof FS;
@@ -83,6 +82,7 @@ export interface Recording {
 interface State {
   readonly started: number;
   readonly exclude: readonly string[];
+  readonly immutable: readonly string[];
   readonly files: Map<string, FileQuestion>;
   readonly trees: Map<string, TreeFingerprint>;
   unknowable?: string;
@@ -91,15 +91,18 @@ interface State {
 let state: State | undefined;
 const real = new Map<Operation, (...args: unknown[]) => unknown>();
 
-/**
- * Starts recording; paths that start with one of `exclude` (tsportable's
- * own caches and temporary files, whose contents are not inputs) are not
- * recorded.
- */
-export function startRecording(exclude: readonly string[]): Recording {
+export interface RecordingOptions {
+  /** Prefixes of paths that are not inputs (tsportable's own caches and temporary files): not recorded. */
+  readonly exclude: readonly string[];
+  /** Prefixes of paths whose contents never change while they exist (the Nix store): handed to Nix, only their presence is a question. */
+  readonly immutable: readonly string[];
+}
+
+/** Starts recording (one recording at a time). */
+export function startRecording(options: RecordingOptions): Recording {
   if (state) throw new Error('internal: a dependency recording is already under way');
   wrapFs();
-  const mine: State = { started: Date.now(), exclude, files: new Map(), trees: new Map() };
+  const mine: State = { started: Date.now(), ...options, files: new Map(), trees: new Map() };
   state = mine;
   return {
     finish() {
@@ -122,8 +125,7 @@ export function dependsOnTheWorld(why: string): void {
 export function nixWillRead(path: string): void {
   const s = state;
   if (!s || s.trees.has(path) || excluded(s, path)) return;
-  // What is in the store does not change while it is valid: only its presence is a question.
-  if (path.startsWith(`${storeDir()}/`)) {
+  if (s.immutable.some((prefix) => path.startsWith(prefix))) {
     fs.existsSync(path);
     return;
   }

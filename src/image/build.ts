@@ -10,17 +10,17 @@
  * private directory is always removed.
  */
 import { chmod, mkdir, rename } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import { cacheKey, cacheLocation, makeWorkDir, type CacheLocation } from './cache.js';
 import { factsIn, fileIdentity, programFile, type Facts } from './facts.js';
 import { exists, removeTree, syncPath } from './files.js';
-import { holdImage, recordRoot } from './gc.js';
+import { holdImage } from './gc.js';
+import { linkResult } from './reuse.js';
 import { surveyClosure } from './hardLinks.js';
 import { imageClosure } from './imageClosure.js';
 import { compressionWords, validateImageInput, type ImageInput, type StorePath } from './input.js';
 import { interruption, throwIfAborted, trapSignals } from './interrupt.js';
-import { replaceLink } from './outLink.js';
 import { describeScaffold, planScaffold, topLevelNames, writeScaffold, type ScaffoldPlan } from './scaffold.js';
 import { mksquashfsVersion, squashByCopy, squashDirect } from './squash.js';
 import { imageDifference } from './compare.js';
@@ -136,36 +136,6 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
     throwIfAborted(signal);
     const outLink = await linkResult(cache, resultDir, options.outLink, progress);
     return { imagePath, resultDir, outLink, cached, closure, references, key, method };
-  } finally {
-    await hold.release();
-  }
-}
-
-/** The result link to `resultDir` (`outLink` as in BuildOptions), recorded as a root of the cache first; its absolute path. */
-async function linkResult(cache: CacheLocation, resultDir: string, outLink: string | null | undefined, progress: (p: BuildProgress) => void): Promise<string | null> {
-  const linkOption = outLink === undefined ? 'result' : outLink;
-  if (linkOption === null) return null;
-  progress({ phase: 'link', message: `linking ${linkOption}` });
-  await recordRoot(cache, resolve(linkOption));
-  return replaceLink(linkOption, resultDir);
-}
-
-/**
- * A cached rebuild's answer, when its caller knows the key without building
- * (src/cli/rebuild.ts): the image `key/fileName` linked as `buildImage` links
- * it, held against `tsportable gc` meanwhile; undefined when the cache no
- * longer has it.
- */
-export async function linkCachedImage(key: string, fileName: string, options: Pick<BuildOptions, 'outLink' | 'cacheDir' | 'onProgress'>): Promise<{ readonly imagePath: string; readonly outLink: string | null } | undefined> {
-  const cache = cacheLocation(options.cacheDir);
-  const resultDir = join(cache.dir, key);
-  const imagePath = join(resultDir, fileName);
-  const progress = options.onProgress ?? (() => undefined);
-  const hold = await holdImage(cache, key);
-  try {
-    if (!(await exists(imagePath))) return undefined;
-    progress({ phase: 'cached', message: `reusing ${imagePath} (nothing its evaluation read has changed)` });
-    return { imagePath, outLink: await linkResult(cache, resultDir, options.outLink, progress) };
   } finally {
     await hold.release();
   }

@@ -9,8 +9,8 @@
 import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
-import { checkBuiltImage, warningLines, type BuildWarning } from '../buildChecks.js';
-import { answerFromRecord, rebuildRequest, recordRebuild, type RecordedImage } from '../rebuild.js';
+import { checkBuiltImage } from '../buildChecks.js';
+import { recordRebuild, type BuiltImage } from '../rebuildRecord.js';
 import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
@@ -64,27 +64,14 @@ export const buildCommand: Command = {
     if (dryRun && optFlag(args, 'check')) throw usageError("'--dry-run' and '--check' exclude each other");
     const nix = applyNixOptions(args);
     const progress = new Progress(io.stderr, stderrIsTerminal());
-    const outLinkOf = (k: number) => (noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`)));
-    const print = (attrPath: string, result: BuildResult, warnings: readonly BuildWarning[]) =>
-      io.stdout(json ? `${JSON.stringify({ ...buildToJSON(attrPath, result), warnings })}\n` : `${result.resultDir}\n`);
-    // Nothing the last build of this request read has changed: its images, linked again (src/cli/rebuild.ts).
-    const request = rebuildRequest(args, input);
-    const answer = request && (await answerFromRecord(request, outLinkOf, progress.build));
-    if (answer) {
-      for (const [k, image] of answer.images.entries()) {
-        for (const line of warningLines(image.warnings)) progress.line(line);
-        print(image.attrPath, { ...image.result, cached: true, outLink: answer.outLinks[k]! }, image.warnings);
-      }
-      progress.end();
-      return 0;
-    }
-    const recorder = request && recordRebuild(request, input);
-    const recorded: RecordedImage[] = [];
+    // What this build reads is recorded: a rebuild with all of it unchanged is answered without building (src/cli/rebuild.ts).
+    const recorder = dryRun ? undefined : recordRebuild(args, input);
+    const built: BuiltImage[] = [];
     try {
       const session = openSession(input, { progress: true, output: progress, signal: interrupt.signal, nix });
       const images = selectImages(session, input);
       for (const [k, image] of images.entries()) {
-        const outLink = outLinkOf(k);
+        const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
         const fileName = `${image.spec.pname}_${image.spec.version}.raw`;
         if (dryRun) {
           // Nix says what it would build or fetch (nix-store --realise --dry-run); nothing on stdout, as nix-build.
@@ -99,13 +86,14 @@ export const buildCommand: Command = {
         });
         const checks = await checkBuiltImage(image.spec, session.bridge, result.imagePath);
         for (const line of checks.lines) progress.line(line);
-        print(image.attrPath, result, checks.warnings);
-        const { outLink: _, ...kept } = result;
-        recorded.push({ attrPath: image.attrPath, fileName, result: { ...kept, cached: true, method: null }, warnings: checks.warnings });
+        const stdout = json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, { ...result, cached: true }), warnings: checks.warnings })}\n` : `${result.resultDir}\n`;
+        io.stdout(json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, result), warnings: checks.warnings })}\n` : stdout);
+        const stderr = checks.lines.map((l) => `${l}\n`).join('');
+        built.push({ key: result.key, fileName, outLink: result.outLink, stderr, stdout, closure: result.closure });
       }
-      if (!dryRun) recorder?.save(recorded, session.bridge.runner.counts['nix-instantiate'] > 0);
+      recorder?.save(built, session.bridge.runner.counts['nix-instantiate'] > 0);
     } finally {
-      recorder?.abandon();
+      recorder?.stop();
       progress.end();
     }
     return 0;
