@@ -31,6 +31,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as FS from 'node:fs';
+import { existsSync as importedExistsSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -89,6 +90,8 @@ interface State {
 }
 
 let state: State | undefined;
+/** A path nobody has: the question that shows the watch works (startRecording). */
+const probe = '/nonexistent/tsportable-dependencies-probe';
 const real = new Map<Operation, (...args: unknown[]) => unknown>();
 
 export interface RecordingOptions {
@@ -104,6 +107,11 @@ export function startRecording(options: RecordingOptions): Recording {
   wrapFs();
   const mine: State = { started: Date.now(), ...options, files: new Map(), trees: new Map() };
   state = mine;
+  // Modules that import node:fs's functions by name must see the wrapped ones (Node's ES module loader
+  // updates its bindings; jest's copies do not): asked once, the question must be recorded.
+  importedExistsSync(probe);
+  if (mine.files.size === 0) dependsOnTheWorld('node:fs cannot be watched in this process');
+  mine.files.clear();
   return {
     finish() {
       if (state === mine) state = undefined;
