@@ -18,7 +18,7 @@
  * build that looked after builds the image anew.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readlink, realpath, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { processAlive, unusableCache, workPrefix, type CacheLocation } from './cache.js';
 import { removeTree } from './files.js';
@@ -111,6 +111,7 @@ export async function collectGarbage(cache: CacheLocation, options: { readonly d
     if (options.dryRun || (await removeUnlessClaimed(cache, name))) removed.push(image);
     else kept.push(image);
   }
+  if (!options.dryRun) await removeRecordsOf(cache, new Set(removed.map((i) => basename(i.dir))));
   const bytesFreed = [...removed, ...leftovers].reduce((n, i) => n + i.bytes, 0);
   return { removed, leftovers, kept, liveLinks, runningBuilds, bytesFreed };
 }
@@ -174,6 +175,21 @@ async function removeUnlessClaimed(cache: CacheLocation, key: string): Promise<b
   // What inspect remembered about the image beside its directory (src/inspect/cachedFindings.ts).
   await rm(join(cache.dir, `${key}.findings.json`), { force: true });
   return true;
+}
+
+/** The cached rebuilds' records (src/cli/rebuild.ts) that answer with a removed image: they could only send the next build the long way. */
+async function removeRecordsOf(cache: CacheLocation, keys: ReadonlySet<string>): Promise<void> {
+  if (keys.size === 0) return;
+  const dir = join(cache.dir, 'rebuilds');
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const file = join(dir, name);
+    try {
+      const record = JSON.parse(await readFile(file, 'utf8')) as { images?: { key?: string }[] };
+      if (record.images?.some((i) => i.key !== undefined && keys.has(i.key))) await rm(file, { force: true });
+    } catch {
+      // being written (a temporary name), or damaged: the next build replaces it
+    }
+  }
 }
 
 async function describe(dir: string): Promise<GcImage> {

@@ -11,7 +11,7 @@
  * The tests of the describe block run in order on one project and cache: each
  * starts from the record the one before left.
  */
-import { appendFile, cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -162,6 +162,19 @@ describe('a cached rebuild', () => {
     expect(after.json.image).toBe(before.json.image);
     expect(await sha256File(after.json.image)).toBe(await sha256File(before.json.image));
     expect((await build()).fast).toBe(true);
+  });
+
+  test('an image gc removed: its record goes with it, and the next build makes the image again', async () => {
+    const before = await build();
+    expect(before.fast).toBe(true);
+    await rm(join(cwd, 'result'));
+    const gc = await tsportable(['gc'], { cwd, cacheDir, env });
+    expect(gc.exitCode).toBe(0);
+    expect(existsSync(before.json.resultDir)).toBe(false);
+    expect(await readdir(join(cacheDir, 'rebuilds'))).toEqual([]);
+    const after = await build();
+    expect([after.fast, after.json.cached]).toEqual([false, false]);
+    expect(after.json.image).toBe(before.json.image);
   });
 });
 

@@ -39,6 +39,8 @@ export const buildCommand: Command = {
       'the Nix processes, so remote builders and binary caches serve tsportable as they serve nix-build.',
       'The built image is checked as `inspect` checks an image (can its programs start inside it?), together',
       'with `show`\'s checks; what they find is printed on stderr as warnings, and the exit code stays 0.',
+      'A build records what it read; run again with nothing of that changed (files, arguments, environment,',
+      'the validity of the image\'s store paths), it links the cached image without evaluating or starting Nix.',
       'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build, 104 --check found a difference,',
       '2 internal error, 130 interrupted.',
     ].join('\n'),
