@@ -5,6 +5,8 @@
  * Nix reads that this process does not: every search path entry's tree (an
  * entry in the store by its store path, which must stay valid), tsportable's
  * own Nix files, Nix's configuration files, and the Nix programs' identity.
+ * Making the image itself is not watched: its inputs are the realised store
+ * paths (which must stay valid) and mksquashfs (whose identity is recorded).
  *
  * Never recorded, so always built in full: flakes (their inputs may be
  * unlocked), --check and --dry-run, a nixpkgs user configuration or overlays
@@ -39,6 +41,12 @@ export interface RebuildRecorder {
   save(images: readonly BuiltImage[], nixEvaluated: boolean): void;
   /** Stops recording (after `save`, or instead of it for a failed build). */
   stop(): void;
+  /**
+   * Stops watching until the function returned is called: for making the
+   * image from realised inputs, whose reads are not inputs (the store's
+   * contents and mksquashfs are, and are recorded otherwise).
+   */
+  suspend(): () => void;
 }
 
 /**
@@ -63,6 +71,7 @@ export function recordRebuild(args: ParsedArgs, input: EvalInput): RebuildRecord
     return recording.finish();
   };
   return {
+    suspend: () => recording.suspend(),
     stop: () => void (finished || finish()),
     save(built, nixEvaluated) {
       const outcome = finish();
@@ -110,8 +119,8 @@ function recordWhatNixReads(input: EvalInput): { trees: Set<string>; storePaths:
   }
   // tsportable's own Nix files: the bridge's, and the package set standing in for nixpkgs.
   handOver(nixDir);
-  // The programs that evaluate (another Nix may evaluate otherwise).
-  for (const program of ['nix-instantiate', 'nix-store']) {
+  // The programs that evaluate (another Nix may evaluate otherwise), and the host's mksquashfs (part of an image's key).
+  for (const program of ['nix-instantiate', 'nix-store', 'mksquashfs']) {
     const file = programFile(program);
     if (file !== undefined) handOver(file);
   }

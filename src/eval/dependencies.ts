@@ -76,6 +76,8 @@ export interface Dependencies {
 
 /** A recording under way; `finish` stops it. */
 export interface Recording {
+  /** Stops watching until the function returned is called (steps whose reads are not inputs). */
+  suspend(): () => void;
   /** What was depended on, or the reason it cannot be known (a cached answer must not be kept then). */
   finish(): Dependencies | { readonly unknowable: string };
 }
@@ -113,6 +115,12 @@ export function startRecording(options: RecordingOptions): Recording {
   if (mine.files.size === 0) dependsOnTheWorld('node:fs cannot be watched in this process');
   mine.files.clear();
   return {
+    suspend() {
+      if (state === mine) state = undefined;
+      return () => {
+        if (state === undefined) state = mine;
+      };
+    },
     finish() {
       if (state === mine) state = undefined;
       if (mine.unknowable) return { unknowable: mine.unknowable };

@@ -18,7 +18,8 @@
  * build that looked after builds the image anew.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, rename, rm, unlink } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { processAlive, unusableCache, workPrefix, type CacheLocation } from './cache.js';
 import { removeTree } from './files.js';
@@ -36,12 +37,13 @@ const keyName = /^[0-9a-f]{64}$/;
 export async function recordRoot(cache: CacheLocation, link: string): Promise<void> {
   const name = createHash('sha256').update(link).digest('hex').slice(0, 32);
   const root = join(cache.dir, rootsDir, name);
+  // Synchronous, as holdImage: a few quick steps, and a cached rebuild's only ones (no thread pool to start).
   try {
-    await mkdir(dirname(root), { recursive: true });
+    mkdirSync(dirname(root), { recursive: true });
     const temp = `${root}${workPrefix}${process.pid}`;
-    await rm(temp, { force: true });
-    await symlink(link, temp);
-    await rename(temp, root);
+    rmSync(temp, { force: true });
+    symlinkSync(link, temp);
+    renameSync(temp, root);
   } catch (e) {
     throw await unusableCache(cache, e);
   }
@@ -51,14 +53,16 @@ export async function recordRoot(cache: CacheLocation, link: string): Promise<vo
 export async function holdImage(cache: CacheLocation, key: string): Promise<{ release(): Promise<void> }> {
   const marker = join(cache.dir, rootsDir, `${pendingPrefix}${process.pid}-${key}`);
   try {
-    await mkdir(dirname(marker), { recursive: true });
-    await symlink(key, marker).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
+    mkdirSync(dirname(marker), { recursive: true });
+    try {
+      symlinkSync(key, marker);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   } catch (e) {
     throw await unusableCache(cache, e);
   }
-  return { release: () => rm(marker, { force: true }) };
+  return { release: async () => rmSync(marker, { force: true }) };
 }
 
 export interface GcImage {

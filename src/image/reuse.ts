@@ -5,10 +5,10 @@
  * bundle that answers a rebuild, so it stays light: the cache, gc roots and
  * the link only.
  */
+import { lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BuildProgress } from './build.js';
 import { cacheLocation, type CacheLocation } from './cache.js';
-import { exists } from './files.js';
 import { holdImage, recordRoot } from './gc.js';
 import { replaceLink } from './outLink.js';
 
@@ -39,7 +39,7 @@ export async function linkCachedImage(
   const imagePath = join(resultDir, fileName);
   const hold = await holdImage(cache, key);
   try {
-    if (!(await exists(imagePath))) return undefined;
+    if (lstatSync(imagePath, { throwIfNoEntry: false }) === undefined) return undefined;
     options.onProgress({ phase: 'cached', message: `reusing ${imagePath}` });
     return { imagePath, outLink: await linkResult(cache, resultDir, options.outLink, options.onProgress) };
   } finally {

@@ -83,9 +83,12 @@ export const buildCommand: Command = {
         }
         progress.step(`realising the inputs of ${fileName}`);
         const imageInput = await realisePortableService(image.spec, session.bridge);
+        // Making the image reads what is not an input (the cache, the result link): not watched.
+        const resume = recorder?.suspend();
         const result = await buildImage(imageInput, {
           outLink, signal: interrupt.signal, handleSignals: false, check: optFlag(args, 'check'), onProgress: progress.build,
         });
+        resume?.();
         const checks = await checkBuiltImage(image.spec, session.bridge, result.imagePath);
         for (const line of checks.lines) progress.line(line);
         const stdout = json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, { ...result, cached: true }), warnings: checks.warnings })}\n` : `${result.resultDir}\n`;
