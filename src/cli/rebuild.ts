@@ -8,7 +8,8 @@
  * everything its answer depended on (src/eval/dependencies.ts: every file
  * question the process asked while evaluating, realising and building, with
  * the outcome it got, and the trees real Nix was handed) and what it printed
- * and linked. The request (`rebuildRequest`) names what the command line and
+ * and linked (and what evaluation said: notices, warnings and traces are
+ * said again, as an evaluating rebuild says them). The request (`rebuildRequest`) names what the command line and
  * the process bring: the arguments, the working directory, the whole
  * environment (`builtins.getEnv` here, and Nix's evaluation of the package
  * set, may read any variable), whether stderr is a terminal (colours), and
@@ -43,7 +44,7 @@ import { linkCachedImage } from '../image/reuse.js';
 import { packageRoot } from '../paths.js';
 
 /** Bump when a record's contents change meaning. */
-const recordFormat = 1;
+const recordFormat = 2;
 
 const enum Racy {
   /** The database's identity is trusted only when it last changed longer ago than this (timestamps are coarse). */
@@ -63,6 +64,8 @@ export interface RecordedImage {
 
 export interface RebuildRecord {
   readonly request: unknown;
+  /** What evaluation said on stderr (notices, warnings, traces), said again first. */
+  readonly evaluationStderr: string;
   readonly dependencies: Dependencies;
   /** The store paths the images hold, valid when the database had the identity `storeDb`. */
   readonly storePaths: readonly string[];
@@ -114,6 +117,7 @@ export async function answerRebuild(argv: readonly string[]): Promise<boolean> {
   if (storeDb === false) return false;
   if (storeDb !== record.storeDb) writeRecord(request.file, { ...record, storeDb });
   const said = (message: string) => process.stderr.write(`${message}\n`);
+  process.stderr.write(record.evaluationStderr);
   for (const image of record.images) {
     // Removed from the cache (tsportable gc): the command runs, and builds it again.
     const linked = await linkCachedImage(image.key, image.fileName, {

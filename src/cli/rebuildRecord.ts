@@ -26,6 +26,8 @@ import { storePathOf } from '../image/closure.js';
 import { programFile } from '../image/facts.js';
 import { storeDir } from '../image/input.js';
 import { nixDir, packageRoot } from '../paths.js';
+import { diagnostics } from '../eval/diagnostics.js';
+import { io } from './command.js';
 import type { EvalInput } from './evalInput.js';
 import type { ParsedArgs } from './options.js';
 import { rebuildRequest, trustedDbIdentity, writeRecord, type RecordedImage } from './rebuild.js';
@@ -41,6 +43,11 @@ export interface RebuildRecorder {
   save(images: readonly BuiltImage[], nixEvaluated: boolean): void;
   /** Stops recording (after `save`, or instead of it for a failed build). */
   stop(): void;
+  /**
+   * Keeps what is said on stderr (tsportable's notices, Nix's warnings and
+   * traces) until the function returned is called: call around evaluation.
+   */
+  keepEvaluationOutput(): () => void;
   /**
    * Stops watching until the function returned is called: for making the
    * image from realised inputs, whose reads are not inputs (the store's
@@ -70,7 +77,24 @@ export function recordRebuild(args: ParsedArgs, input: EvalInput): RebuildRecord
     finished = true;
     return recording.finish();
   };
+  let evaluationStderr = '';
   return {
+    keepEvaluationOutput() {
+      const { stderr } = io;
+      const { write } = diagnostics;
+      io.stderr = (text) => {
+        evaluationStderr += text;
+        stderr(text);
+      };
+      diagnostics.write = (line) => {
+        evaluationStderr += `${line}\n`;
+        write.call(diagnostics, line);
+      };
+      return () => {
+        io.stderr = stderr;
+        diagnostics.write = write;
+      };
+    },
     suspend: () => recording.suspend(),
     stop: () => void (finished || finish()),
     save(built, nixEvaluated) {
@@ -80,7 +104,7 @@ export function recordRebuild(args: ParsedArgs, input: EvalInput): RebuildRecord
       const trees = nixEvaluated ? outcome.trees : outcome.trees.filter((t) => !nix.trees.has(t.path));
       const storePaths = [...new Set([...built.flatMap((i) => i.closure), ...(nixEvaluated ? nix.storePaths : [])])].sort();
       const images = built.map(({ key, fileName, outLink, stderr, stdout }) => ({ key, fileName, outLink, stderr, stdout }));
-      writeRecord(request.file, { request: request.request, dependencies: { files: outcome.files, trees }, storePaths, storeDb, images });
+      writeRecord(request.file, { request: request.request, evaluationStderr, dependencies: { files: outcome.files, trees }, storePaths, storeDb, images });
     },
   };
 }
@@ -139,6 +163,7 @@ function recordWhatNixReads(input: EvalInput): { trees: Set<string>; storePaths:
       continue;
     }
     if (/^\s*!?include\s/m.test(text)) dependsOnTheWorld(`${file} includes other files`);
+    if (/^\s*(extra-)?nix-path\s*=/m.test(text)) dependsOnTheWorld(`${file} sets a search path`);
   }
   // nixpkgs' user configuration and overlays may import anything.
   const userConfig = [

@@ -27,7 +27,7 @@ const answered = /\(nothing the build read has changed\)/;
 
 const project = `{ pkgs ? import <nixpkgs> { }, greeting ? "hello" }:
 let
-  part = import ./part.nix;
+  part = builtins.trace "reading part.nix" (import ./part.nix);
   suffix = builtins.getEnv "TSP_REBUILD_SUFFIX";
 in
 pkgs.portableService {
@@ -104,6 +104,9 @@ describe('a cached rebuild', () => {
     const again = await build();
     expect([again.fast, again.nixCalls]).toEqual([true, 0]);
     expect(again.run.stderr).not.toMatch(/realising the inputs/);
+    // What evaluation said is said again, as an evaluating rebuild would.
+    expect(first.run.stderr).toMatch(/^trace: reading part\.nix$/m);
+    expect(again.run.stderr).toMatch(/^trace: reading part\.nix$/m);
     expect(readlinkSync(join(cwd, 'result'))).toBe(first.json.resultDir);
 
     // The same run without its record: the full path, which finds the image in the cache.

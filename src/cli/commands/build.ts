@@ -70,8 +70,14 @@ export const buildCommand: Command = {
     const recorder = dryRun ? undefined : recordRebuild(args, input);
     const built: BuiltImage[] = [];
     try {
-      const session = openSession(input, { progress: true, output: progress, signal: interrupt.signal, nix });
-      const images = selectImages(session, input);
+      const evaluated = recorder?.keepEvaluationOutput();
+      let session, images;
+      try {
+        session = openSession(input, { progress: true, output: progress, signal: interrupt.signal, nix });
+        images = selectImages(session, input);
+      } finally {
+        evaluated?.();
+      }
       for (const [k, image] of images.entries()) {
         const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
         const fileName = `${image.spec.pname}_${image.spec.version}.raw`;
