@@ -38,6 +38,7 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { isatty } from 'node:tty';
 import { join } from 'node:path';
 import { unchanged, type Dependencies } from '../eval/dependencies.js';
+import { encodeBytes } from '../eval/value/bytes.js';
 import { cacheLocation } from '../image/cache.js';
 import { fileIdentity } from '../image/facts.js';
 import { linkCachedImage } from '../image/reuse.js';
@@ -126,7 +127,8 @@ export async function answerRebuild(argv: readonly string[]): Promise<boolean> {
     });
     if (!linked) return false;
     process.stderr.write(image.stderr);
-    process.stdout.write(image.stdout);
+    // As io.stdout writes it: Nix strings' bytes as they are.
+    process.stdout.write(encodeBytes(image.stdout));
   }
   return true;
 }

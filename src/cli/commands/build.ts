@@ -15,7 +15,7 @@ import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { Progress } from '../progress.js';
-import { openSession, selectImages } from '../session.js';
+import { openSession, selectImages, type SelectedImage, type Session } from '../session.js';
 import { applyNixOptions, buildFlagOptions, optionOption } from '../nixOptions.js';
 
 export const buildCommand: Command = {
@@ -71,7 +71,8 @@ export const buildCommand: Command = {
     const built: BuiltImage[] = [];
     try {
       const evaluated = recorder?.keepEvaluationOutput();
-      let session, images;
+      let session: Session;
+      let images: SelectedImage[];
       try {
         session = openSession(input, { progress: true, output: progress, signal: interrupt.signal, nix });
         images = selectImages(session, input);
@@ -97,10 +98,11 @@ export const buildCommand: Command = {
         resume?.();
         const checks = await checkBuiltImage(image.spec, session.bridge, result.imagePath);
         for (const line of checks.lines) progress.line(line);
-        const stdout = json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, { ...result, cached: true }), warnings: checks.warnings })}\n` : `${result.resultDir}\n`;
-        io.stdout(json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, result), warnings: checks.warnings })}\n` : stdout);
+        const said = (r: BuildResult) => (json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, r), warnings: checks.warnings })}\n` : `${r.resultDir}\n`);
+        io.stdout(said(result));
+        // What a rebuild answered from the record prints: the image is in the cache then.
         const stderr = checks.lines.map((l) => `${l}\n`).join('');
-        built.push({ key: result.key, fileName, outLink: result.outLink, stderr, stdout, closure: result.closure });
+        built.push({ key: result.key, fileName, outLink: result.outLink, stderr, stdout: said({ ...result, cached: true }), closure: result.closure });
       }
       recorder?.save(built, session.bridge.runner.counts['nix-instantiate'] > 0);
     } finally {
