@@ -62,6 +62,11 @@ export interface ForeignOracle {
   materialize(h: ForeignHandle, span: Span | undefined): Value;
   /** A foreign set's attributes, derivations included, as a native set whose values select from it. */
   attrsView(h: ForeignHandle, span: Span | undefined): NixAttrs;
+  /**
+   * The values as `nix-instantiate --eval [--strict]` prints them, as parts of
+   * one value (a set printed before is `«repeated»` after), in one Nix process.
+   */
+  print(handles: readonly ForeignHandle[], strict: boolean): string[];
 }
 
 let oracle: ForeignOracle | undefined;

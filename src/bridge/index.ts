@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../eval/span.js';
 import { type Lazy, type Value, type Context, NixAttrs, NixString, PrimOp } from '../eval/value/index.js';
-import { setHooks, type EvalHooks } from '../eval/value/hooks.js';
+import { describedForeign, setHooks, type EvalHooks } from '../eval/value/hooks.js';
 import { force, lazy } from '../eval/value/force.js';
 import type { BuilderPlugin, NixText, PendingPath } from '../builders/types.js';
 import { getBuilder as registryGetBuilder } from '../builders/registry.js';
@@ -214,6 +214,13 @@ export function createBridge(options: BridgeOptions): Bridge {
     realisePath: (text, context, span) =>
       resolver.resolve([{ value: new NixString(text, context), span }], span, { duringEvaluation: true }).texts[0],
     storeReferences: (storePath) => resolver.references(storePath),
+    printForeign(values, strict) {
+      // Values of this bridge are printed by Nix; others (the flake printer's marks) say what they are.
+      const handles = values.filter((v): v is ForeignHandle => v instanceof ForeignHandle);
+      const texts = handles.length ? oracle.print(handles, strict) : [];
+      let next = 0;
+      return values.map((v) => (v instanceof ForeignHandle ? texts[next++] : describedForeign(v)));
+    },
   };
 
   return {

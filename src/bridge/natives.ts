@@ -149,10 +149,13 @@ export function derivation(attrs: NixAttrs, span: Span | undefined): Value {
     // The attributes given keep their positions, as `drvAttrs // { ... }` keeps them in derivation.nix.
     perOutput.set(o, new NixAttrs(own, () => attrs.positions));
   }
-  // Every output set sees every output and `all`; they are filled in after all exist.
-  const all = new NixList(outputs.map((o) => perOutput.get(o)!));
+  // Every output set sees every output and `all`; they are filled in after all exist. As in
+  // derivation.nix, each is one value, unevaluated until used (printed without --strict: <CODE>),
+  // but for the first output: the derivation's value is that one.
+  const all = lazy(() => new NixList(outputs.map((o) => perOutput.get(o)!)));
+  const outputValues = outputs.map((o, i) => (i === 0 ? perOutput.get(o)! : lazy(() => perOutput.get(o)!)));
   for (const set of perOutput.values()) {
-    for (const o of outputs) set.map.set(o, perOutput.get(o)!);
+    outputs.forEach((o, i) => set.map.set(o, outputValues[i]));
     set.map.set('all', all);
     set.map.set('drvAttrs', attrs);
   }

@@ -184,6 +184,22 @@ export function createOracle(resolver: Resolver, newProgram: () => NixProgram, o
       views.set(h, view);
       return view;
     },
+
+    print(handles, strict) {
+      const program = newProgram();
+      const refs = handles.map((h) => program.handle(h));
+      // A list of them, each forced first (printed alone, each is forced), all printed in one go:
+      // Nix's own «repeated» then spans them. The list's items are the bindings themselves.
+      const forced = refs.reduceRight((body, r) => `builtins.seq ${r} (${body})`, `[ ${refs.join(' ')} ]`);
+      const text = resolver.evaluatePrinted(program, forced, strict, handles[0]?.span);
+      const items = printedListItems(text);
+      if (items.length === handles.length) return items;
+      // Split wrongly (a path printed with spaces or brackets in it): each printed alone.
+      return handles.map((h) => {
+        const one = newProgram();
+        return resolver.evaluatePrinted(one, one.handle(h), strict, h.span);
+      });
+    },
   };
 }
 
@@ -252,4 +268,29 @@ function toNative(h: ForeignHandle, d: Summary, span: Span | undefined, summarie
     case 'bool': return d.value as boolean;
     case 'null': return null;
   }
+}
+
+/**
+ * The items of a list as Nix prints it (`[ a { b = 1; } "c d" ]`): split at
+ * the spaces outside brackets and strings. A path is printed as it is, so
+ * one with a space or a bracket in it can mislead this (the caller checks
+ * the number of items).
+ */
+function printedListItems(text: string): string[] {
+  if (!text.startsWith('[ ') || !text.endsWith(']')) return [];
+  const items: string[] = [];
+  let depth = 0;
+  let start = 2;
+  for (let i = 2; i < text.length - 1; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === ' ' && depth === 0) {
+      items.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return items;
 }

@@ -81,6 +81,9 @@ export interface ResolveOptions {
   readonly dryRun?: boolean;
 }
 
+/** What `nix-instantiate --eval` writes: the value forced deeply as JSON, or printed (`--strict` or not). */
+type EvalOutput = 'json' | 'printed' | 'printed-strict';
+
 /** A Nix process a step needs; `realise` marks nix-store's builds, whose output is shown. */
 interface NixCall {
   readonly program: NixProgramName;
@@ -122,7 +125,9 @@ export class Resolver {
       return { texts: strings as string[], storePaths: [] };
     }
     const program = new NixProgram(this.options.writeBack);
-    const entries = strings.map((s, i) => `${stringLiteral(String(i))} = ${program.value(s, items[i].span ?? span)};`);
+    // A string without context is not written: it names no build, and its text needs only its placeholders'.
+    const entries = strings.flatMap((s, i) =>
+      typeof s === 'string' ? [] : [`${stringLiteral(String(i))} = ${program.value(s, items[i].span ?? span)};`]);
     // Each foreign value the strings name, alone: its context tells which build was its own, and its text
     // replaces its placeholder (Nix's text of a string would need JSON, which cannot carry every byte).
     const handles = new Map<string, ForeignHandle>();
@@ -135,21 +140,21 @@ export class Resolver {
     }
     const handleEntries = [...handles].map(([key, h]) => `${stringLiteral(key)} = ${program.handle(h)};`);
     const source = program.render(`import ${collectNix} { strings = { ${entries.join(' ')} }; handles = { ${handleEntries.join(' ')} }; }`);
-    const json = yield* this.evaluateSteps(program, source, items.find((i) => i.span)?.span ?? span);
+    const json = JSON.parse(yield* this.evaluateSteps(program, source, items.find((i) => i.span)?.span ?? span, 'json')) as Record<string, CollectResult>;
+    const contextOf = (i: number): ContextJSON => json[String(i)]?.context ?? {};
     const texts: string[] = [];
     const targets = new Set<string>();
     const storePaths = new Set<string>();
     for (let i = 0; i < strings.length; i++) {
-      const r = json[String(i)];
       texts.push(withPlaceholdersResolved(stringText(strings[i]), json));
-      for (const [path, c] of Object.entries(r.context)) {
+      for (const [path, c] of Object.entries(contextOf(i))) {
         if (c.outputs) for (const o of c.outputs) targets.add(`${path}!${o}`);
         if (c.path || c.allOutputs) storePaths.add(path);
       }
     }
     const failedAt = (drv: string): Span | undefined => {
       for (const [key, h] of handles) if (json[key].context[drv] !== undefined && h.span) return h.span;
-      const i = strings.findIndex((_, k) => json[String(k)].context[drv] !== undefined);
+      const i = strings.findIndex((_, k) => contextOf(k)[drv] !== undefined);
       return i >= 0 ? items[i].span : undefined;
     };
     if (options.duringEvaluation && targets.size && !evalSettings.allowImportFromDerivation) {
@@ -170,7 +175,15 @@ export class Resolver {
    * JSON, for questions evaluation must answer now (`pkgs ? foo`).
    */
   evaluateJSON(program: NixProgram, body: string, span?: Span): unknown {
-    return this.runSync(this.evaluateSteps(program, program.render(body), span));
+    return JSON.parse(this.runSync(this.evaluateSteps(program, program.render(body), span, 'json')));
+  }
+
+  /**
+   * `body` as `nix-instantiate --eval [--strict]` prints it (one line, without
+   * the newline): what `tsportable eval` shows of a value only Nix computes.
+   */
+  evaluatePrinted(program: NixProgram, body: string, strict: boolean, span?: Span): string {
+    return this.runSync(this.evaluateSteps(program, program.render(body), span, strict ? 'printed-strict' : 'printed'));
   }
 
   /** Builds derivation outputs (`drv!out`); returns the output paths. */
@@ -235,15 +248,17 @@ export class Resolver {
     return storePathLines(r.stdout);
   }
 
-  private *evaluateSteps(program: NixProgram, source: string, span: Span | undefined): Steps<Record<string, CollectResult>> {
+  /** One `nix-instantiate --eval` of `source`; its standard output (JSON, or the value printed). */
+  private *evaluateSteps(program: NixProgram, source: string, span: Span | undefined, output: EvalOutput): Steps<string> {
     const dir = mkdtempSync(join(tmpdir(), 'tsportable-bridge-'));
     const file = join(dir, 'batch.nix');
     try {
       writeFileSync(file, encodeBytes(source));
-      const args = ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace', ...this.searchArgs(), file];
+      const how = output === 'json' ? ['--strict', '--json'] : output === 'printed-strict' ? ['--strict'] : [];
+      const args = ['--eval', ...how, '--read-write-mode', '--show-trace', ...this.searchArgs(), file];
       const r = yield { program: 'nix-instantiate', args };
       if (r.exitCode !== 0) throw this.evalError(program, file, r, args, span);
-      return JSON.parse(r.stdout) as Record<string, CollectResult>;
+      return r.stdout;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

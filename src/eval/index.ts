@@ -20,7 +20,7 @@ import { decodeBytes, osPath } from './value/bytes.js';
 import {
   type Lazy, type Value, Thunk, NixAttrs, NixList, Lambda, isForeign,
 } from './value/index.js';
-import { force, forceDeep } from './value/force.js';
+import { force, forceDeep, forceMaterialized } from './value/force.js';
 import { isStackOverflow, jsStackOverflow } from './stack.js';
 import { callFunction } from './value/call.js';
 import { showType } from './value/types.js';
@@ -143,12 +143,15 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return runProgram(expr, globals, baseDir);
     }),
     force: (v) => run(() => force(v)),
-    forceDeep: (v) => run(() => forceDeep(v)),
+    forceDeep: (v) => run(() => {
+      forceDeep(v);
+      return forceMaterialized(v);
+    }),
     autoCall: (v, args) => run(() => autoCall(v, args)),
     selectAttrPath: (v, attrPath, autoArgs = new Map()) => run(() => selectAttrPath(v, attrPath, autoArgs)),
     printValue: (v, o = {}) => run(() => {
       if (o.strict) forceDeep(v); else force(v);
-      return printAmbiguous(v);
+      return printAmbiguous(v, o.strict);
     }),
     toJSON: (v) => run(() => valueToJSON(v).text),
     parse: (text, sourceName, baseDir) => run(() => {

@@ -5,18 +5,38 @@
  * `<PRIMOP-APP>`, parts not evaluated (without --strict) as `<CODE>`, and a
  * non-empty set or list met a second time anywhere as `«repeated»`.
  * Printing never forces: `--strict` forces deeply before printing.
+ *
+ * A value only real Nix computes (a foreign value of the bridge: a package of
+ * nixpkgs, a derivation) is printed by Nix (the `printForeign` hook),
+ * `--strict` or not as the rest: only Nix knows what of it is evaluated, and
+ * a derivation prints in full, each of its attributes, with its real store
+ * paths. All of them are printed in one Nix process, so that a set of Nix's
+ * printed twice is «repeated» as in Nix.
  */
 import {
-  type Lazy, Thunk, NixFloat, NixString, NixPath, NixList, NixAttrs, Lambda, PrimOp, PrimOpApp, isForeign,
+  type Foreign, type Lazy, Thunk, NixFloat, NixString, NixPath, NixList, NixAttrs, Lambda, PrimOp, PrimOpApp, isForeign,
 } from './value/index.js';
 import { formatFloat } from './value/float.js';
 import { quoteString } from './value/preview.js';
 import { printIdentifier } from './syntax/print.js';
+import { hooks } from './value/hooks.js';
 
-export function printValue(v: Lazy): string {
+export function printValue(v: Lazy, strict = false): string {
   const out: string[] = [];
-  print(v, out, new Set(), undefined);
+  const foreign: Foreign[] = [];
+  const foreignAt: number[] = [];
+  print(v, out, new Set(), undefined, { foreign, foreignAt });
+  if (foreign.length) {
+    const texts = hooks.printForeign(foreign, strict);
+    foreignAt.forEach((at, i) => { out[at] = texts[i]; });
+  }
   return out.join('');
+}
+
+/** The foreign values met, in printing order, and where their text goes in the output. */
+interface ForeignParts {
+  readonly foreign: Foreign[];
+  readonly foreignAt: number[];
 }
 
 /**
@@ -26,7 +46,7 @@ export function printValue(v: Lazy): string {
  * `[ [ «repeated» ] ]`, as in Nix. The top-level value is a copy in Nix, so it
  * has no identity of its own.
  */
-function print(v: Lazy, out: string[], seen: Set<object>, slot: object | undefined): void {
+function print(v: Lazy, out: string[], seen: Set<object>, slot: object | undefined, parts: ForeignParts): void {
   if (v instanceof Thunk) {
     if (v.value === undefined) {
       out.push(v.forcing ? '«potential infinite recursion»' : '<CODE>');
@@ -53,7 +73,7 @@ function print(v: Lazy, out: string[], seen: Set<object>, slot: object | undefin
     for (const name of v.sortedNames()) {
       out.push(printIdentifier(name), ' = ');
       const item = v.map.get(name)!;
-      print(item, out, seen, item as object);
+      print(item, out, seen, item as object, parts);
       out.push('; ');
     }
     out.push('}');
@@ -65,16 +85,17 @@ function print(v: Lazy, out: string[], seen: Set<object>, slot: object | undefin
     seen.add(key);
     out.push('[ ');
     for (const item of v.items) {
-      print(item, out, seen, item as object);
+      print(item, out, seen, item as object, parts);
       out.push(' ');
     }
     out.push(']');
     return;
   }
   if (isForeign(v)) {
-    // A value real Nix can give (the bridge): print what it is.
-    if (v.materialize) print(v.materialize(undefined), out, seen, slot);
-    else out.push(`«${v.describe()}»`);
+    // Printed by Nix, all of them at once when the rest is done.
+    parts.foreign.push(v);
+    parts.foreignAt.push(out.length);
+    out.push('');
     return;
   }
   out.push('«unknown»');

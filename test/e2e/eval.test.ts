@@ -11,10 +11,12 @@
  * `<CODE>`. Current Nix prints `«lambda @ file:line:col»`, `«primop add»`,
  * `«thunk»` instead; those cases would differ there and are compared with 2.8.
  */
-import { writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { jsStackTrace, tsportable, useWorkspace } from './cli.js';
+import { packageRoot } from '../../src/paths.js';
+import { examplesDir, jsStackTrace, testNixpkgs, tsportable, useWorkspace } from './cli.js';
+import { nix, writeTree } from '../flake/harness.js';
 
 const ws = useWorkspace();
 let cwd: string;
@@ -78,6 +80,100 @@ test('--json without --strict forces the value, as current Nix does (Nix 2.8 fai
   const nix = await nixInstantiate(['--eval', '--json', '-E', '{ z = 1 + 1; a = [ (1 + 1) ]; }']);
   expect(nix.exitCode).toBe(1);
   expect(await ours(['--json', '-E', '{ z = 1 + 1; a = [ (1 + 1) ]; }'])).toEqual({ exitCode: 0, stdout: '{"a":[2],"z":2}' });
+});
+
+describe('values Nix computes (packages, derivations) print as nix-instantiate prints them, with real store paths', () => {
+  const standInDir = join(packageRoot, 'nix', 'pkgs');
+  const standIn = ['-I', `nixpkgs=${standInDir}`];
+  const fixture = ['-I', `nixpkgs=${testNixpkgs}`];
+  const drv = 'derivation { name = "x"; builder = "/bin/sh"; system = "x86_64-linux"; }';
+  const multi = 'derivation { name = "m"; builder = "/bin/sh"; system = "x86_64-linux"; outputs = [ "out" "dev" ]; }';
+  const cases: readonly (readonly string[])[] = [
+    // A derivation in full: deep (each dependency's attributes too), parts printed before «repeated».
+    [...standIn, '--strict', '-E', '(import <nixpkgs> { }).hello'],
+    [...standIn, '-E', '(import <nixpkgs> { }).hello'],
+    [...standIn, '--strict', '-E', `import ${join(examplesDir, 'demo')} { }`],
+    [...fixture, '--strict', '-E', '(import <nixpkgs> { }).greeter'],
+    [...fixture, '--strict', '-E', '(import <nixpkgs> { }).libdemo.dev'],
+    // «repeated» across values: the package's meta and its stdenv were printed with it.
+    [...fixture, '--strict', '-E', 'let p = import <nixpkgs> { }; in [ p.greeter p.greeter p.greeter.meta p.greeter.stdenv { a = p.greeter.name; } ]'],
+    ['--strict', '-E', drv],
+    // Without --strict, what derivation.nix leaves unevaluated: `all`, the outputs but the first.
+    ['-E', drv],
+    ['-E', multi],
+    ['--strict', '-E', `let d = ${multi}; in [ d.dev d d.all ]`],
+    // Strings made from derivations, native and Nix's own: their real paths.
+    [...standIn, '--strict', '-E', `let d = ${drv}; p = import <nixpkgs> { }; in [ d.outPath d.drvPath "\${d}/bin" (toString p.hello) "\${p.hello}/bin/hello" p.hello.drvPath ]`],
+    // --json of a package's data: what Nix computes, read back (its derivations as their paths).
+    [...fixture, '--json', '--strict', '-E', 'let p = import <nixpkgs> { }; in [ p.hello.meta p.hello.all p.libdemo.outputs (builtins.toJSON p.hello.meta) ]'],
+    [...standIn, '--json', '--strict', '-E', `let d = ${drv}; p = import <nixpkgs> { }; in [ d d.drvPath "\${d}/bin" p.hello p.hello.drvPath "\${p.hello}/bin/hello" ]`],
+  ];
+  test.each(cases.map((c) => [c.join(' '), c] as const))('%s', async (_name, args) => {
+    const nix = await nixInstantiate(['--eval', ...args]);
+    expect(nix.exitCode).toBe(0);
+    expect(await ours(args)).toEqual(nix);
+  });
+
+  test('a package set whose path has a space: its paths print as Nix prints them (with the space)', async () => {
+    const dir = join(await ws.dir('with space'), 'pkgs');
+    await cp(standInDir, dir, { recursive: true });
+    const args = ['--strict', '-I', `nixpkgs=${dir}`, '-E', 'let p = import <nixpkgs> { }; in [ p.hello.src p.hello.pname { a = p.hello.version; } ]'];
+    const nix = await nixInstantiate(['--eval', ...args]);
+    expect(nix.stdout).toContain('with space/pkgs/host/hello.c "hello"');
+    expect(await ours(args)).toEqual(nix);
+  });
+
+  test('--json of a derivation is its output path (Nix 2.8 needs --strict for it)', async () => {
+    const nix = await nixInstantiate(['--eval', '--json', '--strict', ...standIn, '-E', '(import <nixpkgs> { }).hello']);
+    expect(nix.stdout).toMatch(/^"\/nix\/store\/[0-9a-z]{32}-hello-1\.0"$/);
+    expect(await ours(['--json', ...standIn, '-E', '(import <nixpkgs> { }).hello'])).toEqual(nix);
+  });
+
+  // The same line on stderr as Nix's, with the package's real path.
+  const stderrCases = [
+    { what: 'an error message', expr: 'throw "no ${p.hello}"', line: /^error: no \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/m, exitCode: 1, stdout: '' },
+    { what: 'a trace', expr: 'builtins.trace "t ${p.hello}" 1', line: /^trace: t \/nix\/store\/[0-9a-z]{32}-hello-1\.0$/m, exitCode: 0, stdout: '1\n' },
+  ];
+  test.each(stderrCases)('$what naming a package names its real path, as in Nix', async ({ expr, line, exitCode, stdout }) => {
+    const args = [...standIn, '-E', `let p = import <nixpkgs> { }; in ${expr}`];
+    const nix = await execa('nix-instantiate', ['--eval', ...args], { cwd, reject: false });
+    const expected = line.exec(String(nix.stderr))?.[0];
+    expect(expected).toBeDefined();
+    const r = await tsportable(['eval', ...args], { cwd, cacheDir });
+    expect([r.exitCode, r.stdout]).toEqual([exitCode, stdout]);
+    expect(r.stderr.split('\n')).toContain(expected);
+  });
+
+  test('a flake output (eval .#x) has the paths nix eval gives: a native derivation, a package, strings made from them', async () => {
+    const dir = await ws.dir('flake');
+    writeTree(dir, {
+      'flake.nix': `{
+        inputs.nixpkgs.url = "path:${standInDir}";
+        outputs = { self, nixpkgs }: {
+          drv = ${drv};
+          all = [ self.drv nixpkgs.legacyPackages.x86_64-linux.hello "\${self.drv}/bin" ];
+        };
+      }`,
+    });
+    const run = (args: readonly string[]) => tsportable(['eval', ...args], { cwd: dir, cacheDir });
+    // One at a time: each may write the flake's lock file.
+    const nixJson = await nix(['eval', '--json', '.#all'], dir);
+    const nixDrvPath = await nix(['eval', '--raw', '.#drv.drvPath'], dir);
+    expect([nixJson.exitCode, nixDrvPath.exitCode]).toEqual([0, 0]);
+    expect((await run(['--json', '.#all'])).stdout).toBe(`${nixJson.stdout}\n`);
+    // Current Nix's printer shows a derivation as «derivation DRV» (Nix 2.8 prints the set).
+    expect((await run(['.#drv'])).stdout).toBe(`«derivation ${nixDrvPath.stdout}»\n`);
+  });
+
+  test('a value nested deeper than max-call-depth fails as in current Nix; a deep one below it prints', async () => {
+    const nested = (n: number) => `let f = n: if n == 0 then [ ] else [ (f (n - 1)) ]; in f ${n}`;
+    const deep = await ours(['--strict', '-E', nested(2000)]);
+    expect(deep).toEqual(await nixInstantiate(['--eval', '--strict', '-E', nested(2000)]));
+    const tooDeep = await tsportable(['eval', '--strict', '-E', nested(20000)], { cwd, cacheDir });
+    expect(tooDeep.exitCode).toBe(1);
+    expect(tooDeep.stderr).toMatch(/^error: stack overflow; max-call-depth exceeded$/m);
+    expect(tooDeep.stderr).not.toMatch(jsStackTrace);
+  });
 });
 
 describe('--parse prints what nix-instantiate --parse prints', () => {

@@ -2,9 +2,11 @@
 import { printExpr } from '../../eval/syntax/print.js';
 import { evalRoot } from '../autoArgs.js';
 import { io, stderrIsTerminal, type Command } from '../command.js';
-import { openSession, selectFlakeOutput } from '../session.js';
+import { openSession, selectFlakeOutput, type Session } from '../session.js';
 import { nixEvalOutput } from '../../flake/index.js';
-import { evalInputOptions, jsonOption, readEvalInput } from '../evalInput.js';
+import { evalInputOptions, jsonOption, readEvalInput, type EvalInput } from '../evalInput.js';
+import { NixError } from '../../eval/errors.js';
+import { diagnostics } from '../../eval/diagnostics.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
 import { LINT_NAMES, lintSettings } from '../../eval/syntax/lint.js';
 import { applyNixOptions, optionOption, parseDiagnose } from '../nixOptions.js';
@@ -29,6 +31,38 @@ function setUpDiagnostics(args: ParsedArgs): void {
       throw usageError((e as Error).message);
     }
   }
+}
+
+/**
+ * The printed value with the real store path of each derivation in it (its
+ * `outPath`, its `drvPath`, a string made from them) where evaluation left the
+ * bridge's placeholder: Nix instantiates them, as nix-instantiate --eval
+ * does, and builds nothing (resolution without realisation: the text has no
+ * context).
+ */
+function withRealPaths(session: Session, text: string): string {
+  return session.bridge.resolve([{ value: text }]).texts[0];
+}
+
+/** An error's message with real paths; as it is when Nix cannot give them (the error stays the one to show). */
+function messageWithRealPaths(session: Session, message: string): string {
+  try {
+    return withRealPaths(session, message);
+  } catch (e) {
+    if (e instanceof NixError) return message;
+    throw e;
+  }
+}
+
+/** Traces and warnings name derivations by their real paths too, until the returned function is called. */
+function diagnosticsWithRealPaths(session: Session): () => void {
+  const { write, warn } = diagnostics;
+  diagnostics.write = (line) => write(messageWithRealPaths(session, line));
+  diagnostics.warn = (w) => warn({ ...w, message: messageWithRealPaths(session, w.message) });
+  return () => {
+    diagnostics.write = write;
+    diagnostics.warn = warn;
+  };
 }
 
 export const evalCommand: Command = {
@@ -60,27 +94,41 @@ export const evalCommand: Command = {
     if (input.flake && optFlag(args, 'parse')) throw usageError("'--parse' takes a Nix file, not a flake");
     // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
     const session = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json'), nix });
-    const { ev, autoArgs } = session;
-    if (input.flake) {
-      // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.
-      const { value } = selectFlakeOutput(session, input);
-      io.stdout(nixEvalOutput(ev, value, optFlag(args, 'json')) + '\n');
+    const restoreDiagnostics = diagnosticsWithRealPaths(session);
+    try {
+      printResults(args, input, session);
       return 0;
+    } catch (e) {
+      // A message can name a derivation too (`throw "${pkgs.hello} is broken"`): by its real path, as in Nix.
+      if (e instanceof NixError) e.message = messageWithRealPaths(session, e.message);
+      throw e;
+    } finally {
+      restoreDiagnostics();
     }
-    if (optFlag(args, 'parse')) {
-      const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);
-      io.stdout(printExpr(expr) + '\n');
-      return 0;
-    }
-    const root = evalRoot(ev, input);
-    const json = optFlag(args, 'json');
-    const strict = optFlag(args, 'strict');
-    for (const attrPath of input.attrPaths.length ? input.attrPaths : ['']) {
-      let v = attrPath === '' ? root : ev.selectAttrPath(root, attrPath, autoArgs);
-      if (autoArgs.size > 0) v = ev.autoCall(v, autoArgs);
-      io.stdout((json ? ev.toJSON(v) : ev.printValue(v, { strict })) + '\n');
-    }
-    return 0;
   },
 };
+
+/** The value (or the values of the -A paths) printed, one a line. */
+function printResults(args: ParsedArgs, input: EvalInput, session: Session): void {
+  const { ev, autoArgs } = session;
+  if (input.flake) {
+    // As `nix eval FLAKE#attr`: the output the fragment names, printed in full.
+    const { value } = selectFlakeOutput(session, input);
+    io.stdout(withRealPaths(session, nixEvalOutput(ev, value, optFlag(args, 'json'))) + '\n');
+    return;
+  }
+  if (optFlag(args, 'parse')) {
+    const expr = input.file !== undefined ? ev.parseFile(input.file) : ev.parse(input.expr!, '«string»', input.cwd);
+    io.stdout(printExpr(expr) + '\n');
+    return;
+  }
+  const root = evalRoot(ev, input);
+  const json = optFlag(args, 'json');
+  const strict = optFlag(args, 'strict');
+  for (const attrPath of input.attrPaths.length ? input.attrPaths : ['']) {
+    let v = attrPath === '' ? root : ev.selectAttrPath(root, attrPath, autoArgs);
+    if (autoArgs.size > 0) v = ev.autoCall(v, autoArgs);
+    io.stdout(withRealPaths(session, json ? ev.toJSON(v) : ev.printValue(v, { strict })) + '\n');
+  }
+}
 

@@ -12,7 +12,7 @@
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import { NixAttrs, NixFloat, NixList, NixPath, NixString, type Lazy, type Value, isForeign } from '../value/index.js';
-import { force, forceString, stackOverflow } from '../value/force.js';
+import { force, forceMaterialized, forceString, stackOverflow } from '../value/force.js';
 import { evalSettings } from '../settings.js';
 import { jsStackOverflow } from '../stack.js';
 import { callFunction } from '../value/call.js';
@@ -70,7 +70,8 @@ function checked(s: string, w: Writing): string {
 
 function write(x: Lazy, span: Span | undefined, w: Writing, copyToStore: boolean, out: string[], depth: number): void {
   if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
-  let v = force(x);
+  // A value Nix computes is written as its data (`pkgs.hello.meta`); a derivation stays itself: its path.
+  let v = forceMaterialized(x);
   if (v instanceof NixAttrs) {
     const peeled = peel(v, span);
     v = peeled.v;

@@ -170,16 +170,16 @@ export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction |
 /**
  * Forces a value and everything inside it (lists, sets), as `--strict` and
  * `deepSeq` do, without recursion; nesting deeper than Nix's max-call-depth
- * is its "stack overflow" error, as in Nix.
+ * is its "stack overflow" error, as in Nix. A foreign value inside is left
+ * to Nix, which forces it when it prints it (print.ts).
  */
-export function forceDeep(v: Lazy): Value {
-  const top = forced(v);
+export function forceDeep(v: Lazy): void {
   const walk = deepWalk();
-  const stack: Lazy[] = [top];
+  const stack: Lazy[] = [v];
   const depths: number[] = [0];
   while (stack.length) {
     const depth = depths.pop()!;
-    const x = forced(stack.pop()!);
+    const x = forcedKeepForeign(stack.pop()!);
     if (!(x instanceof NixList) && !(x instanceof NixAttrs)) continue;
     if (x.walk === walk) continue;
     x.walk = walk;
@@ -197,7 +197,6 @@ export function forceDeep(v: Lazy): Value {
       }
     }
   }
-  return top;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import fs from 'node:fs';
-import type { Value, Lazy, NixAttrs, NixString, Context } from './index.js';
+import type { Value, Lazy, NixAttrs, NixString, Context, Foreign } from './index.js';
 import { osPath } from './bytes.js';
 
 export interface EvalHooks {
@@ -42,6 +42,12 @@ export interface EvalHooks {
   storeReferences(storePath: string, span: Span | undefined): readonly string[];
   /** Called before `import path`; a value replaces the import (nixpkgs), undefined continues. */
   importHook(path: string, span: Span | undefined): Value | undefined;
+  /**
+   * Foreign values as `nix-instantiate --eval [--strict]` prints them, met in
+   * this order in one printed value (so Nix's `«repeated»` spans them).
+   * Without Nix, each is `«describe()»`.
+   */
+  printForeign(values: readonly Foreign[], strict: boolean): string[];
 }
 
 export function needsNix(what: string, span: Span | undefined): NixError {
@@ -79,7 +85,15 @@ const defaults: EvalHooks = {
   importHook() {
     return undefined;
   },
+  printForeign(values) {
+    return values.map(describedForeign);
+  },
 };
+
+/** How a foreign value Nix cannot print (or without Nix) is printed: what it stands for. */
+export function describedForeign(v: Foreign): string {
+  return `«${v.describe()}»`;
+}
 
 /** The current hooks; the bridge replaces members with `setHooks`. */
 export const hooks: EvalHooks = { ...defaults };
