@@ -33,7 +33,6 @@
  * database had before it was asked.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { join } from 'node:path';
@@ -58,6 +57,8 @@ export interface RecordedImage {
   readonly fileName: string;
   /** The result link's absolute path, or null (--no-out-link). */
   readonly outLink: string | null;
+  /** The root recording the link in the cache (src/image/gc.ts), or null. */
+  readonly root: string | null;
   /** The warnings' lines on stderr, then the line on stdout. */
   readonly stderr: string;
   readonly stdout: string;
@@ -88,13 +89,35 @@ export function rebuildRequest(argv: readonly string[]): RebuildRequest {
     recordFormat,
     argv,
     cwd: process.cwd(),
-    env: createHash('sha256').update(JSON.stringify(env)).digest('hex'),
+    env: digest64(JSON.stringify(env)),
     stderrTerminal: isatty(2),
     // The tsportable build: tsc's output (tsc rewrites its build info on every emit) and the bundles made from it.
     code: ['.tsbuildinfo', 'tsportable.cjs', 'rebuild.cjs'].map((f) => fileIdentity(join(dist, f)) ?? null),
   };
-  const name = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-  return { file: join(cacheLocation().dir, 'rebuilds', `${name}.json`), request };
+  return { file: join(cacheLocation().dir, 'rebuilds', `${digest64(JSON.stringify(request))}.json`), request };
+}
+
+/**
+ * A 64-bit FNV-1a digest of `text`'s UTF-16 units, in hex. Not a
+ * cryptographic hash, and no need for one (node:crypto costs a rebuild's
+ * start-up several milliseconds): it names a record, whose request is
+ * compared whole, and it tells an environment from another, where a change
+ * that kept the digest would have to hit one value in 2^64 by chance. The
+ * environment is not kept itself: it may hold secrets.
+ */
+export function digest64(text: string): string {
+  // Two 32-bit halves (JavaScript has no 64-bit integer arithmetic on numbers).
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
+  for (let i = 0; i < text.length; i++) {
+    lo = (lo ^ text.charCodeAt(i)) >>> 0;
+    // Multiply by the FNV prime 2^40 + 0x1b3, modulo 2^64.
+    const loProduct = lo * 0x1b3;
+    const carry = Math.floor(loProduct / 0x100000000);
+    hi = (Math.imul(hi, 0x1b3) + Math.imul(lo, 0x100) + carry) >>> 0;
+    lo = loProduct >>> 0;
+  }
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
 /**
@@ -123,6 +146,7 @@ export async function answerRebuild(argv: readonly string[]): Promise<boolean> {
     // Removed from the cache (tsportable gc): the command runs, and builds it again.
     const linked = await linkCachedImage(image.key, image.fileName, {
       outLink: image.outLink,
+      root: image.root ?? undefined,
       onProgress: (p) => said(p.phase === 'cached' ? `${p.message} (nothing the build read has changed)` : p.message),
     });
     if (!linked) return false;

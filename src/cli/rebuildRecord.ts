@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { dependsOnTheWorld, nixWillRead, startRecording } from '../eval/dependencies.js';
 import { isUrl } from '../eval/searchPath.js';
 import { cacheLocation } from '../image/cache.js';
+import { rootOf } from '../image/gc.js';
 import { storePathOf } from '../image/closure.js';
 import { programFile } from '../image/facts.js';
 import { storeDir } from '../image/input.js';
@@ -32,8 +33,8 @@ import type { EvalInput } from './evalInput.js';
 import type { ParsedArgs } from './options.js';
 import { rebuildRequest, trustedDbIdentity, writeRecord, type RecordedImage } from './rebuild.js';
 
-/** One image the run built: its record (see rebuild.ts) and the store paths it holds. */
-export interface BuiltImage extends RecordedImage {
+/** One image the run built: its record (see rebuild.ts; the root is found here) and the store paths it holds. */
+export interface BuiltImage extends Omit<RecordedImage, 'root'> {
   readonly closure: readonly string[];
 }
 
@@ -103,7 +104,10 @@ export function recordRebuild(args: ParsedArgs, input: EvalInput): RebuildRecord
       // Without a Nix evaluation, Nix read none of the trees handed to it.
       const trees = nixEvaluated ? outcome.trees : outcome.trees.filter((t) => !nix.trees.has(t.path));
       const storePaths = [...new Set([...built.flatMap((i) => i.closure), ...(nixEvaluated ? nix.storePaths : [])])].sort();
-      const images = built.map(({ key, fileName, outLink, stderr, stdout }) => ({ key, fileName, outLink, stderr, stdout }));
+      const cache = cacheLocation();
+      const images = built.map(({ key, fileName, outLink, stderr, stdout }) => ({
+        key, fileName, outLink, root: outLink === null ? null : rootOf(cache, outLink), stderr, stdout,
+      }));
       writeRecord(request.file, { request: request.request, evaluationStderr, dependencies: { files: outcome.files, trees }, storePaths, storeDb, images });
     },
   };

@@ -18,16 +18,17 @@
  * distinct question (operation, path, options) is kept as a digest. A
  * question asked again with another outcome means a file changed during the
  * build: the recording is then unusable. Checking replays each question with
- * the real function and compares digests: exact, with no reliance on
- * timestamps.
+ * the real function and compares digests.
  *
- * Trees handed to Nix are too big to hash on every check (a nixpkgs
- * checkout), so they are fingerprinted by identity (inode, size, mtime,
- * ctime) of each entry, and by content for an entry changed so recently
- * (`Racy.Ms`) that a change within the same timestamp tick could hide
- * behind an unchanged identity, as git does for its index. A tree is
- * fingerprinted when it is handed over, before Nix reads it: a change
- * afterwards shows in the next check.
+ * A file read, and each entry of a tree handed to Nix (too big to hash on
+ * every check: a nixpkgs checkout), is known by its identity (inode, size,
+ * modification and change times), taken before it is read: any write
+ * afterwards gives it another change time. An entry changed so recently
+ * (`Racy.Ms`) that a change within the same timestamp tick could hide behind
+ * an unchanged identity is known by its content's hash instead, as git does
+ * for its index. A tree is fingerprinted when it is handed over, before Nix
+ * reads it. Checking hashes nothing but those recent files (and loads no
+ * hashing at all when there are none: this runs at a rebuild's start-up).
  */
 import { createHash } from 'node:crypto';
 import type * as FS from 'node:fs';
@@ -44,6 +45,8 @@ const enum Racy {
 }
 
 const enum Limits {
+  /** Texts up to this many characters (a directory's names, a tree's identities) are kept as they are, not hashed. */
+  PlainDigest = 65_536,
   /** A tree handed to Nix with more entries than this is not fingerprinted: the recording is unusable. */
   TreeEntries = 200_000,
 }
@@ -153,7 +156,7 @@ export function nixWillRead(path: string): void {
 /** True when every question gets the answer it got, and every tree is as it was. */
 export function unchanged(deps: Dependencies): boolean {
   for (const q of deps.files) {
-    if (ask(q.op, q.bytes ? Buffer.from(q.path, 'latin1') : q.path, q.options) !== q.seen) return false;
+    if (ask(q.op, q.bytes ? Buffer.from(q.path, 'latin1') : q.path, q.options, q.seen) !== q.seen) return false;
   }
   for (const t of deps.trees) {
     const now = fingerprintTree(t.path, Number.POSITIVE_INFINITY, t.hashed);
@@ -167,10 +170,13 @@ function excluded(s: State, path: string): boolean {
 }
 
 /** The real function's outcome for a question, as a digest (what the caller could have seen). */
-function ask(op: Operation, path: string | Buffer, options: FileQuestion['options']): string {
+function ask(op: Operation, path: string | Buffer, options: FileQuestion['options'], seen: string): string {
   const fn = real.get(op) ?? (fs[op] as (...args: unknown[]) => unknown);
   try {
-    return digest(op, fn(path, ...(options === undefined ? [] : [op === 'accessSync' ? options.mode : options])));
+    // A read seen by identity is checked by identity: nothing is read.
+    if (op === 'readFileSync' && seen.startsWith('id:')) return `id:${identityOf(path)?.id ?? 'missing'}`;
+    const outcome = fn(path, ...(options === undefined ? [] : [op === 'accessSync' ? options.mode : options]));
+    return op === 'readFileSync' ? readDigest(undefined, outcome, 0) : digest(op, outcome);
   } catch (e) {
     return `error:${(e as NodeJS.ErrnoException).code ?? 'unknown'}`;
   }
@@ -190,12 +196,51 @@ function digest(op: Operation, outcome: unknown): string {
         if (typeof e === 'string' || Buffer.isBuffer(e)) return Buffer.from(e).toString('hex');
         return `${Buffer.from(e.name as string | Buffer).toString('hex')}:${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : e.isFile() ? 'f' : 'o'}`;
       });
-      return hashOf(names.sort().join('\n'));
+      return textDigest(names.sort().join('\n'));
     }
     default:
-      // readFileSync, realpathSync, readlinkSync: the bytes or text given.
-      return hashOf(typeof outcome === 'string' ? `s${outcome}` : Buffer.concat([Buffer.from('b'), outcome as Buffer]));
+      // realpathSync, readlinkSync: the name given (readFileSync's outcome is `readDigest`'s).
+      return textDigest(typeof outcome === 'string' ? `s${outcome}` : `b${(outcome as Buffer).toString('hex')}`);
   }
+}
+
+/**
+ * What a read saw: the file's identity (inode, size, modification and change
+ * times) taken before it was read, or, when the file changed so recently
+ * that a change within the same timestamp tick could hide behind the same
+ * identity (`Racy.Ms`), the content's hash. A file changed after the
+ * identity was taken has another change time.
+ */
+function readDigest(before: Identity | undefined, content: unknown, racyAfter: number): string {
+  if (before !== undefined && !before.recent(racyAfter)) return `id:${before.id}`;
+  return `sha256:${hashOf(typeof content === 'string' ? `s${content}` : Buffer.concat([Buffer.from('b'), content as Buffer]))}`;
+}
+
+interface Identity {
+  readonly id: string;
+  /** Changed since `after - Racy.Ms`. */
+  recent(after: number): boolean;
+}
+
+/** The identity of the file at `path`, or undefined when it cannot be seen (the read that follows says why). */
+function identityOf(path: string | Buffer): Identity | undefined {
+  const stat = (real.get('statSync') ?? fs.statSync) as typeof FS.statSync;
+  let st;
+  try {
+    st = stat(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  if (st === undefined) return undefined;
+  return {
+    id: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
+    recent: (after) => Number(st.mtimeMs) >= after - Racy.Ms || Number(st.ctimeMs) >= after - Racy.Ms,
+  };
+}
+
+/** A short text is its own digest (no hashing to load at start-up); a long one is hashed. */
+function textDigest(text: string): string {
+  return text.length <= Limits.PlainDigest ? `=${text}` : `#${hashOf(text)}`;
 }
 
 /** What a stat says that evaluation uses: the kind, and a file's executable bit (store paths record it). */
@@ -249,8 +294,9 @@ function wrapFs(): void {
       let outcome: unknown;
       let seen: string;
       try {
+        const before = op === 'readFileSync' ? identityOf(args[0] as string | Buffer) : undefined;
         outcome = original.apply(this, args);
-        seen = digest(op, outcome);
+        seen = op === 'readFileSync' ? readDigest(before, outcome, s.started) : digest(op, outcome);
       } catch (e) {
         seen = `error:${(e as NodeJS.ErrnoException).code ?? 'unknown'}`;
         record(s, op, path, args, seen);
@@ -313,5 +359,5 @@ function fingerprintTree(path: string, racyAfter: number, hashedBefore?: Readonl
     return true;
   };
   if (!visit(path, '')) return undefined;
-  return { path, identities: hashOf(lines.join('\n')), hashed };
+  return { path, identities: textDigest(lines.join('\n')), hashed };
 }

@@ -35,8 +35,7 @@ const keyName = /^[0-9a-f]{64}$/;
  * the link is made: a root without its link is dead, never the reverse.
  */
 export async function recordRoot(cache: CacheLocation, link: string): Promise<void> {
-  const name = createHash('sha256').update(link).digest('hex').slice(0, 32);
-  const root = join(cache.dir, rootsDir, name);
+  const root = rootOf(cache, link);
   // Synchronous, as holdImage: a few quick steps, and a cached rebuild's only ones (no thread pool to start).
   try {
     mkdirSync(dirname(root), { recursive: true });
@@ -47,6 +46,11 @@ export async function recordRoot(cache: CacheLocation, link: string): Promise<vo
   } catch (e) {
     throw await unusableCache(cache, e);
   }
+}
+
+/** The root that records the result link `link` (absolute). */
+export function rootOf(cache: CacheLocation, link: string): string {
+  return join(cache.dir, rootsDir, createHash('sha256').update(link).digest('hex').slice(0, 32));
 }
 
 /** Holds the image `key` for this process until `release` (a pending root). */

@@ -5,7 +5,7 @@
  * bundle that answers a rebuild, so it stays light: the cache, gc roots and
  * the link only.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BuildProgress } from './build.js';
 import { cacheLocation, type CacheLocation } from './cache.js';
@@ -24,6 +24,15 @@ export async function linkResult(cache: CacheLocation, resultDir: string, outLin
   return replaceLink(linkOption, resultDir);
 }
 
+/** Whether `link` is a symlink whose text is `target`. */
+function pointsTo(link: string, target: string): boolean {
+  try {
+    return readlinkSync(link) === target;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The image `key/fileName` of the cache linked as `buildImage` links it,
  * held against `tsportable gc` meanwhile; undefined when the cache no longer
@@ -32,7 +41,13 @@ export async function linkResult(cache: CacheLocation, resultDir: string, outLin
 export async function linkCachedImage(
   key: string,
   fileName: string,
-  options: { readonly outLink: string | null; readonly onProgress: (p: BuildProgress) => void },
+  options: {
+    /** The result link, absolute, or null for none. */
+    readonly outLink: string | null;
+    /** The root that records it (gc.ts's `rootOf`), when known: with both in place, nothing is written. */
+    readonly root?: string;
+    readonly onProgress: (p: BuildProgress) => void;
+  },
 ): Promise<{ readonly imagePath: string; readonly outLink: string | null } | undefined> {
   const cache = cacheLocation();
   const resultDir = join(cache.dir, key);
@@ -41,7 +56,12 @@ export async function linkCachedImage(
   try {
     if (lstatSync(imagePath, { throwIfNoEntry: false }) === undefined) return undefined;
     options.onProgress({ phase: 'cached', message: `reusing ${imagePath}` });
-    return { imagePath, outLink: await linkResult(cache, resultDir, options.outLink, options.onProgress) };
+    const { outLink, root } = options;
+    if (outLink !== null && root !== undefined && pointsTo(root, outLink) && pointsTo(outLink, resultDir)) {
+      options.onProgress({ phase: 'link', message: `linking ${outLink}` });
+      return { imagePath, outLink };
+    }
+    return { imagePath, outLink: await linkResult(cache, resultDir, outLink, options.onProgress) };
   } finally {
     await hold.release();
   }

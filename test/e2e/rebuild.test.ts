@@ -11,7 +11,7 @@
  * The tests of the describe block run in order on one project and cache: each
  * starts from the record the one before left.
  */
-import { appendFile, cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -107,6 +107,13 @@ describe('a cached rebuild', () => {
     // What evaluation said is said again, as an evaluating rebuild would.
     expect(first.run.stderr).toMatch(/^trace: reading part\.nix$/m);
     expect(again.run.stderr).toMatch(/^trace: reading part\.nix$/m);
+    expect(readlinkSync(join(cwd, 'result'))).toBe(first.json.resultDir);
+
+    // A result link pointed elsewhere meanwhile is pointed back, as a build would.
+    await rm(join(cwd, 'result'));
+    await symlink('/nonexistent', join(cwd, 'result'));
+    const relinked = await build();
+    expect(relinked.fast).toBe(true);
     expect(readlinkSync(join(cwd, 'result'))).toBe(first.json.resultDir);
 
     // The same run without its record: the full path, which finds the image in the cache.
