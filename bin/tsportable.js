@@ -12,6 +12,10 @@
  * none (when dist/ is writable). When the bundle is missing or older than
  * tsc's output (only tsc was run), the modules are loaded instead.
  *
+ * `tsportable build` first loads a much smaller bundle, dist/rebuild.cjs,
+ * which answers a rebuild whose inputs have not changed from the record of
+ * the last one (src/cli/rebuild.ts); only when it cannot is the CLI loaded.
+ *
  * This file is CommonJS (bin/package.json says so): Node starts a CommonJS
  * entry point faster than a module.
  */
@@ -25,11 +29,11 @@ const isMainThread = process.argv[2] !== '--tsportable-worker' || require('node:
 const dist = path.join(__dirname, '..', 'dist');
 
 /**
- * The bundle's exports (with the code cache in use) and what to do after the
- * command, or undefined when the bundle cannot be used.
+ * The exports of the bundle dist/<name>.cjs (with the code cache in use) and
+ * what to do after the command, or undefined when the bundle cannot be used.
  */
-function loadBundle() {
-  const file = path.join(dist, 'tsportable.cjs');
+function loadBundle(name) {
+  const file = path.join(dist, `${name}.cjs`);
   let source;
   try {
     const bundleTime = fs.statSync(file).mtimeMs;
@@ -43,9 +47,9 @@ function loadBundle() {
   const Module = require('node:module');
   // The bundle's first line names its build; V8 checks only that the source has the same length.
   const build = /^\/\* tsportable build (\w+) \*\//.exec(source)?.[1] ?? 'unknown';
-  const name = isMainThread ? process.argv[2] : require('node:worker_threads').workerData.argv[0];
-  const command = /^[a-z]+$/.test(name ?? '') ? name : 'other';
-  const cacheFile = path.join(dist, `tsportable.${build}.${process.version}-${process.arch}.${command}.v8cache`);
+  const commandName = isMainThread ? process.argv[2] : require('node:worker_threads').workerData.argv[0];
+  const command = /^[a-z]+$/.test(commandName ?? '') ? commandName : 'other';
+  const cacheFile = path.join(dist, `${name}.${build}.${process.version}-${process.arch}.${command}.v8cache`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -66,7 +70,13 @@ function loadBundle() {
 }
 
 async function run() {
-  const { cli, afterRun } = loadBundle() ?? { cli: await import('../dist/src/cli/entry.js'), afterRun: () => {} };
+  if (isMainThread && process.argv[2] === 'build') {
+    const quick = loadBundle('rebuild') ?? { cli: await import('../dist/src/cli/rebuild.js'), afterRun: () => {} };
+    const answered = await quick.cli.answerRebuild(process.argv.slice(2));
+    quick.afterRun();
+    if (answered) return;
+  }
+  const { cli, afterRun } = loadBundle('tsportable') ?? { cli: await import('../dist/src/cli/entry.js'), afterRun: () => {} };
   if (!isMainThread) return cli.workerMain();
   process.exitCode = await cli.launch(process.argv.slice(2), { workerScript: __filename });
   afterRun();

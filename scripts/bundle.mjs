@@ -21,7 +21,6 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
-const outfile = path.join(dist, 'tsportable.cjs');
 
 /** `import.meta.url` in a module of dist/: that module's own URL, from the bundle's location. */
 const importMetaUrl = {
@@ -98,32 +97,40 @@ for (const [group, names] of Object.entries(deferredGroups)) {
   await build({ ...common, stdin: { contents, resolveDir: root }, outfile: path.join(dist, 'deferred', `${group}.cjs`) });
 }
 
-const result = await build({
-  entryPoints: [path.join(dist, 'src/cli/entry.js')],
-  outfile,
-  ...common,
-  // The tree-sitter package loads its native binding itself; the grammar's is required by path.
-  external: ['tree-sitter', '*.node'],
-  plugins: [importMetaUrl, deferPackages],
-  banner: {
-    js: 'const __tsportableModuleUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
-  },
-  write: false,
-  logOverride: { 'empty-import-meta': 'error' },
-});
-if (result.warnings.length > 0) process.exit(1);
+/**
+ * The bundle of `entry` (a module of tsc's output) as `dist/<name>.cjs`, its
+ * first line naming its build (bin/tsportable.js keys the code cache by it),
+ * and the code caches of its older builds removed.
+ */
+async function bundle(entry, name) {
+  const result = await build({
+    entryPoints: [path.join(dist, entry)],
+    ...common,
+    // The tree-sitter package loads its native binding itself; the grammar's is required by path.
+    external: ['tree-sitter', '*.node'],
+    plugins: [importMetaUrl, deferPackages],
+    banner: {
+      js: 'const __tsportableModuleUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
+    },
+    write: false,
+    logOverride: { 'empty-import-meta': 'error' },
+  });
+  if (result.warnings.length > 0) process.exit(1);
+  const code = result.outputFiles[0].contents;
+  // Code compiled with a cache has no loader for `import()` of what is not bundled (esbuild keeps it as it is).
+  const dynamic = /\bimport\((?!\))/.exec(result.outputFiles[0].text);
+  if (dynamic) {
+    const line = result.outputFiles[0].text.slice(0, dynamic.index).split('\n').length;
+    console.error(`bundle: an import() of a module outside the bundle (dist/${name}.cjs:${line} before the banner); import it statically`);
+    process.exit(1);
+  }
+  const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  writeFileSync(path.join(dist, `${name}.cjs`), Buffer.concat([Buffer.from(`/* tsportable build ${id} */\n`), code]));
+  for (const file of readdirSync(dist)) {
+    if (file.startsWith(`${name}.`) && file.endsWith('.v8cache') && !file.startsWith(`${name}.${id}.`)) rmSync(path.join(dist, file), { force: true });
+  }
+}
 
-// The first line names this build: bin/tsportable.js keys the code cache by it.
-const code = result.outputFiles[0].contents;
-// Code compiled with a cache has no loader for `import()` of what is not bundled (esbuild keeps it as it is).
-const dynamic = /\bimport\((?!\))/.exec(result.outputFiles[0].text);
-if (dynamic) {
-  const line = result.outputFiles[0].text.slice(0, dynamic.index).split('\n').length;
-  console.error(`bundle: an import() of a module outside the bundle (dist/tsportable.cjs:${line} before the banner); import it statically`);
-  process.exit(1);
-}
-const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
-writeFileSync(outfile, Buffer.concat([Buffer.from(`/* tsportable build ${id} */\n`), code]));
-for (const name of readdirSync(dist)) {
-  if (/^tsportable\.\w+\..*\.v8cache$/.test(name) && !name.startsWith(`tsportable.${id}.`)) rmSync(path.join(dist, name), { force: true });
-}
+await bundle('src/cli/entry.js', 'tsportable');
+// What answers a cached rebuild before the CLI is loaded (src/cli/rebuild.ts): small, so that it costs little.
+await bundle('src/cli/rebuild.js', 'rebuild');

@@ -16,10 +16,20 @@
  *    into one flat array that lowering reads without any further native call
  *    (src/eval/syntax/flatTree.ts describes the layout). A tree with errors is
  *    not copied: the caller reparses it with the package to report them.
+ *
+ * tree-sitter's memory during `parse` comes from an arena (below), not malloc;
+ * a large file that is one attribute set is parsed in pieces, on several
+ * threads (further below).
  */
 #include <node_api.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <tree_sitter/api.h>
 
 const TSLanguage *tree_sitter_nix(void);
@@ -37,7 +47,136 @@ enum { FIELDS = 5, F_TYPE = 0, F_START = 1, F_END = 2, F_PARENT = 3, F_AFTER = 4
 
 #define CHECK(call) do { if ((call) != napi_ok) return NULL; } while (0)
 
-static TSParser *shared_parser;
+/*
+ * The arena tree-sitter allocates from while a parse runs (ts_set_allocator).
+ *
+ * Why: a syntax tree is millions of small blocks (about 60 bytes of tree per
+ * byte of a generated file), allocated one by one during the parse and freed
+ * one by one afterwards, although the tree lives only until it is copied.
+ * With malloc, allocating them and faulting in their pages was a third of the
+ * parse, freeing them took a walk of the whole tree, and glibc kept the freed
+ * memory: the process's peak grew by the tree's size for good. Here blocks
+ * are cut from large mappings (huge pages where the kernel gives them), the
+ * few that tree-sitter frees during the parse are kept on free lists by size
+ * for reuse, and the whole arena is unmapped at once when the tree has been
+ * copied: the tree is never walked to free it, and its memory goes back to the
+ * system.
+ *
+ * Everything tree-sitter allocates in this module is made and dropped within
+ * one call of `parse` (the parser too), on the calling thread; the arena is
+ * per thread, as worker threads may parse at the same time.
+ */
+enum {
+  /** The first mapping's bytes; each next one is twice the last, up to ARENA_MAX_CHUNK. */
+  ARENA_FIRST_CHUNK = 1 << 16,
+  ARENA_MAX_CHUNK = 1 << 26,
+  /** Mappings this large are offered huge pages (2 MB: one page fault instead of 512). */
+  ARENA_HUGE = 1 << 21,
+  /** A thread keeps its arena's last mapping between parses when it is no larger (arena_done). */
+  ARENA_KEEP = 1 << 23,
+  /** Blocks are multiples of 8 bytes after an 8-byte size header; free lists for sizes below 8 * ARENA_CLASSES. */
+  ARENA_CLASSES = 64,
+};
+
+typedef struct Chunk { struct Chunk *previous; size_t size, used; } Chunk;
+
+static _Thread_local Chunk *arena_top;
+static _Thread_local size_t arena_next_chunk = ARENA_FIRST_CHUNK;
+static _Thread_local void *arena_free_lists[ARENA_CLASSES];
+
+static void *arena_malloc(size_t n) {
+  n = n ? (n + 7) & ~(size_t)7 : 8;
+  size_t class = n >> 3;
+  if (class < ARENA_CLASSES && arena_free_lists[class]) {
+    void *p = arena_free_lists[class];
+    arena_free_lists[class] = *(void **)p;
+    return p;
+  }
+  size_t need = n + sizeof(size_t);
+  if (!arena_top || arena_top->used + need > arena_top->size) {
+    size_t size = arena_next_chunk;
+    while (size < need + sizeof(Chunk)) size *= 2;
+    if (arena_next_chunk < ARENA_MAX_CHUNK) arena_next_chunk *= 2;
+    Chunk *chunk = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (chunk == MAP_FAILED) {
+      /* As tree-sitter's own allocator does when malloc fails. */
+      fprintf(stderr, "tsportable: out of memory while parsing\n");
+      abort();
+    }
+#ifdef MADV_HUGEPAGE
+    if (size >= ARENA_HUGE) madvise(chunk, size, MADV_HUGEPAGE);
+#endif
+    chunk->previous = arena_top;
+    chunk->size = size;
+    chunk->used = sizeof(Chunk);
+    arena_top = chunk;
+  }
+  char *p = (char *)arena_top + arena_top->used + sizeof(size_t);
+  ((size_t *)p)[-1] = n;
+  arena_top->used += need;
+  return p;
+}
+
+static void arena_free(void *p) {
+  if (!p) return;
+  size_t class = ((size_t *)p)[-1] >> 3;
+  if (class < ARENA_CLASSES) {
+    *(void **)p = arena_free_lists[class];
+    arena_free_lists[class] = p;
+  }
+}
+
+static void *arena_calloc(size_t count, size_t size) {
+  void *p = arena_malloc(count * size);
+  memset(p, 0, count * size);
+  return p;
+}
+
+static void *arena_realloc(void *old, size_t n) {
+  if (!old) return arena_malloc(n);
+  size_t had = ((size_t *)old)[-1];
+  if (n <= had) return old;
+  void *p = arena_malloc(n);
+  memcpy(p, old, had);
+  arena_free(old);
+  return p;
+}
+
+/** Unmaps the arena: every block tree-sitter allocated since the last release. */
+static void arena_release(void) {
+  while (arena_top) {
+    Chunk *chunk = arena_top;
+    arena_top = chunk->previous;
+    munmap(chunk, chunk->size);
+  }
+  arena_next_chunk = ARENA_FIRST_CHUNK;
+  memset(arena_free_lists, 0, sizeof arena_free_lists);
+}
+
+/** Empties the arena for the next parse of the same call, keeping its last (largest) mapping: its pages are in memory already. */
+static void arena_reset(void) {
+  if (!arena_top) return;
+  Chunk *keep = arena_top;
+  Chunk *chunk = keep->previous;
+  while (chunk) {
+    Chunk *previous = chunk->previous;
+    munmap(chunk, chunk->size);
+    chunk = previous;
+  }
+  keep->previous = NULL;
+  keep->used = sizeof(Chunk);
+  memset(arena_free_lists, 0, sizeof arena_free_lists);
+}
+
+/**
+ * Ends a call's use of the arena. A small arena's last mapping is kept for
+ * the thread's next parse (files are parsed one after another: their pages
+ * are then in memory already); a large one is given back.
+ */
+static void arena_done(void) {
+  if (arena_top && arena_top->size <= ARENA_KEEP) arena_reset();
+  else arena_release();
+}
 
 static napi_value throw_error(napi_env env, const char *message) {
   napi_throw_error(env, NULL, message);
@@ -116,38 +255,443 @@ done:
   return ok;
 }
 
+/*
+ * A large file that is one attribute set (`{ a = ...; b = ...; ... }`, the
+ * shape of generated package sets) is parsed in pieces of a few hundred
+ * thousand characters, each piece a run of whole bindings: tree-sitter's
+ * tree of a whole 20 MB file takes more than a gigabyte, a piece's some tens
+ * of megabytes, and the arena's pages are reused from one piece to the next.
+ *
+ * Each piece is parsed as the file with only the set's opening (everything up
+ * to its first binding), the piece, and the set's closing (from its `}` to the
+ * end) included (ts_parser_set_included_ranges): its nodes have the offsets
+ * they have in the file, and its bindings are the nodes the whole file's
+ * parse gives them, as a binding's parse does not depend on the bindings
+ * around it. The flat trees are joined under one source_code, set and
+ * binding_set: the first piece's, ended where the last piece's end.
+ *
+ * Where a piece ends is found by a scan that knows just enough of Nix's
+ * tokens to track nesting: comments, strings and indented strings with their
+ * escapes and interpolations, identifiers (which may hold `'`), URIs (which
+ * may hold `/*`). A piece ends after a `;` at the set's own level, before the
+ * next binding's first character. When the scan sees anything else (the file
+ * is not one set, or it is not sure), or a piece has a syntax error, the file
+ * is parsed whole: that is the parse that reports errors.
+ */
+enum {
+  /** Files shorter than this (UTF-16 units) are parsed whole. */
+  PIECES_FROM = 1 << 21,
+  /** About how long a piece is (UTF-16 units). */
+  PIECE_LENGTH = 1 << 18,
+  /** Nesting deeper than this in the scan: parsed whole. */
+  SCAN_DEPTH = 256,
+  /** Threads that parse pieces at once, at most (and no more than the machine's cores). */
+  PIECE_THREADS = 4,
+};
+
+static int is_ident_start(char16_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+static int is_ident_char(char16_t c) { return is_ident_start(c) || (c >= '0' && c <= '9') || c == '\'' || c == '-'; }
+static int is_uri_char(char16_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c > 0 && c < 128 && strchr("%/?:@&=+$,-_.!~*'", (char)c));
+}
+static int is_space(char16_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static int is_word(const char16_t *t, size_t length, const char *word) {
+  if (strlen(word) != length) return 0;
+  for (size_t i = 0; i < length; i++) if (t[i] != (char16_t)word[i]) return 0;
+  return 1;
+}
+
+/** Skips blanks and comments from `i`; returns where the next token starts (or `length`), or -1 in an unclosed comment. */
+static int64_t skip_blank(const char16_t *t, size_t length, size_t i) {
+  for (;;) {
+    while (i < length && is_space(t[i])) i++;
+    if (i < length && t[i] == '#') {
+      while (i < length && t[i] != '\n') i++;
+    } else if (i + 1 < length && t[i] == '/' && t[i + 1] == '*') {
+      i += 2;
+      while (i + 1 < length && !(t[i] == '*' && t[i + 1] == '/')) i++;
+      if (i + 1 >= length) return -1;
+      i += 2;
+    } else return (int64_t)i;
+  }
+}
+
+/*
+ * Where the pieces of `t` (each at least `piece_length` long) start, after the first: `splits` (malloc'd) gets
+ * them, `*open_end` where the first binding starts, `*close` where the set's
+ * `}` is. Returns the count of splits; 0 when the file is not to be parsed in
+ * pieces.
+ */
+static size_t find_pieces(const char16_t *t, size_t length, size_t piece_length, size_t **splits, size_t *open_end, size_t *close) {
+  enum { CODE, STRING, INDENTED };
+  /* The contexts entered: a bracket of code (CODE), or the string an interpolation is in. */
+  unsigned char stack[SCAN_DEPTH];
+  size_t depth = 0;
+  int64_t at = skip_blank(t, length, 0);
+  if (at < 0 || (size_t)at >= length || t[at] != '{') return 0;
+  size_t i = (size_t)at + 1;
+  int64_t first = skip_blank(t, length, i);
+  if (first < 0) return 0;
+  *open_end = (size_t)first;
+  size_t *out = NULL, count = 0, capacity = 0;
+  size_t piece_start = (size_t)first;
+  int context = CODE;
+  /* At the set's level: `let`s without their `in` yet, `with`s and `assert`s without their `;`. */
+  size_t lets = 0, statements = 0;
+  while (i < length) {
+    char16_t c = t[i];
+    if (context != CODE) {
+      /* In a string: `${` opens an interpolation, `$${` is text. */
+      if (c == '$' && i + 1 < length && t[i + 1] == '{') {
+        if (depth + 1 >= SCAN_DEPTH) goto whole;
+        stack[depth++] = (unsigned char)context;
+        i += 2;
+        context = CODE;
+      } else if (c == '$' && i + 1 < length && t[i + 1] == '$') i += 2;
+      else if (context == STRING) {
+        if (c == '\\') i += 2;
+        else if (c == '"') { i++; context = stack[--depth]; }
+        else i++;
+      } else if (c == '\'' && i + 1 < length && t[i + 1] == '\'') {
+        /* In an indented string: `'''`, `''$` and `''\x` are escapes; another `''` ends it. */
+        char16_t d = i + 2 < length ? t[i + 2] : 0;
+        if (d == '\'' || d == '$') i += 3;
+        else if (d == '\\') i += 4;
+        else { i += 2; context = stack[--depth]; }
+      } else i++;
+      continue;
+    }
+    /* Code; depth 0 is the set's own level. */
+    if (c == '#' || (c == '/' && i + 1 < length && t[i + 1] == '*')) {
+      int64_t next = skip_blank(t, length, i);
+      if (next < 0) goto whole;
+      i = (size_t)next;
+    } else if (c == '"') {
+      if (depth + 1 >= SCAN_DEPTH) goto whole;
+      stack[depth++] = CODE;
+      context = STRING;
+      i++;
+    } else if (c == '\'' && i + 1 < length && t[i + 1] == '\'') {
+      if (depth + 1 >= SCAN_DEPTH) goto whole;
+      stack[depth++] = CODE;
+      context = INDENTED;
+      i += 2;
+    } else if (is_ident_start(c)) {
+      size_t start = i;
+      while (i < length && is_ident_char(t[i])) i++;
+      /* A URI: a scheme, `:`, and a character of a URI (`x: y` is a function). */
+      size_t j = start;
+      while (j < length && (is_ident_start(t[j]) || (t[j] >= '0' && t[j] <= '9') || t[j] == '+' || t[j] == '-' || t[j] == '.')) j++;
+      if (j < length && t[j] == ':' && j + 1 < length && is_uri_char(t[j + 1])) {
+        i = j + 1;
+        while (i < length && is_uri_char(t[i])) i++;
+      } else if (depth == 0) {
+        /* Keywords whose `;` are not a binding's end, at the set's level. */
+        if (is_word(t + start, i - start, "let")) {
+          int64_t next = skip_blank(t, length, i);
+          if (next < 0) goto whole;
+          if ((size_t)next >= length || t[next] != '{') lets++; /* `let { ... }` has no `in` */
+        } else if (is_word(t + start, i - start, "in")) {
+          if (lets) lets--;
+        } else if (is_word(t + start, i - start, "with") || is_word(t + start, i - start, "assert")) {
+          statements++;
+        }
+      }
+    } else if (c == '{' || c == '(' || c == '[' || (c == '$' && i + 1 < length && t[i + 1] == '{')) {
+      if (depth + 1 >= SCAN_DEPTH) goto whole;
+      stack[depth++] = CODE;
+      i += c == '$' ? 2 : 1;
+    } else if (c == '}' || c == ')' || c == ']') {
+      if (depth == 0) {
+        if (c != '}') goto whole;
+        /* The set's end: then only blanks and comments. */
+        int64_t rest = skip_blank(t, length, i + 1);
+        if (rest < 0 || (size_t)rest != length) goto whole;
+        *close = i;
+        *splits = out;
+        return count;
+      }
+      context = stack[--depth];
+      i++;
+    } else if (c == ';' && depth == 0) {
+      i++;
+      if (lets) continue; /* a binding of a `let` */
+      if (statements) { statements--; continue; } /* `with e;`, `assert e;` */
+      if (i - piece_start >= piece_length) {
+        /* The next piece starts at a binding, with only blanks before it (where tree-sitter hangs a comment could differ). */
+        size_t k = i;
+        while (k < length && is_space(t[k])) k++;
+        if (k < length && (is_ident_start(t[k]) || t[k] == '"')) {
+          if (count == capacity) {
+            capacity = capacity ? capacity * 2 : 64;
+            size_t *grown = realloc(out, capacity * sizeof(size_t));
+            if (!grown) goto whole;
+            out = grown;
+          }
+          out[count++] = k;
+          piece_start = k;
+        }
+      }
+    } else i++;
+  }
+whole:
+  free(out);
+  return 0;
+}
+
+/** The row and byte column of each of the sorted UTF-16 `offsets` (ranges need both). */
+static void points_at(const char16_t *t, const size_t *offsets, size_t count, TSPoint *points) {
+  size_t i = 0, line_start = 0;
+  uint32_t row = 0;
+  for (size_t k = 0; k < count; k++) {
+    for (; i < offsets[k]; i++) {
+      if (t[i] == '\n') { row++; line_start = i + 1; }
+    }
+    points[k] = (TSPoint){ row, (uint32_t)((offsets[k] - line_start) * 2) };
+  }
+}
+
+static TSRange range_of(size_t start, TSPoint start_point, size_t end, TSPoint end_point) {
+  return (TSRange){ start_point, end_point, (uint32_t)(start * 2), (uint32_t)(end * 2) };
+}
+
+/** The index of the first child of `parent` (in a flat tree) with symbol `symbol`, or -1. */
+static int32_t child_of_type(const int32_t *n, int32_t parent, TSSymbol symbol) {
+  for (int32_t i = parent + 1; i < n[parent * FIELDS + F_AFTER]; i = n[i * FIELDS + F_AFTER]) {
+    if ((TSSymbol)(n[i * FIELDS + F_TYPE] & 0xffff) == symbol) return i;
+  }
+  return -1;
+}
+
+/** The pieces of one parse, shared by the threads that parse them. */
+typedef struct {
+  const TSLanguage *language;
+  const char16_t *text;
+  size_t length, count, close;
+  /* Piece k runs from bounds[k] to bounds[k + 1]: open_end, the splits, close, length; with their points. */
+  const size_t *bounds;
+  const TSPoint *points;
+  /** The next piece to take. */
+  atomic_size_t next;
+  /** Each piece's flat tree, and whether it was made (1), had a syntax error (0), or memory ran out (-1). */
+  Buffer *flats;
+  int *results;
+} Pieces;
+
+/** Parses piece k into its flat tree. */
+static int parse_piece(Pieces *p, size_t k) {
+  const size_t *bounds = p->bounds;
+  const TSPoint *points = p->points;
+  size_t count = p->count;
+  const TSPoint zero = { 0, 0 };
+  /* The first piece from the start, the last to the end; the others with the set's opening and closing. */
+  TSRange ranges[3];
+  uint32_t range_count = 0;
+  if (k == 0) ranges[range_count++] = range_of(0, zero, bounds[1], points[1]);
+  else {
+    ranges[range_count++] = range_of(0, zero, bounds[0], points[0]);
+    ranges[range_count++] = range_of(bounds[k], points[k], k == count ? p->length : bounds[k + 1], k == count ? points[count + 2] : points[k + 1]);
+  }
+  if (k < count) ranges[range_count++] = range_of(p->close, points[count + 1], p->length, points[count + 2]);
+  TSParser *parser = ts_parser_new();
+  ts_parser_set_language(parser, p->language);
+  int result = 0;
+  if (ts_parser_set_included_ranges(parser, ranges, range_count)) {
+    TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, (const char *)p->text, (uint32_t)(p->length * sizeof(char16_t)), TSInputEncodingUTF16LE);
+    if (tree && !ts_node_has_error(ts_tree_root_node(tree))) result = flatten(tree, &p->flats[k]) ? 1 : -1;
+  }
+  arena_reset(); /* the piece's tree and parser */
+  return result;
+}
+
+/** Takes pieces until none is left (on each thread, the calling one included). */
+static void *parse_some_pieces(void *arg) {
+  Pieces *p = arg;
+  for (;;) {
+    size_t k = atomic_fetch_add(&p->next, 1);
+    if (k > p->count) break;
+    p->results[k] = parse_piece(p, k);
+    if (p->results[k] != 1) atomic_store(&p->next, p->count + 1); /* the file is parsed whole, or not at all */
+  }
+  arena_release();
+  return NULL;
+}
+
+/*
+ * Parses `t` in the pieces find_pieces found (see above) into `out`, on up to
+ * PIECE_THREADS threads. Returns 1 when done, 0 when the file is to be parsed
+ * whole (a piece with a syntax error, or not of the expected shape), -1 when
+ * out of memory.
+ */
+static int parse_pieces(const TSLanguage *language, const char16_t *t, size_t length, const size_t *splits, size_t count,
+                        size_t open_end, size_t close, Buffer *out) {
+  TSSymbol set_symbol = ts_language_symbol_for_name(language, "attrset_expression", 18, true);
+  TSSymbol bindings_symbol = ts_language_symbol_for_name(language, "binding_set", 11, true);
+  size_t bounds_count = count + 3;
+  size_t *bounds = malloc(bounds_count * sizeof(size_t));
+  TSPoint *points = malloc(bounds_count * sizeof(TSPoint));
+  Buffer *flats = calloc(count + 1, sizeof(Buffer));
+  int *results = calloc(count + 1, sizeof(int));
+  int result = 0;
+  if (!bounds || !points || !flats || !results) { result = -1; goto done; }
+  bounds[0] = open_end;
+  memcpy(bounds + 1, splits, count * sizeof(size_t));
+  bounds[count + 1] = close;
+  bounds[count + 2] = length;
+  points_at(t, bounds, bounds_count, points);
+
+  Pieces pieces = { language, t, length, count, close, bounds, points, 0, flats, results };
+  atomic_init(&pieces.next, 0);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t helpers = cores > 1 ? (size_t)(cores < PIECE_THREADS ? cores : PIECE_THREADS) - 1 : 0;
+  if (helpers > count) helpers = count;
+  pthread_t threads[PIECE_THREADS];
+  size_t started = 0;
+  for (; started < helpers; started++) {
+    if (pthread_create(&threads[started], NULL, parse_some_pieces, &pieces) != 0) break;
+  }
+  parse_some_pieces(&pieces);
+  for (size_t i = 0; i < started; i++) pthread_join(threads[i], NULL);
+  for (size_t k = 0; k <= count; k++) {
+    if (results[k] != 1) { result = results[k] < 0 ? -1 : 0; goto done; }
+  }
+
+  /* The joined tree's source_code, set and binding_set: the first piece's. */
+  int32_t root = 0, set = -1, bindings = -1;
+  for (size_t k = 0; k <= count; k++) {
+    const int32_t *n = flats[k].data;
+    int32_t piece_set = child_of_type(n, 0, set_symbol);
+    int32_t piece_bindings = piece_set < 0 ? -1 : child_of_type(n, piece_set, bindings_symbol);
+    if (piece_bindings < 0) goto done;
+    int32_t bindings_after = n[piece_bindings * FIELDS + F_AFTER];
+    if (k == 0) {
+      /* Everything up to the end of the binding_set's subtree, as it is. */
+      if (!grow(out, (size_t)bindings_after * FIELDS)) { result = -1; goto done; }
+      memcpy(out->data, n, (size_t)bindings_after * FIELDS * sizeof(int32_t));
+      out->count = (size_t)bindings_after * FIELDS;
+      set = piece_set;
+      bindings = piece_bindings;
+    } else {
+      /* The binding_set's descendants, renumbered, under the first piece's binding_set. */
+      int32_t shift = (int32_t)(out->count / FIELDS) - (piece_bindings + 1);
+      size_t nodes = (size_t)(bindings_after - piece_bindings - 1);
+      if (!grow(out, nodes * FIELDS)) { result = -1; goto done; }
+      for (int32_t i = piece_bindings + 1; i < bindings_after; i++) {
+        int32_t *f = out->data + out->count;
+        memcpy(f, n + i * FIELDS, FIELDS * sizeof(int32_t));
+        f[F_PARENT] = f[F_PARENT] == piece_bindings ? bindings : f[F_PARENT] + shift;
+        f[F_AFTER] += shift;
+        out->count += FIELDS;
+      }
+    }
+    if (k == count) {
+      /* The rest of the last piece (what follows the bindings: comments, the set's end), under the first piece's nodes. */
+      int32_t end_of_bindings = (int32_t)(out->count / FIELDS);
+      int32_t piece_count = (int32_t)(flats[k].count / FIELDS);
+      int32_t shift = end_of_bindings - bindings_after;
+      if (!grow(out, (size_t)(piece_count - bindings_after) * FIELDS)) { result = -1; goto done; }
+      for (int32_t i = bindings_after; i < piece_count; i++) {
+        int32_t *f = out->data + out->count;
+        memcpy(f, n + i * FIELDS, FIELDS * sizeof(int32_t));
+        int32_t up = f[F_PARENT];
+        f[F_PARENT] = up == 0 ? root : up == piece_set ? set : up + shift;
+        f[F_AFTER] += shift;
+        out->count += FIELDS;
+      }
+      int32_t *o = out->data;
+      o[bindings * FIELDS + F_AFTER] = end_of_bindings;
+      o[bindings * FIELDS + F_END] = n[piece_bindings * FIELDS + F_END];
+      o[set * FIELDS + F_AFTER] = n[piece_set * FIELDS + F_AFTER] + shift;
+      o[set * FIELDS + F_END] = n[piece_set * FIELDS + F_END];
+      o[root * FIELDS + F_AFTER] = (int32_t)(out->count / FIELDS);
+      o[root * FIELDS + F_END] = n[F_END];
+      result = 1;
+    }
+    free(flats[k].data);
+    flats[k].data = NULL;
+  }
+done:
+  if (flats) for (size_t k = 0; k <= count; k++) free(flats[k].data);
+  free(flats);
+  free(results);
+  free(bounds);
+  free(points);
+  if (result != 1) out->count = 0;
+  return result;
+}
+
+/** How many pieces the last parse on this thread was made of (1: parsed whole), for tests. */
+static _Thread_local uint32_t last_pieces;
+
 static void free_buffer(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   free(data);
 }
 
-/* parse(text: string): ArrayBuffer of the flat tree. */
+/*
+ * parse(text: string, pieceLength?: number): ArrayBuffer of the flat tree.
+ * `pieceLength` (for tests) parses any file that can be parsed in pieces so,
+ * in pieces of at least that many UTF-16 units.
+ */
 static napi_value parse(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 1) return throw_error(env, "parse: expected a string");
+  size_t pieces_from = PIECES_FROM, piece_length = PIECE_LENGTH;
+  if (argc >= 2) {
+    napi_valuetype type;
+    CHECK(napi_typeof(env, argv[1], &type));
+    if (type == napi_number) {
+      uint32_t given;
+      CHECK(napi_get_value_uint32(env, argv[1], &given));
+      pieces_from = 0;
+      piece_length = given;
+    }
+  }
   size_t length;
   if (napi_get_value_string_utf16(env, argv[0], NULL, 0, &length) != napi_ok) return throw_error(env, "parse: expected a string");
   char16_t *text = malloc((length + 1) * sizeof(char16_t));
   if (!text) return throw_error(env, "parse: out of memory");
-  CHECK(napi_get_value_string_utf16(env, argv[0], text, length + 1, &length));
-  if (!shared_parser) {
-    const TSLanguage *language = tree_sitter_nix();
-    shared_parser = ts_parser_new();
-    ts_parser_set_language(shared_parser, language);
-    binary_symbol = ts_language_symbol_for_name(language, "binary_expression", 17, true);
-    unary_symbol = ts_language_symbol_for_name(language, "unary_expression", 16, true);
+  if (napi_get_value_string_utf16(env, argv[0], text, length + 1, &length) != napi_ok) {
+    free(text);
+    return NULL;
   }
-  TSTree *tree = ts_parser_parse_string_encoding(shared_parser, NULL, (const char *)text, (uint32_t)(length * sizeof(char16_t)), TSInputEncodingUTF16LE);
-  free(text);
-  if (!tree) return throw_error(env, "parse: tree-sitter failed");
-  napi_value result;
+  const TSLanguage *language = tree_sitter_nix();
+  binary_symbol = ts_language_symbol_for_name(language, "binary_expression", 17, true);
+  unary_symbol = ts_language_symbol_for_name(language, "unary_expression", 16, true);
   Buffer out = {0};
-  int ok = flatten(tree, &out);
-  if (ok && ts_node_has_error(ts_tree_root_node(tree))) out.data[F_TYPE] |= ERROR_BIT;
-  ts_tree_delete(tree);
+  int ok = 0;
+  size_t *splits = NULL, open_end = 0, close = 0;
+  size_t count = length >= pieces_from ? find_pieces(text, length, piece_length, &splits, &open_end, &close) : 0;
+  int pieces = count ? parse_pieces(language, text, length, splits, count, open_end, close, &out) : 0;
+  free(splits);
+  last_pieces = pieces == 1 ? count + 1 : 1;
+  if (pieces < 0) {
+    free(text);
+    free(out.data);
+    return throw_error(env, "parse: out of memory");
+  }
+  if (pieces == 1) {
+    free(text);
+    ok = 1;
+  } else {
+    /* The parser and the tree live in the arena: made here, gone with it below (never freed one by one). */
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, language);
+    TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, (const char *)text, (uint32_t)(length * sizeof(char16_t)), TSInputEncodingUTF16LE);
+    free(text);
+    if (!tree) {
+      arena_release();
+      return throw_error(env, "parse: tree-sitter failed");
+    }
+    ok = flatten(tree, &out);
+    if (ok && ts_node_has_error(ts_tree_root_node(tree))) out.data[F_TYPE] |= ERROR_BIT;
+    arena_done();
+  }
+  napi_value result;
   if (!ok) {
     free(out.data);
     return throw_error(env, "parse: out of memory");
@@ -158,6 +702,14 @@ static napi_value parse(napi_env env, napi_callback_info info) {
     return NULL;
   }
   return result;
+}
+
+/* lastPieces(): how many pieces the last parse was made of. */
+static napi_value last_pieces_count(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value count;
+  CHECK(napi_create_uint32(env, last_pieces, &count));
+  return count;
 }
 
 /* symbols(): the grammar's node type names, by symbol id. */
@@ -178,6 +730,7 @@ static napi_value symbols(napi_env env, napi_callback_info info) {
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value language, fn;
+  ts_set_allocator(arena_malloc, arena_calloc, arena_realloc, arena_free);
   CHECK(napi_create_external(env, (void *)tree_sitter_nix(), NULL, NULL, &language));
   CHECK(napi_type_tag_object(env, language, &language_type_tag));
   CHECK(napi_set_named_property(env, exports, "language", language));
@@ -185,6 +738,8 @@ static napi_value init(napi_env env, napi_value exports) {
   CHECK(napi_set_named_property(env, exports, "parse", fn));
   CHECK(napi_create_function(env, "symbols", NAPI_AUTO_LENGTH, symbols, NULL, &fn));
   CHECK(napi_set_named_property(env, exports, "symbols", fn));
+  CHECK(napi_create_function(env, "lastPieces", NAPI_AUTO_LENGTH, last_pieces_count, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "lastPieces", fn));
   return exports;
 }
 

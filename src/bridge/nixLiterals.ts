@@ -5,6 +5,7 @@
  * written as arithmetic, and floats always carry a `.` (Nix reads `1e21` as
  * something else than a float).
  */
+import { nixWillRead } from '../eval/dependencies.js';
 
 /** The body of a double-quoted string, without the quotes. */
 export function escapeStringBody(s: string): string {
@@ -45,8 +46,12 @@ export function floatLiteral(x: number): string | undefined {
   return x < 0 || Object.is(x, -0) ? `(-${s})` : s;
 }
 
-/** A path as Nix source: a literal when its characters allow, else `/. + "/..."`. */
+/**
+ * A path as Nix source: a literal when its characters allow, else `/. + "/..."`.
+ * Nix will read what it names: a build being recorded fingerprints it now (eval/dependencies.ts).
+ */
 export function pathLiteral(path: string): string {
+  nixWillRead(path);
   if (path === '/') return '/.';
   if (/^(\/[a-zA-Z0-9._+-]+)+$/.test(path)) return path;
   return `(/. + ${stringLiteral(path)})`;

@@ -11,6 +11,7 @@
 import type * as ast from '../eval/syntax/ast.js';
 import type { Span } from '../eval/span.js';
 import { attrNameLiteral, escapeStringBody, pathLiteral } from './nixLiterals.js';
+import { dependsOnTheWorld } from '../eval/dependencies.js';
 
 /** Where a node landed in the printed text (offsets into it) and where it was written. */
 export interface PrintedNode {
@@ -28,6 +29,9 @@ export interface Printed {
 export function printExpr(e: ast.Expr): Printed {
   const p = new Printer();
   p.expr(e);
+  // Nix runs this code: a recorded build cannot list what it reads by a computed name or fetches.
+  const impure = /\b(currentTime|fetch[A-Za-z]*|storePath|readFile|readFileType|readDir|pathExists|hashFile|filterSource|findFile|getFlake|scopedImport)\b/.exec(p.out);
+  if (impure) dependsOnTheWorld(`a function handed to Nix uses ${impure[1]}`);
   return { text: p.out, nodes: p.nodes };
 }
 

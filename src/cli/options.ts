@@ -43,6 +43,8 @@ export interface ParsedArgs {
   readonly positional: string[];
   /** Keyed by long name without dashes: `arg`, `attr`, `show-trace`. */
   readonly options: Map<string, OptionValue[]>;
+  /** The command's arguments as given (a cached rebuild is found by them: src/cli/rebuild.ts). */
+  readonly argv: readonly string[];
 }
 
 export type OptionValue = true | string | string[];
@@ -138,7 +140,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   if (positional.length > spec.maxPositional) {
     throw usageError(`${spec.name}: unexpected argument '${positional[spec.maxPositional]}'`);
   }
-  return { positional, options };
+  return { positional, options, argv };
 }
 
 /** The last value of a one-value option, or undefined. */

@@ -63,7 +63,7 @@ export function warningWithRealPaths(bridge: Bridge, w: NixWarning): NixWarning 
 export interface RealPathsShown {
   /** The error a command failed with, with real paths (a NixError is changed in place). */
   inError<E>(e: E): E;
-  /** Traces and warnings are shown as they are again. */
+  /** Traces and warnings are shown as they were before (once: a second call does nothing). */
   end(): void;
 }
 
@@ -75,9 +75,12 @@ export function showRealPaths(bridge: Bridge): RealPathsShown {
   const { write, warn } = diagnostics;
   diagnostics.write = (line) => write(messagesWithRealPaths(bridge, [line])[0]!);
   diagnostics.warn = (w) => warn(warningWithRealPaths(bridge, w));
+  let ended = false;
   return {
     inError: (e) => (e instanceof NixError ? errorWithRealPaths(bridge, e) as typeof e : e),
     end() {
+      if (ended) return;
+      ended = true;
       diagnostics.write = write;
       diagnostics.warn = warn;
     },

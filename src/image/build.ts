@@ -10,17 +10,17 @@
  * private directory is always removed.
  */
 import { chmod, mkdir, rename } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import { cacheKey, cacheLocation, makeWorkDir, type CacheLocation } from './cache.js';
 import { factsIn, fileIdentity, programFile, type Facts } from './facts.js';
 import { exists, removeTree, syncPath } from './files.js';
-import { holdImage, recordRoot } from './gc.js';
+import { holdImage } from './gc.js';
+import { linkResult } from './reuse.js';
 import { surveyClosure } from './hardLinks.js';
 import { imageClosure } from './imageClosure.js';
 import { compressionWords, validateImageInput, type ImageInput, type StorePath } from './input.js';
 import { interruption, throwIfAborted, trapSignals } from './interrupt.js';
-import { replaceLink } from './outLink.js';
 import { describeScaffold, planScaffold, topLevelNames, writeScaffold, type ScaffoldPlan } from './scaffold.js';
 import { mksquashfsVersion, squashByCopy, squashDirect } from './squash.js';
 import { imageDifference } from './compare.js';
@@ -134,14 +134,7 @@ async function build(input: ImageInput, options: BuildOptions, signal: AbortSign
       method = await buildIntoCache(input, options, { cache, root, key, fileName, closure, plan, signal, progress });
     }
     throwIfAborted(signal);
-
-    let outLink: string | null = null;
-    const linkOption = options.outLink === undefined ? 'result' : options.outLink;
-    if (linkOption !== null) {
-      progress({ phase: 'link', message: `linking ${linkOption}` });
-      await recordRoot(cache, resolve(linkOption));
-      outLink = await replaceLink(linkOption, resultDir);
-    }
+    const outLink = await linkResult(cache, resultDir, options.outLink, progress);
     return { imagePath, resultDir, outLink, cached, closure, references, key, method };
   } finally {
     await hold.release();

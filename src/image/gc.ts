@@ -18,7 +18,8 @@
  * build that looked after builds the image anew.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readlink, realpath, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, rename, rm, unlink } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { processAlive, unusableCache, workPrefix, type CacheLocation } from './cache.js';
 import { removeTree } from './files.js';
@@ -34,31 +35,38 @@ const keyName = /^[0-9a-f]{64}$/;
  * the link is made: a root without its link is dead, never the reverse.
  */
 export async function recordRoot(cache: CacheLocation, link: string): Promise<void> {
-  const name = createHash('sha256').update(link).digest('hex').slice(0, 32);
-  const root = join(cache.dir, rootsDir, name);
+  const root = rootOf(cache, link);
+  // Synchronous, as holdImage: a few quick steps, and a cached rebuild's only ones (no thread pool to start).
   try {
-    await mkdir(dirname(root), { recursive: true });
+    mkdirSync(dirname(root), { recursive: true });
     const temp = `${root}${workPrefix}${process.pid}`;
-    await rm(temp, { force: true });
-    await symlink(link, temp);
-    await rename(temp, root);
+    rmSync(temp, { force: true });
+    symlinkSync(link, temp);
+    renameSync(temp, root);
   } catch (e) {
     throw await unusableCache(cache, e);
   }
+}
+
+/** The root that records the result link `link` (absolute). */
+export function rootOf(cache: CacheLocation, link: string): string {
+  return join(cache.dir, rootsDir, createHash('sha256').update(link).digest('hex').slice(0, 32));
 }
 
 /** Holds the image `key` for this process until `release` (a pending root). */
 export async function holdImage(cache: CacheLocation, key: string): Promise<{ release(): Promise<void> }> {
   const marker = join(cache.dir, rootsDir, `${pendingPrefix}${process.pid}-${key}`);
   try {
-    await mkdir(dirname(marker), { recursive: true });
-    await symlink(key, marker).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
+    mkdirSync(dirname(marker), { recursive: true });
+    try {
+      symlinkSync(key, marker);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   } catch (e) {
     throw await unusableCache(cache, e);
   }
-  return { release: () => rm(marker, { force: true }) };
+  return { release: async () => rmSync(marker, { force: true }) };
 }
 
 export interface GcImage {
@@ -111,6 +119,7 @@ export async function collectGarbage(cache: CacheLocation, options: { readonly d
     if (options.dryRun || (await removeUnlessClaimed(cache, name))) removed.push(image);
     else kept.push(image);
   }
+  if (!options.dryRun) await removeRecordsOf(cache, new Set(removed.map((i) => basename(i.dir))));
   const bytesFreed = [...removed, ...leftovers].reduce((n, i) => n + i.bytes, 0);
   return { removed, leftovers, kept, liveLinks, runningBuilds, bytesFreed };
 }
@@ -174,6 +183,21 @@ async function removeUnlessClaimed(cache: CacheLocation, key: string): Promise<b
   // What inspect remembered about the image beside its directory (src/inspect/cachedFindings.ts).
   await rm(join(cache.dir, `${key}.findings.json`), { force: true });
   return true;
+}
+
+/** The cached rebuilds' records (src/cli/rebuild.ts) that answer with a removed image: they could only send the next build the long way. */
+async function removeRecordsOf(cache: CacheLocation, keys: ReadonlySet<string>): Promise<void> {
+  if (keys.size === 0) return;
+  const dir = join(cache.dir, 'rebuilds');
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const file = join(dir, name);
+    try {
+      const record = JSON.parse(await readFile(file, 'utf8')) as { images?: { key?: string }[] };
+      if (record.images?.some((i) => i.key !== undefined && keys.has(i.key))) await rm(file, { force: true });
+    } catch {
+      // being written (a temporary name), or damaged: the next build replaces it
+    }
+  }
 }
 
 async function describe(dir: string): Promise<GcImage> {

@@ -9,7 +9,8 @@
  * as nix-build), not a failed build; the image is already in the cache.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm, symlink } from 'node:fs/promises';
+import { lstatSync, mkdirSync, renameSync, symlinkSync, type Stats } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import { systemErrorText } from '../eval/fileErrors.js';
@@ -18,27 +19,37 @@ import { exists, firstNonDirectory, removeTree } from './files.js';
 /** Points `link` at `target` atomically; returns the link's absolute path. */
 export async function replaceLink(link: string, target: string): Promise<string> {
   const abs = resolve(link);
-  const existing = await lstat(abs).catch(() => undefined);
+  // Synchronous steps (gc.ts's recordRoot says why); only the error paths wait.
+  const existing = lstatOrNothing(abs);
   if (existing && !existing.isSymbolicLink()) {
     throw linkError(abs, target, 'a file or directory of that name exists and is not a symlink');
   }
   const dir = dirname(abs);
   let made: string | undefined;
   try {
-    made = await mkdir(dir, { recursive: true });
+    made = mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw linkError(abs, target, await problem(e, dir));
   }
   const temp = join(dir, `.${basename(abs)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    await symlink(target, temp);
-    await rename(temp, abs);
+    symlinkSync(target, temp);
+    renameSync(temp, abs);
   } catch (e) {
     await rm(temp, { force: true }).catch(() => undefined);
     if (made !== undefined) await removeTree(made);
     throw linkError(abs, target, await problem(e, dir));
   }
   return abs;
+}
+
+/** What is at `path`, or undefined when nothing can be seen there (missing, or under a file: said when making the link fails). */
+function lstatOrNothing(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function linkError(link: string, target: string, why: string): NixError {

@@ -82,6 +82,20 @@ test('show: a description naming a package is shown as the units show it; a trac
   expect(await shims.calls()).toEqual([]);
 });
 
+test('build: a trace naming a package has its real path, and so does a rebuild answered from its record', async () => {
+  const text = image('(pkgs.writeText "hello.service" "[Service]\\nExecStart=${pkgs.hello}/bin/hello\\n")')
+    .replace('pkgs.portableService {', 'builtins.trace "t ${pkgs.hello}" pkgs.portableService {');
+  await writeFile(join(cwd, 'traced.nix'), text);
+  const first = await tsportable(['build', ...nixpkgs, 'traced.nix', '-o', 'ts-traced'], { cwd, cacheDir });
+  const again = await tsportable(['build', ...nixpkgs, 'traced.nix', '-o', 'ts-traced'], { cwd, cacheDir });
+  for (const r of [first, again]) {
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr.split('\n')).toContain(`trace: t ${hello}`);
+    expect(r.stderr).not.toMatch(placeholder);
+  }
+  expect(again.stderr).toContain('(nothing the build read has changed)');
+});
+
 test("build: the image's os-release has the description's real path, as nix-build's", async () => {
   const out = join(cwd, 'nix-described');
   const nix = await execa('nix-build', ['--option', 'substituters', '', ...nixpkgs, 'described.nix', '-o', out], { cwd, reject: false });

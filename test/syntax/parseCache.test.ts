@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import type { ParseCache } from '../../src/eval/syntax/parseCache.js';
 import { execSync } from 'node:child_process';
-import { decodeTree, encodeTree, CorruptTree } from '../../src/eval/syntax/astCodec.js';
+import { decodeTree, encodeTree, CorruptTree, LiteralEncoder } from '../../src/eval/syntax/astCodec.js';
 import { parseNix } from '../../src/eval/syntax/parse.js';
 import { diskParseCache } from '../../src/eval/syntax/parseCache.js';
 import { PositionTable } from '../../src/eval/syntax/positions.js';
@@ -39,10 +39,18 @@ const opts = { baseDir: '/dir/sub', home: '/home/u' };
 /** The evaluator's parseFile option through a parse cache, as the CLI sets it (src/cli/session.ts). */
 const through = (cache: ParseCache) => (text: string, file: string) => cache.parse(text, file, { baseDir: dirname(file) });
 
-function roundTrip(text: string, path = '/dir/sub/file.nix'): { lowered: unknown; decoded: unknown } {
+/** The tree as the parse cache writes it on a first parse: sets of literals lowered straight into the encoding. */
+function straightDecoded(text: string, path: string, options = opts): unknown {
+  const literals = new LiteralEncoder();
+  const lowered = parseNix(text, path, options, literals);
+  return shape(decodeTree(encodeTree(lowered, literals), new PositionTable({ path, text })));
+}
+
+/** The tree lowered, encoded and decoded; and as the cache makes it on a first parse. */
+function roundTrip(text: string, path = '/dir/sub/file.nix'): { lowered: unknown; decoded: unknown; straight: unknown } {
   const lowered = parseNix(text, path, opts);
   const decoded = decodeTree(encodeTree(lowered), new PositionTable({ path, text }));
-  return { lowered: shape(lowered), decoded: shape(decoded) };
+  return { lowered: shape(lowered), decoded: shape(decoded), straight: straightDecoded(text, path) };
 }
 
 /** Constructs lowering handles specially, each once. */
@@ -61,15 +69,58 @@ const SNIPPETS = [
 
 describe('the tree codec', () => {
   test.each(SNIPPETS)('round trip of %s', (text) => {
-    const { lowered, decoded } = roundTrip(text);
+    const { lowered, decoded, straight } = roundTrip(text);
     expect(decoded).toEqual(lowered);
+    expect(straight).toEqual(lowered);
   });
 
   test('round trip of real-world shaped files', () => {
     for (const text of [NIXPKGS_STYLE, FLAKE, PORTABLE]) {
-      const { lowered, decoded } = roundTrip(text);
+      const { lowered, decoded, straight } = roundTrip(text);
       expect(decoded).toEqual(lowered);
+      expect(straight).toEqual(lowered);
     }
+  });
+
+  /** Sets of literals, and sets that look like them but that lowering must see (lowerLiterals.ts gives them up). */
+  const LITERAL_SETS = [
+    '{ }', '{ a = 1; }', '{ a = { }; b = [ ]; c = [ [ ] { } ]; }', '[ { a = 1; } { b = 2; } ]',
+    '{ a = 1; b = "two"; c = 3.5; d = [ 1 "x" { e = [ ]; } ]; f = { g = { h = "deep"; }; }; }',
+    '{ "quoted name" = 1; "" = 2; "esc\\\\aped\\n" = "a\\tb\\${c}$${d}"; x = "\\r"; y = "a\r\nb"; }',
+    '{ /* c */ a = /* c */ 1 /* c */; # c\n b = [ # c\n 2 /* c */ ]; }',
+    '{ big = 9223372036854775807; i32 = 2147483648; neg = -1; small = 2147483647; zero = 007; f = 1e300; g = .5; }',
+    '{ a = { b = 1; }; a.c = 2; }', '{ a.b = 1; a = { c = 2; }; }', '{ a = { b = 1; }; a.c = x; }',
+    '{ a = { b = 1; }; x = y; }', '{ a = 1; inherit b; }', 'rec { a = 1; b = { c = a; }; }',
+    '{ a = "${b}"; c = { d = 1; }; }', '{ p = ./x; q = { r = ./y; }; }', '{ a = x: x; b = { c = 1; }; }',
+    'let s = { a = 1; b = [ 2 ]; }; in s', '{ a = { b = 1; } // { c = 2; }; }', "{ a = ''\n  x\n''; b = { c = 1; }; }",
+    '{ s = { a = 1; }; s = { "${"b" + ""}" = 2; }; t = { a = 1; }; t = { inherit (x) c; }; }',
+    '{ or = 1; b = { or = 2; }; }', '{ a = 1.0; b = 1.50; c = 0.0; }', '{ "\uDC80k" = "a\uDCFFb"; }',
+  ];
+
+  test.each(LITERAL_SETS)('sets of literals lowered straight into the encoding: %s', (text) => {
+    const { lowered, decoded, straight } = roundTrip(text);
+    expect(decoded).toEqual(lowered);
+    expect(straight).toEqual(lowered);
+  });
+
+  /** Errors lowering reports in sets that are otherwise of literals: the same with the straight path. */
+  const LITERAL_ERRORS = [
+    '{ a = 1; a = 2; }', '{ a = { b = 1; }; a = { b = 2; }; }', '{ x = { if = 1; }; }', '{ a = 99999999999999999999; }',
+    '{ a = 1.0e400; }', '{ a = "x\0y"; }', '{ a = { b = [ 1 { c = 1; c = 2; } ]; }; }', '{ "a" = 1; a = 2; }',
+  ];
+
+  test.each(LITERAL_ERRORS)('errors in sets of literals are lowering\'s: %s', (text) => {
+    const message = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as Error).message} ${JSON.stringify((e as { span?: unknown }).span)}`;
+      }
+      return 'no error';
+    };
+    const plain = message(() => parseNix(text, '/f.nix', opts));
+    expect(plain).not.toBe('no error');
+    expect(message(() => parseNix(text, '/f.nix', opts, new LiteralEncoder()))).toBe(plain);
   });
 
   test('round trip of every .nix file of the repository', () => {
@@ -87,6 +138,7 @@ describe('the tree codec', () => {
       }
       const decoded = decodeTree(encodeTree(lowered), new PositionTable({ path, text }));
       expect(shape(decoded)).toEqual(shape(lowered));
+      expect(straightDecoded(text, path, { baseDir: dirname(path), home: '/home/u' })).toEqual(shape(lowered));
       compared++;
     }
     expect(compared).toBeGreaterThan(50);
@@ -94,8 +146,9 @@ describe('the tree codec', () => {
 
   test('lone surrogates (bytes that are not UTF-8) survive in strings and names', () => {
     const text = '{ "\uDC80k" = "a\uDCFFb\uDC80"; s = \'\'\n  \uDCC3\n\'\'; }';
-    const { lowered, decoded } = roundTrip(text);
+    const { lowered, decoded, straight } = roundTrip(text);
     expect(decoded).toEqual(lowered);
+    expect(straight).toEqual(lowered);
     expect(JSON.stringify(decoded)).toContain('a\\udcffb\\udc80');
   });
 

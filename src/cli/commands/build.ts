@@ -10,12 +10,13 @@ import { resolve } from 'node:path';
 import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
 import { checkBuiltImage } from '../buildChecks.js';
+import { recordRebuild, type BuiltImage } from '../rebuildRecord.js';
 import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { Progress } from '../progress.js';
 import { showRealPaths, type RealPathsShown } from '../realPaths.js';
-import { openSession, selectImages } from '../session.js';
+import { openSession, selectImages, type SelectedImage, type Session } from '../session.js';
 import { applyNixOptions, buildFlagOptions, optionOption } from '../nixOptions.js';
 
 export const buildCommand: Command = {
@@ -39,6 +40,8 @@ export const buildCommand: Command = {
       'the Nix processes, so remote builders and binary caches serve tsportable as they serve nix-build.',
       'The built image is checked as `inspect` checks an image (can its programs start inside it?), together',
       'with `show`\'s checks; what they find is printed on stderr as warnings, and the exit code stays 0.',
+      'A build records what it read; run again with nothing of that changed (files, arguments, environment,',
+      'the validity of the image\'s store paths), it links the cached image without evaluating or starting Nix.',
       'Exit codes: 0 built, 1 evaluation or usage error, 100 a failed build, 104 --check found a difference,',
       '2 internal error, 130 interrupted.',
     ].join('\n'),
@@ -64,12 +67,25 @@ export const buildCommand: Command = {
     if (dryRun && optFlag(args, 'check')) throw usageError("'--dry-run' and '--check' exclude each other");
     const nix = applyNixOptions(args);
     const progress = new Progress(io.stderr, stderrIsTerminal());
+    // What this build reads is recorded: a rebuild with all of it unchanged is answered without building (src/cli/rebuild.ts).
+    const recorder = dryRun ? undefined : recordRebuild(args, input);
+    const built: BuiltImage[] = [];
+    // Errors, traces and warnings name derivations by their real paths, as nix-build's do (and the record keeps them so).
     let realPaths: RealPathsShown | undefined;
     try {
-      const session = openSession(input, { progress: true, output: progress, signal: interrupt.signal, nix });
-      // Errors, traces and warnings name derivations by their real paths, as nix-build's do.
+      const evaluated = recorder?.keepEvaluationOutput();
+      let session: Session;
+      let images: SelectedImage[];
+      try {
+        session = openSession(input, { progress: true, output: progress, signal: interrupt.signal, nix });
+        realPaths = showRealPaths(session.bridge);
+        images = selectImages(session, input);
+      } finally {
+        // Undone in the order done; real paths go on through realisation.
+        realPaths?.end();
+        evaluated?.();
+      }
       realPaths = showRealPaths(session.bridge);
-      const images = selectImages(session, input);
       for (const [k, image] of images.entries()) {
         const outLink = noLink ? null : resolve(input.cwd, (link ?? 'result') + (k === 0 ? '' : `-${k + 1}`));
         const fileName = `${image.spec.pname}_${image.spec.version}.raw`;
@@ -81,17 +97,26 @@ export const buildCommand: Command = {
         }
         progress.step(`realising the inputs of ${fileName}`);
         const imageInput = await realisePortableService(image.spec, session.bridge);
+        // Making the image reads what is not an input (the cache, the result link): not watched.
+        const resume = recorder?.suspend();
         const result = await buildImage(imageInput, {
           outLink, signal: interrupt.signal, handleSignals: false, check: optFlag(args, 'check'), onProgress: progress.build,
         });
+        resume?.();
         const checks = await checkBuiltImage(image.spec, session.bridge, result.imagePath);
         for (const line of checks.lines) progress.line(line);
-        io.stdout(json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, result), warnings: checks.warnings })}\n` : `${result.resultDir}\n`);
+        const said = (r: BuildResult) => (json ? `${JSON.stringify({ ...buildToJSON(image.attrPath, r), warnings: checks.warnings })}\n` : `${r.resultDir}\n`);
+        io.stdout(said(result));
+        // What a rebuild answered from the record prints: the image is in the cache then.
+        const stderr = checks.lines.map((l) => `${l}\n`).join('');
+        built.push({ key: result.key, fileName, outLink: result.outLink, stderr, stdout: said({ ...result, cached: true }), closure: result.closure });
       }
+      recorder?.save(built, session.bridge.runner.counts['nix-instantiate'] > 0);
     } catch (e) {
       throw realPaths ? realPaths.inError(e) : e;
     } finally {
       realPaths?.end();
+      recorder?.stop();
       progress.end();
     }
     return 0;

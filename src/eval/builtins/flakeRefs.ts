@@ -24,6 +24,7 @@ import { isString, stringText } from '../value/string.js';
 import type { Value } from '../value/index.js';
 import { defineBuiltin } from './registry.js';
 import { needsNix } from '../value/hooks.js';
+import { dependsOnTheWorld } from '../dependencies.js';
 import { NixAttrs } from '../value/index.js';
 
 /** A fetcher input attribute's value. */
@@ -297,6 +298,7 @@ defineBuiltin({
   global: true,
   doc: 'Fetches a source tree given as a flake reference (string or attributes); needs Nix.',
   fn: ([arg], span) => {
+    dependsOnTheWorld('builtins.fetchTree');
     const v = force(arg);
     let shown: string;
     if (v instanceof NixAttrs) {

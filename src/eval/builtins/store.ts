@@ -30,6 +30,7 @@ import { evalSettings } from '../settings.js';
 import { isStorePath } from './context.js';
 import { storeDir } from './system.js';
 import { byteLength, decodeBytes, osPath } from '../value/bytes.js';
+import { dependsOnTheWorld } from '../dependencies.js';
 
 /**
  * The fetchers have no hook in value/hooks.ts; the bridge adds this one
@@ -205,6 +206,7 @@ function fetchUrlLike(kind: 'fetchurl' | 'fetchTarball', arg: Lazy, span: Span |
     throw new NixError('eval', `invalid store path name when fetching URL '${url}': ${bad}. ${advice}`, span);
   }
   if (evalSettings.pureEval && !hashGiven) throw new NixError('eval', `in pure evaluation mode, '${kind}' requires a 'sha256' argument`, span);
+  if (!hashGiven) dependsOnTheWorld(`builtins.${kind} without a hash`);
   const h = fetchHook.fetch;
   if (!h) throw needsNix(`builtins.${kind} (fetching '${url}')`, span);
   return h(kind, arg, span);
@@ -240,6 +242,7 @@ defineBuiltin({
     } else {
       url = stringText(coerceToPathOrString(v, span));
     }
+    dependsOnTheWorld('builtins.fetchGit');
     const h = fetchHook.fetch;
     if (!h) throw needsNix(`builtins.fetchGit (fetching '${url}')`, span);
     return h('fetchGit', arg, span);

@@ -8,6 +8,7 @@
  */
 import { forceStringNoContext } from '../value/force.js';
 import { evalSettings } from '../settings.js';
+import { dependsOnTheWorld } from '../dependencies.js';
 import { defineBuiltin, defineConstant } from './registry.js';
 import { hashBytes, toNix32 } from './hashFormats.js';
 
@@ -33,7 +34,10 @@ let startTime: number | undefined;
 defineConstant({
   name: 'currentTime',
   doc: 'The time evaluation started, in seconds since the epoch (the same value throughout an evaluation).',
-  value: () => (startTime ??= Math.floor(Date.now() / 1000)),
+  value: () => {
+    dependsOnTheWorld('builtins.currentTime');
+    return (startTime ??= Math.floor(Date.now() / 1000));
+  },
   impure: true,
 });
 

@@ -64,7 +64,9 @@ export class CorruptTree extends Error {}
 class Writer {
   ints = new Int32Array(1024);
   n = 0;
-  private readonly strings = new Map<string, number>();
+
+  /** `strings` is shared when sets lowered straight into this form are copied in (LiteralEncoder). */
+  constructor(readonly strings = new Map<string, number>(), readonly literals?: LiteralEncoder) {}
 
   int(x: number): void {
     if (this.n === this.ints.length) {
@@ -75,13 +77,28 @@ class Writer {
     this.ints[this.n++] = x;
   }
 
-  string(s: string): void {
+  /** Appends `ints` as they are. */
+  append(ints: Int32Array): void {
+    if (this.n + ints.length > this.ints.length) {
+      let capacity = this.ints.length * 2;
+      while (capacity < this.n + ints.length) capacity *= 2;
+      const grown = new Int32Array(capacity);
+      grown.set(this.ints.subarray(0, this.n));
+      this.ints = grown;
+    }
+    this.ints.set(ints, this.n);
+    this.n += ints.length;
+  }
+
+  /** Writes the index of `s` in the strings; returns it. */
+  string(s: string): number {
     let i = this.strings.get(s);
     if (i === undefined) {
       i = this.strings.size;
       this.strings.set(s, i);
     }
     this.int(i);
+    return i;
   }
 
   /** Leaves room for a count of ints, filled by `patchLength`. */
@@ -95,10 +112,9 @@ class Writer {
   }
 
   span(s: Span): void {
-    const o = s as Span & { start?: number; end?: number };
-    if (typeof o.start !== 'number' || typeof o.end !== 'number') throw new Error('astCodec: a span without offsets');
-    this.int(o.start);
-    this.int(o.end);
+    const { start, end } = offsets(s);
+    this.int(start);
+    this.int(end);
   }
 
   stringTable(): string {
@@ -106,20 +122,214 @@ class Writer {
   }
 }
 
-/** The bytes of a lowered tree. Throws (RangeError included) for a tree too deep to walk here: it is then not cached. */
-export function encodeTree(e: Expr): Uint8Array {
-  const w = new Writer();
-  encode(w, e);
+/**
+ * The bytes of a lowered tree. `literals` is where lowering wrote the sets of
+ * literals it lowered straight into this form (lower.ts): they are copied as
+ * they are. Throws (RangeError included) for a tree too deep to walk here: it
+ * is then not cached.
+ */
+export function encodeTree(e: Expr, literals?: LiteralEncoder): Uint8Array {
+  const w = new Writer(literals?.strings, literals);
+  const source = e.kind === 'attrs' && e.attrs instanceof LiteralAttrs ? e.attrs.undecoded : undefined;
+  // A file that is one set of literals (a generated one) is its ints as lowering wrote them, not copied.
+  if (source instanceof LoweredLiterals && source.encoder === literals && isLiteral(e)) source.useAsIs(w);
+  else encode(w, e);
   const strings = Buffer.from(w.stringTable(), 'utf8');
   const padding = (4 - (strings.length % 4)) % 4;
-  const body = Buffer.alloc(strings.length + padding + w.n * 4);
-  strings.copy(body, 0);
-  Buffer.from(w.ints.buffer, 0, w.n * 4).copy(body, strings.length + padding);
-  const header = Buffer.alloc(Layout.HeaderBytes);
-  header.writeUInt32LE(Layout.Magic, 0);
-  header.writeUInt32LE(strings.length, 4);
-  checksum(body).copy(header, 8);
-  return Buffer.concat([header, body]);
+  // Every byte is written below (a large tree's buffer is not zeroed first for nothing).
+  const out = Buffer.allocUnsafe(Layout.HeaderBytes + strings.length + padding + w.n * 4);
+  out.writeUInt32LE(Layout.Magic, 0);
+  out.writeUInt32LE(strings.length, 4);
+  strings.copy(out, Layout.HeaderBytes);
+  out.fill(0, Layout.HeaderBytes + strings.length, Layout.HeaderBytes + strings.length + padding);
+  Buffer.from(w.ints.buffer, w.ints.byteOffset, w.n * 4).copy(out, Layout.HeaderBytes + strings.length + padding);
+  checksum(out.subarray(Layout.HeaderBytes)).copy(out, 8);
+  return out;
+}
+
+function offsets(s: Span): { start: number; end: number } {
+  const o = s as Span & { start?: number; end?: number };
+  if (typeof o.start !== 'number' || typeof o.end !== 'number') throw new Error('astCodec: a span without offsets');
+  return o as { start: number; end: number };
+}
+
+/** An int literal; a `number` is one known to fit 32 bits. */
+function writeInt(w: Writer, value: bigint | number, start: number, end: number): void {
+  if (typeof value === 'number' || (value >= -0x80000000n && value <= 0x7fffffffn)) {
+    w.int(Tag.Int);
+    w.int(start);
+    w.int(end);
+    w.int(Number(value));
+  } else {
+    w.int(Tag.BigInt);
+    w.int(start);
+    w.int(end);
+    w.string(String(value));
+  }
+}
+
+function writeFloat(w: Writer, text: string, start: number, end: number): void {
+  w.int(Tag.Float);
+  w.int(start);
+  w.int(end);
+  w.string(text);
+}
+
+// ---- sets of literals lowered straight into the encoding ------------------
+
+/**
+ * Where lowering writes the sets of literals it meets (lower.ts, when it
+ * lowers for the parse cache), in this file's form, instead of making their
+ * trees: for a generated file, millions of objects never made. Each set is
+ * written whole, from the `attrs` call to its `end`, its lists and sets
+ * inside it; a set found not to be one of literals after all (two
+ * definitions of a name, ...) is taken back with `rollback` and lowered as
+ * usual. The node lowering gives for it (`node`) is a set whose definitions
+ * are decoded from here if asked for, and which encodeTree copies as it is.
+ */
+export class LiteralEncoder {
+  /** The strings of the sets written here, then of the tree's whole encoding. */
+  readonly strings = new Map<string, number>();
+  private readonly w = new Writer(this.strings);
+  /** Open lists and sets: where each starts, and its count of elements or definitions so far. */
+  private readonly open: number[] = [];
+  private count = 0;
+  /** The strings as an array, for reading back (made again when strings were added). */
+  private stringList: string[] = [];
+
+  /** Where the next set starts: what `rollback` takes back to. */
+  mark(): number {
+    return this.w.n;
+  }
+
+  rollback(mark: number): void {
+    this.w.n = mark;
+    this.open.length = 0;
+    this.count = 0;
+  }
+
+  /** Opens a set (not `rec`) spanning `start` to `end`; each definition is a `name` then a value. */
+  attrs(start: number, end: number): void {
+    this.element();
+    this.begin(Tag.LiteralAttrs, start, end);
+    this.w.int(0); // not rec
+    this.w.int(0); // its count of definitions, set by `end`
+  }
+
+  /** A definition's name; `start` and `end` are its attribute path's. Returns the name's index in the strings (the same for the same name). */
+  name(name: string, start: number, end: number): number {
+    const index = this.w.string(name);
+    this.w.int(ATTR_DEF_KINDS.indexOf('plain'));
+    this.w.int(start);
+    this.w.int(end);
+    return index;
+  }
+
+  /** Opens a list spanning `start` to `end`. */
+  list(start: number, end: number): void {
+    this.element();
+    this.begin(Tag.LiteralList, start, end);
+    this.w.int(0); // its count of elements, set by `end`
+  }
+
+  /** An integer; a `number` must fit 32 bits. */
+  int(value: bigint | number, start: number, end: number): void {
+    this.element();
+    writeInt(this.w, value, start, end);
+  }
+
+  float(text: string, start: number, end: number): void {
+    this.element();
+    writeFloat(this.w, text, start, end);
+  }
+
+  /** A `"..."` string without interpolations, its escapes resolved. */
+  string(text: string, start: number, end: number): void {
+    this.element();
+    const w = this.w;
+    w.int(Tag.String);
+    w.int(start);
+    w.int(end);
+    w.int(FORMS.indexOf('double'));
+    if (text === '') w.int(0);
+    else {
+      w.int(1);
+      w.int(TEXT_PART);
+      w.string(text);
+    }
+    w.int(0); // no nixParts
+  }
+
+  /** Closes the innermost list or set. */
+  end(): void {
+    const w = this.w;
+    const at = this.open.pop()!;
+    if (w.ints[at] === Tag.LiteralAttrs) {
+      w.int(0); // no `inherit (e)`
+      w.int(0); // no dynamic names
+      w.ints[at + 5] = this.count;
+    } else w.ints[at + 4] = this.count;
+    w.patchLength(at + 3);
+    this.count = this.open.pop()!;
+  }
+
+  /** The lowered node of the set written from `at` (a mark, when it is closed); its spans in `table`. */
+  node(at: number, span: Span, table: PositionTable): Attrs {
+    const attrs = new LiteralAttrs(new LoweredLiterals(this, at, table));
+    return { kind: 'attrs', rec: false, attrs, dynamic: [], inheritFrom: [], span } satisfies Attrs;
+  }
+
+  /** The content of the set written from `at`, read as the parse cache reads it. */
+  source(at: number, table: PositionTable): LiteralSource {
+    if (this.stringList.length !== this.strings.size) this.stringList = [...this.strings.keys()];
+    return new Reader(this.w.ints.subarray(0, this.w.n), this.stringList, table).literalSource(at + 4);
+  }
+
+  /** Copies the set written from `at` into `w` (whose strings are this encoder's). */
+  copyInto(w: Writer, at: number): void {
+    w.append(this.w.ints.subarray(at, at + 4 + this.w.ints[at + 3]));
+  }
+
+  useAsIs(w: Writer, at: number): void {
+    w.ints = this.w.ints.subarray(at, at + 4 + this.w.ints[at + 3]);
+    w.n = w.ints.length;
+  }
+
+  private element(): void {
+    this.count++;
+  }
+
+  private begin(tag: Tag, start: number, end: number): void {
+    const w = this.w;
+    this.open.push(this.count, w.n);
+    this.count = 0;
+    w.int(tag);
+    w.int(start);
+    w.int(end);
+    w.lengthSlot();
+  }
+}
+
+/** The definitions of a set LiteralEncoder holds. */
+class LoweredLiterals implements LiteralSource {
+  constructor(readonly encoder: LiteralEncoder, private readonly at: number, private readonly table: PositionTable) {}
+
+  copyInto(w: Writer): void {
+    this.encoder.copyInto(w, this.at);
+  }
+
+  /** Makes this set's ints the whole of `w`'s (it must be empty), without copying them. */
+  useAsIs(w: Writer): void {
+    this.encoder.useAsIs(w, this.at);
+  }
+
+  decode(): Map<string, AttrDef> {
+    return this.encoder.source(this.at, this.table).decode();
+  }
+
+  build<V>(builder: LiteralBuilder<V>): V {
+    return this.encoder.source(this.at, this.table).build(builder);
+  }
 }
 
 function checksum(body: Uint8Array): Buffer {
@@ -166,25 +376,19 @@ function encodeBindings(w: Writer, attrs: ReadonlyMap<string, AttrDef>, inheritF
 
 function encode(w: Writer, e: Expr): void {
   switch (e.kind) {
-    case 'int':
-      if (e.value >= -0x80000000n && e.value <= 0x7fffffffn) {
-        w.int(Tag.Int);
-        w.span(e.span);
-        w.int(Number(e.value));
-      } else {
-        w.int(Tag.BigInt);
-        w.span(e.span);
-        w.string(String(e.value));
-      }
+    case 'int': {
+      const { start, end } = offsets(e.span);
+      writeInt(w, e.value, start, end);
       return;
-    case 'float':
-      w.int(Tag.Float);
-      w.span(e.span);
-      w.string(e.text);
+    }
+    case 'float': {
       if (Number(e.text) !== e.value && !(Number.isNaN(e.value) && Number.isNaN(Number(e.text)))) {
         throw new Error('astCodec: a float whose value is not its text');
       }
+      const { start, end } = offsets(e.span);
+      writeFloat(w, e.text, start, end);
       return;
+    }
     case 'string':
       w.int(Tag.String);
       w.span(e.span);
@@ -228,6 +432,12 @@ function encode(w: Writer, e: Expr): void {
       encodeAttrNames(w, e.path);
       return;
     case 'attrs': {
+      // As lowering wrote it, unless a merge has added to it since (`{ a = { b = 1; }; a = { ${n} = 2; }; }`).
+      const source = e.attrs instanceof LiteralAttrs ? e.attrs.undecoded : undefined;
+      if (source instanceof LoweredLiterals && source.encoder === w.literals && isLiteral(e)) {
+        source.copyInto(w);
+        return;
+      }
       const literal = isLiteral(e);
       w.int(literal ? Tag.LiteralAttrs : Tag.Attrs);
       w.span(e.span);

@@ -26,11 +26,36 @@ export interface SyntaxCursor {
   readonly nodeIsNamed: boolean;
   readonly startIndex: number;
   readonly endIndex: number;
+  /** The current node's index in preorder (flat trees number nodes so: FlatTree.subtreesOf). */
+  readonly nodeIndex: number;
   /** The type of the current node's parent ('' at the root). */
   readonly parentType: string;
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
   gotoParent(): boolean;
+}
+
+/**
+ * Moves to the first child that is not a comment (comments are extras, which
+ * may stand between any two children); false, the cursor unmoved, if none.
+ */
+export function gotoFirstCodeChild(c: SyntaxCursor): boolean {
+  if (!c.gotoFirstChild()) return false;
+  while (c.nodeType === 'comment') {
+    if (!c.gotoNextSibling()) {
+      c.gotoParent();
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Moves to the next sibling that is not a comment. */
+export function gotoNextCodeSibling(c: SyntaxCursor): boolean {
+  do {
+    if (!c.gotoNextSibling()) return false;
+  } while (c.nodeType === 'comment');
+  return true;
 }
 
 /** Offsets of a node's fields; binding.c writes the same layout. */
@@ -60,6 +85,27 @@ export class FlatTree {
   cursor(): SyntaxCursor {
     return new FlatCursor(this.nodes, grammarSymbols());
   }
+
+  /**
+   * For each node, by its index, whether its whole subtree is made of the
+   * node types `types` names (1) or not (0): one pass from the last node
+   * back, each node telling its parent.
+   */
+  subtreesOf(types: ReadonlySet<string>): Uint8Array {
+    const n = this.nodes;
+    const names = grammarSymbols();
+    const allowed = new Uint8Array(names.length);
+    names.forEach((name, symbol) => { if (types.has(name)) allowed[symbol] = 1; });
+    const count = this.count;
+    const within = new Uint8Array(count).fill(1);
+    for (let i = count - 1; i >= 0; i--) {
+      const at = i * Field.Count;
+      if (!allowed[n[at + Field.Type] & SYMBOL_MASK]) within[i] = 0;
+      const up = n[at + Field.Parent];
+      if (up >= 0 && within[i] === 0) within[up] = 0;
+    }
+    return within;
+  }
 }
 
 class FlatCursor implements SyntaxCursor {
@@ -70,6 +116,7 @@ class FlatCursor implements SyntaxCursor {
   get nodeIsNamed(): boolean { return (this.n[this.at + Field.Type] & NAMED_BIT) !== 0; }
   get startIndex(): number { return this.n[this.at + Field.Start]; }
   get endIndex(): number { return this.n[this.at + Field.End]; }
+  get nodeIndex(): number { return this.at / Field.Count; }
   get parentType(): string {
     const up = this.n[this.at + Field.Parent];
     return up < 0 ? '' : this.names[this.n[up * Field.Count + Field.Type] & SYMBOL_MASK];

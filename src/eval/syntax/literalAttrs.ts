@@ -42,6 +42,11 @@ export class LiteralAttrs extends Map<string, AttrDef> {
     this.source = source;
   }
 
+  /** Where the definitions come from while they are not decoded (astCodec.ts copies a set lowered straight into its form). */
+  get undecoded(): LiteralSource | undefined {
+    return this.source;
+  }
+
   /** The set's value, made by `builder` from the cached form; undefined once the definitions were decoded. */
   build<V>(builder: LiteralBuilder<V>): V | undefined {
     return this.source?.build(builder);

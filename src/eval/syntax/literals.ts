@@ -29,12 +29,28 @@ export function isLiteral(e: Expr): boolean {
       return true;
     }
     case 'attrs': {
-      // Known without looking (and without decoding it).
-      if (e.attrs instanceof LiteralAttrs) return true;
       if (e.rec || e.dynamic.length > 0 || e.inheritFrom.length > 0) return false;
+      // Known without looking (and without decoding it), until its definitions are decoded (and
+      // perhaps merged with others': `{ a = { b = 1; }; a.c = x; }`).
+      if (e.attrs instanceof LiteralAttrs && e.attrs.undecoded !== undefined) return true;
       for (const def of e.attrs.values()) if (def.kind !== 'plain' || !isLiteral(def.value)) return false;
       return true;
     }
     default: return false;
   }
+}
+
+const MAX_INT = (1n << 63n) - 1n;
+
+/** The value of an integer literal's text; undefined when it does not fit 64 bits (Nix's "invalid integer"). */
+export function integerLiteral(text: string): bigint | undefined {
+  const value = BigInt(text);
+  return value > MAX_INT ? undefined : value;
+}
+
+/** The value of a float literal's text; undefined when Nix refuses it ("invalid float": out of range, or a non-zero that underflows). */
+export function floatLiteral(text: string): number | undefined {
+  const value = Number(text);
+  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, '')))) return undefined;
+  return value;
 }

@@ -28,8 +28,11 @@ import { pushText, splitIndented, stripIndentation, unescapeDouble, type Indente
 import { resolvePathStart } from './pathLiterals.js';
 import { BindingsBuilder, validateFormals } from './bindings.js';
 import { RESERVED_KEYWORDS } from './keywords.js';
-import { FlatTree, type SyntaxCursor } from './flatTree.js';
+import { FlatTree, gotoFirstCodeChild, gotoNextCodeSibling, type SyntaxCursor } from './flatTree.js';
 import { parseFlat } from './treeSitter.js';
+import type { LiteralEncoder } from './astCodec.js';
+import { LITERAL_NODE_TYPES, lowerLiteralSet } from './lowerLiterals.js';
+import { floatLiteral, integerLiteral } from './literals.js';
 import { tokenAt } from './syntaxErrors.js';
 import { lint, warnCursedOr } from './lint.js';
 
@@ -53,8 +56,6 @@ export const HANDLED_NODE_TYPES: ReadonlySet<string> = new Set([
   'escape_sequence', 'dollar_escape', 'path_fragment', 'comment', '_expression',
 ]);
 
-const MAX_INT = (1n << 63n) - 1n;
-
 /** Where an expression stands alone, so that `a // b` in its place keeps Nix's precedence. */
 const STANDALONE_PARENTS: ReadonlySet<string> = new Set([
   'binding', 'source_code', 'parenthesized_expression', 'interpolation', 'function_expression',
@@ -64,8 +65,13 @@ const STANDALONE_PARENTS: ReadonlySet<string> = new Set([
 /** Operators Nix declares `%nonassoc`, by precedence group. */
 const NONASSOC_GROUP: Readonly<Record<string, number>> = { '==': 1, '!=': 1, '<': 2, '>': 2, '<=': 2, '>=': 2 };
 
-export function lowerTree(cursor: SyntaxCursor, text: string, table: PositionTable, opts: LowerOptions): Expr {
-  return new Lowerer(cursor, text, table, opts).sourceCode();
+/**
+ * Lowers `tree`, the flat tree of `text`. With `literals` (when lowering for
+ * the parse cache), sets of literals are lowered straight into the cache's
+ * form (lowerLiterals.ts).
+ */
+export function lowerTree(tree: FlatTree, text: string, table: PositionTable, opts: LowerOptions, literals?: LiteralEncoder): Expr {
+  return new Lowerer(tree.cursor(), text, table, opts, literals && { encoder: literals, candidates: tree.subtreesOf(LITERAL_NODE_TYPES) }).sourceCode();
 }
 
 class Lowerer {
@@ -77,6 +83,8 @@ class Lowerer {
     private readonly text: string,
     private readonly table: PositionTable,
     private readonly opts: LowerOptions,
+    /** Where sets of literals go, and which nodes may be one (by index: 1 when the subtree has only LITERAL_NODE_TYPES). */
+    private readonly literals?: { readonly encoder: LiteralEncoder; readonly candidates: Uint8Array },
   ) {}
 
   sourceCode(): Expr {
@@ -94,21 +102,12 @@ class Lowerer {
 
   /** Moves to the first non-comment child; false (cursor unchanged) if none. */
   private firstChild(): boolean {
-    const c = this.c;
-    if (!c.gotoFirstChild()) return false;
-    while (c.nodeType === 'comment') {
-      if (!c.gotoNextSibling()) { c.gotoParent(); return false; }
-    }
-    return true;
+    return gotoFirstCodeChild(this.c);
   }
 
   /** Moves to the next non-comment sibling. */
   private next(): boolean {
-    const c = this.c;
-    do {
-      if (!c.gotoNextSibling()) return false;
-    } while (c.nodeType === 'comment');
-    return true;
+    return gotoNextCodeSibling(this.c);
   }
 
   private span(start: number, end: number) {
@@ -131,10 +130,8 @@ class Lowerer {
       case 'integer_expression': return this.integer(start, end);
       case 'float_expression': {
         const t = this.text.slice(start, end);
-        const value = Number(t);
-        if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(t.replace(/[eE].*$/, '')))) {
-          throw this.error(`invalid float '${t}'`, start, end);
-        }
+        const value = floatLiteral(t);
+        if (value === undefined) throw this.error(`invalid float '${t}'`, start, end);
         return { kind: 'float', value, text: t, span: this.span(start, end) };
       }
       case 'string_expression': return this.doubleString(start, end);
@@ -149,7 +146,7 @@ class Lowerer {
         return { kind: 'string', parts: [uri], form: 'uri', span };
       }
       case 'parenthesized_expression': return this.onlyChildExpr();
-      case 'attrset_expression': return this.attrset(false, start, end);
+      case 'attrset_expression': return this.literalSet(start, end) ?? this.attrset(false, start, end);
       case 'rec_attrset_expression': return this.attrset(true, start, end);
       case 'let_attrset_expression': {
         const s = this.span(start, end);
@@ -252,8 +249,8 @@ class Lowerer {
 
   private integer(start: number, end: number): Expr {
     const t = this.text.slice(start, end);
-    const value = BigInt(t);
-    if (value > MAX_INT) throw this.error(`invalid integer '${t}'`, start, end);
+    const value = integerLiteral(t);
+    if (value === undefined) throw this.error(`invalid integer '${t}'`, start, end);
     return { kind: 'int', value, span: this.span(start, end) };
   }
 
@@ -518,7 +515,7 @@ class Lowerer {
     const padded = ' '.repeat(from) + this.text.slice(from, to);
     const tree = new FlatTree(parseFlat(padded));
     if (tree.hasError || to <= from) throw this.error("syntax error, unexpected '//'", from - 2, from);
-    return new Lowerer(tree.cursor(), padded, this.table, this.opts).sourceCode();
+    return lowerTree(tree, padded, this.table, this.opts);
   }
 
   private path(start: number, end: number): Path {
@@ -563,6 +560,15 @@ class Lowerer {
   }
 
   // ---- sets, let, functions -------------------------------------------------
+
+  /** The set of literals at the cursor, lowered straight into the cache's form; undefined if it is not one or there is no cache. */
+  private literalSet(start: number, end: number): Attrs | undefined {
+    const literals = this.literals;
+    if (literals === undefined || literals.candidates[this.c.nodeIndex] === 0) return undefined;
+    const at = literals.encoder.mark();
+    if (!lowerLiteralSet(this.c, this.text, literals.encoder)) return undefined;
+    return literals.encoder.node(at, this.span(start, end), this.table);
+  }
 
   /** `{ ... }`, `rec { ... }` and the set inside `let { ... }`. */
   private attrset(rec: boolean, start: number, end: number): Attrs {

@@ -21,6 +21,7 @@
 import type { Tree } from 'tree-sitter';
 import type { Source } from '../span.js';
 import type { Expr } from './ast.js';
+import type { LiteralEncoder } from './astCodec.js';
 import { NixError } from '../errors.js';
 import { jsStackOverflow } from '../stack.js';
 import { nixParser, parseFlat } from './treeSitter.js';
@@ -39,10 +40,11 @@ export interface ParseOptions {
 
 /**
  * Parses Nix source. `sourcePath` is the absolute file path or a pseudo-name
- * such as `«string»`; it appears in spans and messages.
+ * such as `«string»`; it appears in spans and messages. With `literals` (the
+ * parse cache's), sets of literals are lowered straight into the cache's form.
  * @throws NixError (kind 'parse') for syntax errors and the checks Nix makes while parsing.
  */
-export function parseNix(text: string, sourcePath: string, opts: ParseOptions): Expr {
+export function parseNix(text: string, sourcePath: string, opts: ParseOptions, literals?: LiteralEncoder): Expr {
   const source: Source = { path: sourcePath, text };
   const table = new PositionTable(source);
   const patched = patchForGrammar(text);
@@ -58,7 +60,7 @@ export function parseNix(text: string, sourcePath: string, opts: ParseOptions): 
     }
   }
   try {
-    return lowerTree(flat.cursor(), text, table, { baseDir: opts.baseDir, home: opts.home ?? process.env.HOME ?? '/' });
+    return lowerTree(flat, text, table, { baseDir: opts.baseDir, home: opts.home ?? process.env.HOME ?? '/' }, literals);
   } catch (e) {
     if (e instanceof RangeError) {
       throw jsStackOverflow(undefined, new NixError('parse', 'expression is nested too deeply', table.span(0, 0)));

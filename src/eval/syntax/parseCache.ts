@@ -10,6 +10,11 @@
  * so a changed parser never meets an old tree). A changed file has another
  * key: its old tree is never used.
  *
+ * A file parsed for the cache has its sets of literals lowered straight into
+ * the cache's form (lowerLiterals.ts), and the tree handed out is the one
+ * decoded from the entry, as the next run reads it: the sets' trees are never
+ * made (for a generated file, most of the time and memory of its first run).
+ *
  * What is not cached: a tree whose lowering warned (the cursed `or`), so that
  * the warning is given again on every run, and anything parsed while a lint
  * setting is on (its findings are warnings or errors of each run).
@@ -27,7 +32,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Expr } from './ast.js';
-import { decodeTree, encodeTree } from './astCodec.js';
+import { decodeTree, encodeTree, LiteralEncoder } from './astCodec.js';
 import { knownToCompile, whenCompiled } from './compiles.js';
 import { lintSettings, LINT_NAMES, parserWarnings } from './lint.js';
 import { parseNix, type ParseOptions } from './parse.js';
@@ -95,14 +100,8 @@ export function diskParseCache(dir: string): ParseCache {
       .digest('hex');
   };
 
-  /** Writes the entry; its bytes when it was written. */
-  const store = (file: string, expr: Expr): Uint8Array | undefined => {
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeTree(expr);
-    } catch {
-      return undefined; // a tree too deep to encode here: parsed again next time
-    }
+  /** Writes the entry; whether it was written. */
+  const store = (file: string, bytes: Uint8Array): boolean => {
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       if (!madeDir) {
@@ -111,14 +110,14 @@ export function diskParseCache(dir: string): ParseCache {
       }
       writeFileSync(temporary, bytes);
       renameSync(temporary, file);
-      return bytes;
+      return true;
     } catch {
       try {
         rmSync(temporary, { force: true });
       } catch {
         // nothing was written
       }
-      return undefined;
+      return false;
     }
   };
 
@@ -131,15 +130,15 @@ export function diskParseCache(dir: string): ParseCache {
       } catch {
         return parseNix(text, sourcePath, opts);
       }
-      let bytes: Uint8Array | undefined;
+      let cached: Uint8Array | undefined;
       try {
-        bytes = readFileSync(file);
+        cached = readFileSync(file);
       } catch {
         // not cached yet
       }
-      if (bytes !== undefined) {
+      if (cached !== undefined) {
         try {
-          const expr = decodeTree(bytes, new PositionTable({ path: sourcePath, text }));
+          const expr = decodeTree(cached, new PositionTable({ path: sourcePath, text }));
           const compiles = readCompiles(file);
           knownToCompile(expr, compiles);
           whenCompiled(expr, (key) => addCompiles(file, compiles, key));
@@ -149,19 +148,26 @@ export function diskParseCache(dir: string): ParseCache {
         }
       }
       const warnings = parserWarnings();
-      const lowered = parseNix(text, sourcePath, opts);
-      const written = parserWarnings() === warnings ? store(file, lowered) : undefined;
-      if (written === undefined) return lowered;
-      rmSync(`${file}${COMPILES}`, { force: true });
+      const literals = new LiteralEncoder();
+      const lowered = parseNix(text, sourcePath, opts, literals);
+      if (parserWarnings() !== warnings) return lowered;
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeTree(lowered, literals);
+      } catch {
+        return lowered; // a tree too deep to encode here: parsed again next time
+      }
+      const written = store(file, bytes);
+      if (written) rmSync(`${file}${COMPILES}`, { force: true });
       // The tree as the next run will read it: its sets of literals are never decoded, and the
       // lowered tree can go at once (for a large generated file, most of the memory).
       let expr: Expr;
       try {
-        expr = decodeTree(written, new PositionTable({ path: sourcePath, text }));
+        expr = decodeTree(bytes, new PositionTable({ path: sourcePath, text }));
       } catch {
-        expr = lowered;
+        return lowered;
       }
-      whenCompiled(expr, (key) => addCompiles(file, [], key));
+      if (written) whenCompiled(expr, (key) => addCompiles(file, [], key));
       return expr;
     },
   };

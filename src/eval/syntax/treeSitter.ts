@@ -26,8 +26,10 @@ type Loaded = { Parser: typeof import('tree-sitter'); language: unknown };
 /** What grammar/src/binding.c exports. */
 interface GrammarBinding {
   readonly language: unknown;
-  /** The flat tree of `text` (flatTree.ts). */
-  parse(text: string): ArrayBuffer;
+  /** The flat tree of `text` (flatTree.ts); `pieceLength` (tests) parses a file in pieces of that length where it can. */
+  parse(text: string, pieceLength?: number): ArrayBuffer;
+  /** How many pieces the last parse on this thread was made of (1: parsed whole). */
+  lastPieces(): number;
   /** Node type names by grammar symbol. */
   symbols(): string[];
 }
@@ -59,7 +61,7 @@ function grammarBinding(): GrammarBinding {
   } catch (e) {
     throw new Error(`tsportable: the Nix grammar binding is not built (${file}); run 'npm run setup'`, { cause: e });
   }
-  if (typeof binding.parse !== 'function') {
+  if (typeof binding.parse !== 'function' || typeof binding.lastPieces !== 'function') {
     throw new Error(`tsportable: the Nix grammar binding (${file}) is out of date; run 'npm run setup'`);
   }
   return binding;
@@ -72,9 +74,18 @@ function loadLanguage(): unknown {
   return language;
 }
 
-/** The flat tree of `text` (see flatTree.ts). */
-export function parseFlat(text: string): ArrayBuffer {
-  return grammarBinding().parse(text);
+/**
+ * The flat tree of `text` (see flatTree.ts). A large file that is one
+ * attribute set is parsed in pieces (binding.c says how); `pieceLength`, for
+ * tests, makes pieces of that many UTF-16 units of any file.
+ */
+export function parseFlat(text: string, pieceLength?: number): ArrayBuffer {
+  return grammarBinding().parse(text, pieceLength);
+}
+
+/** How many pieces the last parseFlat was made of (1: parsed whole), for tests. */
+export function lastParsePieces(): number {
+  return grammarBinding().lastPieces();
 }
 
 /** Node type names by grammar symbol (the `type` field of flat trees). */
