@@ -34,6 +34,7 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { interrupt } from './command.js';
 import { NixError } from '../eval/errors.js';
 import { jsStackExhausted } from '../eval/stack.js';
+import { dieOfBrokenPipe } from './brokenPipe.js';
 
 const enum Limits {
   /** MB of stack for the evaluator: deeper than Nix's default max-call-depth of 10,000 needs. */
@@ -59,19 +60,6 @@ const MAIN_THREAD_ONLY: ReadonlySet<string | undefined> = new Set([undefined, '-
 
 export interface WorkerMessage {
   readonly exitCode: number;
-}
-
-/**
- * Ends the process by SIGPIPE, as `seq | head` ends `seq` (the shell sees
- * 141). Node ignores SIGPIPE; installing and removing a handler restores the
- * default action. Should the signal not end the process, the status is the same.
- */
-function dieOfBrokenPipe(): void {
-  const ignore = () => undefined;
-  process.on('SIGPIPE', ignore);
-  process.off('SIGPIPE', ignore);
-  process.kill(process.pid, 'SIGPIPE');
-  process.exit(128 + 13);
 }
 
 /** What to do when stdout or stderr cannot be written to (see above). */

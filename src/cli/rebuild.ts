@@ -41,6 +41,7 @@ import { encodeBytes } from '../eval/value/bytes.js';
 import { cacheLocation } from '../image/cache.js';
 import { fileIdentity } from '../image/facts.js';
 import { linkCachedImage } from '../image/reuse.js';
+import { dieOfBrokenPipe } from './brokenPipe.js';
 import { packageRoot } from '../paths.js';
 
 /** Bump when a record's contents change meaning. */
@@ -140,6 +141,14 @@ export async function answerRebuild(argv: readonly string[]): Promise<boolean> {
   const storeDb = stillValid(record.storePaths, record.storeDb);
   if (storeDb === false) return false;
   if (storeDb !== record.storeDb) writeRecord(request.file, { ...record, storeDb });
+  // Once it answers, the images are linked: a reader that went away (`| head`) ends the process quietly, as in launch.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') dieOfBrokenPipe();
+      if (stream === process.stdout) process.stderr.write(`tsportable: cannot write to stdout: ${e.message}\n`);
+      process.exit(1);
+    });
+  }
   const said = (message: string) => process.stderr.write(`${message}\n`);
   process.stderr.write(record.evaluationStderr);
   for (const image of record.images) {

@@ -142,7 +142,7 @@ describe('an image built with tsportable holds what nix-build\'s holds', () => {
 
   test('import from derivation keeps hello; dropped contexts leave greeter and coreutils out', async () => {
     const ours = await execa('node', [join(packageRoot, 'bin', 'tsportable.js'), 'build', '-I', searchPath[0], '--no-out-link', file],
-      { cwd: dir, env: nixEnv });
+      { cwd: dir, env: { ...nixEnv, TSPORTABLE_CACHE_DIR: join(dir, 'cache') } });
     const ourDir = ours.stdout.trim().split('\n').pop()!;
     const theirs = await execa('nix-build', ['-I', searchPath[0], '--no-out-link', file], { cwd: dir, env: nixEnv });
     const theirDir = theirs.stdout.trim().split('\n').pop()!;

@@ -14,8 +14,9 @@
 import { appendFile, cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { buildJson, testNixpkgs, tsportable, useWorkspace, type BuildJson, type CliRun } from './cli.js';
+import { buildJson, cliPath, jsStackTrace, testNixpkgs, tsportable, useWorkspace, type BuildJson, type CliRun } from './cli.js';
 import { makeShims, nixPrograms, type Shims } from './shims.js';
 import { catImage, sha256File } from './squashfs.js';
 import { packageRoot } from '../../src/paths.js';
@@ -157,6 +158,20 @@ describe('a cached rebuild', () => {
     expect(changed.fast).toBe(false);
     expect(changed.unit).toMatch(/echo hello part-two second$/m);
     expect((await build()).fast).toBe(true);
+  });
+
+  test('answered into a reader that has gone away (| head -c 0): a quiet end by SIGPIPE, as a full build ends', async () => {
+    expect((await build()).fast).toBe(true);
+    // The environment the build() runs get (execa's), so that the same record answers; stdout closed before the CLI writes.
+    const child = spawn(process.execPath, [cliPath, 'build', '--json', '-I', `nixpkgs=${nixpkgs}`], {
+      cwd, env: { ...process.env, NO_COLOR: '1', TSPORTABLE_CACHE_DIR: cacheDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    expect({ code, signal, answered: answered.test(stderr), stack: jsStackTrace.test(stderr) })
+      .toEqual({ code: null, signal: 'SIGPIPE', answered: true, stack: false });
   });
 
   test('a store path of the image that is no longer valid: the full path, which realises it again', async () => {
