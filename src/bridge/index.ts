@@ -79,6 +79,8 @@ export interface Bridge {
   readonly hooks: EvalHooks & BridgeExtraHooks;
   /** Every string resolved to real store paths (one nix-instantiate, one nix-store --realise, or a dry run of it), the processes run asynchronously. */
   resolveStrings(strings: readonly ResolvableString[], span?: Span, options?: ResolveOptions): Promise<string[]>;
+  /** The same, with the realised store paths of the contexts, all of them and each string's own. */
+  realiseStrings(strings: readonly ResolvableString[], span?: Span, options?: ResolveOptions): Promise<Resolved>;
   /** The same, synchronously, with the realised store paths of the contexts. */
   resolve(items: readonly ResolveItem[], span?: Span): Resolved;
   /** The closure of store paths (one nix-store --query --requisites). */
@@ -223,6 +225,9 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
   };
 
+  const realiseStrings: Bridge['realiseStrings'] = (strings, span, resolveOptions) =>
+    resolver.resolveAsync(strings.map((value) => ({ value })), span, resolveOptions);
+
   return {
     searchPath,
     nixpkgsDir,
@@ -248,8 +253,8 @@ export function createBridge(options: BridgeOptions): Bridge {
         ['lib', lazy(() => force(makePackageSet(setEnv, [NixAttrs.empty], span).select('lib', span)!))],
       ]));
     },
-    resolveStrings: async (strings, span, resolveOptions) =>
-      (await resolver.resolveAsync(strings.map((value) => ({ value })), span, resolveOptions)).texts,
+    resolveStrings: async (strings, span, resolveOptions) => (await realiseStrings(strings, span, resolveOptions)).texts,
+    realiseStrings,
     resolve: (items, span) => resolver.resolve(items, span),
     program: () => new NixProgram(writeBack),
     requisites: async (paths, span) => resolver.requisites(paths, span),

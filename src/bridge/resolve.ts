@@ -52,6 +52,8 @@ export interface Resolved {
   readonly texts: string[];
   /** Every store path the texts' contexts name, realised (outputs built, sources added). */
   readonly storePaths: string[];
+  /** For each text, the store paths its own context names (outputs only once realised: not in a dry run). */
+  readonly contextPaths: string[][];
 }
 
 export interface ResolverOptions {
@@ -122,7 +124,7 @@ export class Resolver {
     const strings = items.map((i) => toNixString(i.value));
     // Strings without context need Nix only for the placeholders a dropped context left in their text.
     if (strings.every((s) => typeof s === 'string' && !placeholdersIn(s).length)) {
-      return { texts: strings as string[], storePaths: [] };
+      return { texts: strings as string[], storePaths: [], contextPaths: strings.map(() => []) };
     }
     const program = new NixProgram(this.options.writeBack);
     // A string without context is not written: it names no build, and its text needs only its placeholders'.
@@ -162,12 +164,23 @@ export class Resolver {
       throw new NixError('eval', `cannot build '${first!.replace('!', '^')}' during evaluation because the option 'allow-import-from-derivation' is disabled`,
         failedAt(first!.slice(0, first!.indexOf('!'))) ?? span);
     }
+    const outputPaths = new Map<string, readonly string[]>();
     if (options.dryRun) {
       yield* this.dryRunSteps([...targets]);
-      return { texts, storePaths: [...storePaths] };
+    } else {
+      const order = [...targets];
+      const realised = yield* this.realiseSteps(order, span, failedAt);
+      // nix-store prints one output path per `drv!output` argument, in the arguments' order;
+      // should it not, every output counts for every string naming one (more, never fewer).
+      const inOrder = realised.length === order.length;
+      order.forEach((t, k) => outputPaths.set(t, inOrder ? [realised[k]!] : realised));
+      for (const p of realised) storePaths.add(p);
     }
-    for (const p of yield* this.realiseSteps([...targets], span, failedAt)) storePaths.add(p);
-    return { texts, storePaths: [...storePaths] };
+    const contextPaths = strings.map((_, i) => [...new Set(Object.entries(contextOf(i)).flatMap(([path, c]) => [
+      ...(c.path || c.allOutputs ? [path] : []),
+      ...(c.outputs ?? []).flatMap((o) => outputPaths.get(`${path}!${o}`) ?? []),
+    ]))]);
+    return { texts, storePaths: [...storePaths], contextPaths };
   }
 
   /**

@@ -88,8 +88,8 @@ export const portableService: BuilderPlugin<PortableServiceSpec> = {
     const spec: PortableServiceSpec = {
       pname: known(v.pname, 'pname', spans.pname),
       version: known(v.version, 'version', spans.version),
-      description: v.description?.text ?? null,
-      homepage: v.homepage?.text ?? null,
+      description: v.description ?? null,
+      homepage: v.homepage ?? null,
       units: v.units,
       symlinks: v.symlinks.map((l) => ({
         symlink: known(l.values.symlink, 'a symlink path', l.spans.symlink ?? spans.symlinks),

@@ -5,7 +5,7 @@
  * bytes (file contents, symlink targets, entry names). The image then holds
  * the requisites of the scaffold and of `contents`. tsportable has no scaffold
  * store path, so it repeats the scan over the scaffold's texts itself, with
- * the closure of the units and symlink objects as the candidates, and asks
+ * the closure of its inputs (the units, the symlink objects, what the os-release text names) as the candidates, and asks
  * `nix-store --query --requisites` for everything else.
  */
 import { execa } from 'execa';

@@ -1,6 +1,6 @@
 /**
  * The store part of an image, computed without building it: what the scaffold
- * refers to (scanned as Nix would), then the requisites of that and of
+ * refers to (scanned as Nix would, among the closure of the scaffold's inputs), then the requisites of that and of
  * `contents` (one `nix-store --query --graph` for both). `show --closure` uses it; `buildImage` uses it too, passing the
  * scaffold plan it has already made.
  */
@@ -19,7 +19,8 @@ export async function imageClosure(input: ImageInput, plan?: ScaffoldPlan, facts
   const scaffold = plan ?? (await planScaffold(input));
   // Only a symlink object inside the store has a closure; any other target is just the link's text.
   const objects = input.symlinks.map((s) => s.object).filter(inStore);
-  const roots = [...input.units.map((u) => storePathOf(u.file)), ...objects.map(storePathOf)];
+  // The scaffold's inputs: the units, the symlink objects, and the os-release file, which refers to what its text names.
+  const roots = [...input.units.map((u) => storePathOf(u.file)), ...objects.map(storePathOf), ...(input.osReleaseContext ?? []).map(storePathOf)];
   const contents = input.contents.map(storePathOf);
   // One query for both closures: the references are within the roots' closure.
   const graph = facts ? await rememberedGraph(facts, [...roots, ...contents]) : await referenceGraph([...roots, ...contents]);

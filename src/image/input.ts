@@ -33,6 +33,11 @@ export interface ImageInput {
   readonly version: string;
   /** The generated `etc/os-release` text (see osRelease.ts). */
   readonly osRelease: string;
+  /**
+   * The store paths the os-release text's context names (a description `"${pkgs.hello} as a service"`):
+   * nixpkgs' os-release file refers to them, so the scaffold may too, when its bytes name them.
+   */
+  readonly osReleaseContext?: readonly StorePath[];
   /** In nixpkgs' order: a later unit with the same name replaces an earlier one, as `cp` does. */
   readonly units: readonly ImageUnit[];
   readonly symlinks: readonly ImageSymlink[];

@@ -199,9 +199,9 @@ describe('realisation into the image input', () => {
     setHooks({ copyPathToStore: (p) => { copied.push(p); return '/nix/store/cccccccccccccccccccccccccccccccc-local.conf'; } });
     const batches: NixText[][] = [];
     const input = await realisePortableService(spec, {
-      async resolveStrings(texts) {
+      async realiseStrings(texts) {
         batches.push([...texts]);
-        return texts.map((t) => t.text.replace(/\/nix\/store\/0+(\d+)-/g, (_m, id: string) => `/nix/store/${'r'.repeat(31)}${id}-`));
+        return { texts: texts.map((t) => t.text.replace(/\/nix\/store\/0+(\d+)-/g, (_m, id: string) => `/nix/store/${'r'.repeat(31)}${id}-`)), contextPaths: texts.map(() => []) };
       },
     });
     expect(batches).toHaveLength(1);
@@ -220,7 +220,25 @@ describe('realisation into the image input', () => {
   test('a unit name only Nix knows is checked once resolved', async () => {
     const spec = specOf<PortableServiceSpec>(evalWithPkgs(call('  units = [ pkgs.hello ];')));
     expect(spec.units[0].name.context.some((c) => c.startsWith('@'))).toBe(true);
-    const bridge = { resolveStrings: async (texts: readonly NixText[]) => texts.map((t) => (t.text.endsWith('-name') ? 'hello-2.12' : t.text)) };
+    const bridge = {
+      realiseStrings: async (texts: readonly NixText[]) => ({ texts: texts.map((t) => (t.text.endsWith('-name') ? 'hello-2.12' : t.text)), contextPaths: texts.map(() => []) }),
+    };
     await expect(realisePortableService(spec, bridge)).rejects.toThrow('Unit names must be prefixed with the service name');
+  });
+
+  test('a package the description names is realised with the os-release text, and its paths go to the input', async () => {
+    const spec = specOf<PortableServiceSpec>(evalWithPkgs(call('  units = [ unit ];\n  description = "${pkgs.hello} as a service";')));
+    const helloPath = `/nix/store/${'h'.repeat(32)}-hello-2.12`;
+    const batches: NixText[][] = [];
+    const input = await realisePortableService(spec, {
+      async realiseStrings(texts) {
+        batches.push([...texts]);
+        return { texts: texts.map((t) => t.text), contextPaths: texts.map((t) => (t.text.includes('PORTABLE_PRETTY_NAME=') ? [helloPath] : [])) };
+      },
+    });
+    expect(batches).toHaveLength(1);
+    const osRelease = batches[0]!.find((t) => t.text.includes('PORTABLE_PRETTY_NAME='))!;
+    expect(osRelease.context.some((c) => c.startsWith('@'))).toBe(true);
+    expect(input.osReleaseContext).toEqual([helloPath]);
   });
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { jsStackTrace, testNixpkgs, tsportable, useWorkspace } from './cli.js';
 import { makeShims, nixPrograms } from './shims.js';
-import { catImage } from './squashfs.js';
+import { catImage, listImage } from './squashfs.js';
 
 const ws = useWorkspace();
 const nixpkgs = ['-I', `nixpkgs=${testNixpkgs}`];
@@ -105,4 +105,33 @@ test("build: the image's os-release has the description's real path, as nix-buil
   const osRelease = await catImage(join(cwd, 'ts-described', 'hello_1.0.raw'), 'etc/os-release');
   expect(osRelease).toContain(`PORTABLE_PRETTY_NAME=says hello: ${hello}\n`);
   expect(osRelease).toBe(await catImage(join(out, 'hello_1.0.raw'), 'etc/os-release'));
+});
+
+/** The store paths an image holds: the entries of its /nix/store. */
+async function imageStorePaths(image: string): Promise<string[]> {
+  return [...(await listImage(image)).keys()].filter((p) => /^nix\/store\/[^/]+$/.test(p)).map((p) => `/${p}`).sort();
+}
+
+test('build: a package named only by the description is realised and in the image, as in nix-build\'s', async () => {
+  // A derivation no run has built yet (its text is new), naming hello; a homepage whose context names greeter
+  // but whose text does not: Nix's reference scanning counts a package only where the os-release text names it.
+  const about = `pkgs.writeText "about" "made by \${pkgs.hello} on ${Date.now()}-${process.pid}"`;
+  const unit = '(pkgs.writeText "hello.service" "[Service]\\nExecStart=/bin/true\\n")';
+  await writeFile(join(cwd, 'named.nix'), image(unit, `
+  description = "\${${about}} as a service";
+  homepage = "https://example.org/\${builtins.substring 0 0 "\${pkgs.greeter}"}";`));
+  const r = await tsportable(['build', ...nixpkgs, 'named.nix', '-o', 'ts-named'], { cwd, cacheDir });
+  expect([r.exitCode, r.stderr]).toEqual([0, expect.any(String)]);
+  const out = join(cwd, 'nix-named');
+  const nix = await execa('nix-build', ['--option', 'substituters', '', ...nixpkgs, 'named.nix', '-o', out], { cwd, reject: false });
+  expect(nix.exitCode).toBe(0);
+  const ours = await imageStorePaths(join(cwd, 'ts-named', 'hello_1.0.raw'));
+  const theirs = await imageStorePaths(join(out, 'hello_1.0.raw'));
+  expect(ours).toContain(hello);
+  expect(ours).toContainEqual(expect.stringMatching(/^\/nix\/store\/[0-9a-z]{32}-about$/));
+  expect(ours.some((p) => p.endsWith('-greeter'))).toBe(false);
+  // The same store paths but the scaffold's own (nix-build's image holds itself).
+  expect(ours).toEqual(theirs.filter((p) => !/-root-fs-scaffold-[^/]*$/.test(p)));
+  expect(await catImage(join(cwd, 'ts-named', 'hello_1.0.raw'), 'etc/os-release'))
+    .toBe(await catImage(join(out, 'hello_1.0.raw'), 'etc/os-release'));
 });

@@ -11,13 +11,22 @@ import type { Span } from '../../eval/span.js';
 import { type ImageInput, type ImageProblem, storeDir, validateImageInput } from '../../image/input.js';
 import { osReleaseText } from '../../image/osRelease.js';
 import { baseNameOf } from '../knownText.js';
-import type { StoreObject } from '../types.js';
+import type { NixText, StoreObject } from '../types.js';
 import type { PortableServiceSpec } from './spec.js';
 
 /** A stand-in store path for an object whose path Nix has not computed yet. */
 function provisionalPath(obj: StoreObject): string {
   if (obj.kind === 'path') return `${storeDir}/${'0'.repeat(32)}-${baseNameOf(obj.path)}`;
   return obj.outPath.text;
+}
+
+/**
+ * The os-release text with the context of the description and homepage: nixpkgs writes it with
+ * `writeText`, so what they name is built first and is among what the scaffold can refer to.
+ */
+export function osReleaseOf(spec: PortableServiceSpec): NixText {
+  const text = osReleaseText({ pname: spec.pname, description: spec.description?.text, homepage: spec.homepage?.text });
+  return { text, context: [...new Set([...(spec.description?.context ?? []), ...(spec.homepage?.context ?? [])])] };
 }
 
 /** The image input as far as it is known before realisation (placeholders stand for store paths). */
@@ -28,7 +37,8 @@ export function provisionalInput(spec: PortableServiceSpec): ImageInput {
     symlinkObjects: spec.symlinks.map((l) => provisionalPath(l.object)),
     contents: spec.contents.map(provisionalPath),
     mksquashfs: 'mksquashfs',
-    osRelease: osReleaseText(spec),
+    osRelease: osReleaseOf(spec).text,
+    osReleaseContext: [],
   });
 }
 
@@ -41,6 +51,8 @@ export interface ResolvedParts {
   readonly mksquashfs: string;
   /** The os-release text (its description can name a package: `"${pkgs.hello} as a service"`). */
   readonly osRelease: string;
+  /** The store paths its context names, realised. */
+  readonly osReleaseContext: readonly string[];
 }
 
 export function imageInput(spec: PortableServiceSpec, parts: ResolvedParts): ImageInput {
@@ -48,6 +60,7 @@ export function imageInput(spec: PortableServiceSpec, parts: ResolvedParts): Ima
     pname: spec.pname,
     version: spec.version,
     osRelease: parts.osRelease,
+    osReleaseContext: parts.osReleaseContext,
     units: spec.units.map((_, i) => ({ name: parts.unitNames[i], file: parts.unitFiles[i] })),
     symlinks: spec.symlinks.map((l, i) => ({ symlink: l.symlink, object: parts.symlinkObjects[i] })),
     contents: parts.contents,

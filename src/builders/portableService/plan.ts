@@ -8,11 +8,10 @@
 import { showPlanSchemaVersion, toPlanSpan, type PlannedUnit, type PlanWarning, type ShowPlan } from '../../show/plan.js';
 import { compressionWords, placeSymlinks, type PlacedSymlink } from '../../image/input.js';
 import { compressionProblems, mksquashfsOptions } from '../../image/squashOptions.js';
-import { osReleaseText } from '../../image/osRelease.js';
 import { knownText } from '../knownText.js';
 import { plainPreviewEnv, type PreviewEnv, type StoreObject } from '../types.js';
 import type { PortableServiceSpec } from './spec.js';
-import { provisionalInput, unitSpan } from './checks.js';
+import { osReleaseOf, provisionalInput, unitSpan } from './checks.js';
 import { checkExecPaths } from './execPaths.js';
 
 /** A store object as `show` writes it: its path when known, else `${expression}`. */
@@ -74,7 +73,7 @@ export function planPortableService(spec: PortableServiceSpec, env: PreviewEnv =
     version: spec.version,
     ...(spec.spans.pname ? { pnameSpan: toPlanSpan(spec.spans.pname) } : {}),
     // A description naming a package (`"${pkgs.hello} as a service"`) shows it as the units do.
-    osRelease: env.renderText({ text: osReleaseText(spec), context: [] }),
+    osRelease: env.renderText(osReleaseOf(spec)),
     units,
     symlinks: spec.symlinks.map((l, i) => ({
       symlink: placedSymlinkPath(placed[i], l.symlink),

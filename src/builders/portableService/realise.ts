@@ -8,15 +8,17 @@
 import type { Span } from '../../eval/span.js';
 import { hooks } from '../../eval/value/hooks.js';
 import type { ImageInput } from '../../image/input.js';
-import { osReleaseText } from '../../image/osRelease.js';
 import type { NixText, StoreObject } from '../types.js';
-import { checkInput, imageInput } from './checks.js';
+import { checkInput, imageInput, osReleaseOf } from './checks.js';
 import type { PortableServiceSpec } from './spec.js';
 
-/** What realisation needs from the bridge (src/bridge: `resolveStrings`). */
+/** What realisation needs from the bridge (src/bridge: `realiseStrings`). */
 export interface RealiseBridge {
-  /** Every placeholder in the texts replaced by its real store path, with one Nix run for all; contexts realised. */
-  resolveStrings(strings: readonly NixText[], span?: Span): Promise<string[]>;
+  /**
+   * Every placeholder in the texts replaced by its real store path, with one Nix run for all; contexts
+   * realised, and for each text the store paths its context names.
+   */
+  realiseStrings(strings: readonly NixText[], span?: Span): Promise<{ readonly texts: readonly string[]; readonly contextPaths: readonly (readonly string[])[] }>;
 }
 
 /** The program mksquashfs of the package set's default: the host's. */
@@ -36,12 +38,12 @@ export async function realisePortableService(spec: PortableServiceSpec, bridge: 
   const unitFiles = spec.units.map((u) => addObject(u.object, s.units ?? s.call));
   const symlinkObjects = spec.symlinks.map((l) => addObject(l.object, l.objectSpan ?? s.symlinks ?? s.call));
   const contents = spec.contents.map((c) => addObject(c, s.contents ?? s.call));
-  // Its text only: Nix gives the real paths a description or homepage names in place of their placeholders.
-  const osRelease = add({ text: osReleaseText(spec), context: [] });
+  // With its context: what a description or homepage names is built, and the scaffold may refer to it.
+  const osRelease = add(osReleaseOf(spec));
   const tools = spec.mksquashfs.kind === 'package' ? addObject(spec.mksquashfs.object, s.mksquashfs ?? s.call) : undefined;
 
-  const resolved = await bridge.resolveStrings(texts, s.call);
-  const at = (i: number) => resolved[i];
+  const resolved = await bridge.realiseStrings(texts, s.call);
+  const at = (i: number) => resolved.texts[i];
   const input = imageInput(spec, {
     unitNames: unitNames.map(at),
     unitFiles: unitFiles.map(at),
@@ -49,6 +51,7 @@ export async function realisePortableService(spec: PortableServiceSpec, bridge: 
     contents: contents.map(at),
     mksquashfs: tools === undefined ? hostMksquashfs : `${at(tools)}/bin/mksquashfs`,
     osRelease: at(osRelease),
+    osReleaseContext: resolved.contextPaths[osRelease],
   });
   checkInput(spec, input, spec.units.map(() => true));
   return input;

@@ -30,8 +30,9 @@ export type MksquashfsSource =
 export interface PortableServiceSpec {
   readonly pname: string;
   readonly version: string;
-  readonly description: string | null;
-  readonly homepage: string | null;
+  /** With their contexts: a package they name (`"${pkgs.hello} as a service"`) is built and goes into the image, as with nixpkgs' os-release file. */
+  readonly description: NixText | null;
+  readonly homepage: NixText | null;
   readonly units: readonly PortableUnit[];
   readonly symlinks: readonly PortableSymlink[];
   readonly contents: readonly StoreObject[];

@@ -91,7 +91,7 @@ export const buildCommand: Command = {
         const fileName = `${image.spec.pname}_${image.spec.version}.raw`;
         if (dryRun) {
           // Nix says what it would build or fetch (nix-store --realise --dry-run); nothing on stdout, as nix-build.
-          await realisePortableService(image.spec, { resolveStrings: (s, span) => session.bridge.resolveStrings(s, span, { dryRun: true }) });
+          await realisePortableService(image.spec, { realiseStrings: (s, span) => session.bridge.realiseStrings(s, span, { dryRun: true }) });
           progress.line(`this image would be made (or reused from tsportable's cache):\n  ${fileName}`);
           continue;
         }
