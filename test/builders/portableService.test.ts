@@ -31,7 +31,7 @@ describe("the nixpkgs manual's demo", () => {
     const spec = demoSpec();
     expect(spec).toMatchObject({
       pname: 'demo', version: '1.0',
-      description: 'A demo "Portable Service" for a shell program built with nix', homepage: null,
+      description: { text: 'A demo "Portable Service" for a shell program built with nix', context: [] }, homepage: null,
       symlinks: [], contents: [], mksquashfs: { kind: 'default' }, compression: 'xz -Xdict-size 100%', blockSize: '1M',
     });
     expect(spec.units.map((u) => u.name.text)).toEqual(['demo.service', 'demo.socket']);
