@@ -1,7 +1,7 @@
 /**
  * Where the evaluator's non-fatal output goes: `builtins.trace` lines and
  * warnings. The parser (cursed `or`, lint settings) and the builtins
- * (derivation attributes) warn here, far from the CLI that knows how to render
+ * (derivation attributes, builtins.warn) warn here, far from the CLI that knows how to render
  * a warning with its position and code frame: the CLI (and the language-test
  * runner) replaces `warn` with its renderer; tests replace `write` to capture.
  *
@@ -28,6 +28,19 @@ export const diagnostics = {
   warn(w: NixWarning): void {
     const at = w.span ? `\n         at ${w.span.source.path}:${w.span.line}:${w.span.column}:` : '';
     diagnostics.write(`warning: ${w.message}${at}`);
+  },
+  /**
+   * `builtins.warn`'s message ("evaluation warning: ..."), at the call. The
+   * default writes it as Nix prints it; the language server makes it a
+   * diagnostic.
+   */
+  evaluationWarning(message: string, span?: Span): void {
+    void span;
+    // Continuation lines line up under the first, unless the message starts on its own line.
+    const prefix = 'evaluation warning:';
+    diagnostics.write(message.startsWith('\n')
+      ? prefix + message
+      : `${prefix} ${message.split('\n').join('\n' + ' '.repeat(prefix.length + 1))}`);
   },
   /** `--trace-verbose`: whether traceVerbose prints. */
   traceVerbose: false,

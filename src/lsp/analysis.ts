@@ -20,7 +20,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import { planPortableService } from '../builders/index.js';
 import type { PortableServiceSpec } from '../builders/index.js';
 import { EvaluationStopped } from '../eval/cancel.js';
-import { diagnostics as evalDiagnostics } from '../eval/diagnostics.js';
+import { diagnostics as evalDiagnostics, type NixWarning } from '../eval/diagnostics.js';
 import { NixError } from '../eval/errors.js';
 import { asNixError, parseAttrPath } from '../eval/index.js';
 import type * as ast from '../eval/syntax/ast.js';
@@ -99,12 +99,15 @@ export function analyse(doc: DocumentInput, env: WorkerEnv, nixProcesses: () => 
   const diagnostics: Diagnostic[] = [];
   const notices: string[] = [];
   const images: AnalysedImage[] = [];
-  const warn = evalDiagnostics.warn;
+  const { warn, evaluationWarning } = evalDiagnostics;
   let bridge: Bridge | undefined;
-  evalDiagnostics.warn = (w) => {
-    const d = warningDiagnostic(bridge ? warningWithRealPaths(bridge, w) : w, doc);
+  const warned = (w: NixWarning, fallback?: Diagnostic['range']) => {
+    const d = warningDiagnostic(bridge ? warningWithRealPaths(bridge, w) : w, doc, fallback);
     if (d) diagnostics.push(d);
   };
+  evalDiagnostics.warn = (w) => warned(w);
+  // What the evaluation of this file warned (a deprecated lib function it calls) concerns it wherever the call is: at the start of the file, with the place.
+  evalDiagnostics.evaluationWarning = (message, span) => warned({ message, span, trace: [] }, fileStart);
   try {
     let expr: ast.Expr | undefined;
     if (!guarded(doc, diagnostics, () => { expr = parseDocument(doc); })) return result();
@@ -149,6 +152,7 @@ export function analyse(doc: DocumentInput, env: WorkerEnv, nixProcesses: () => 
     });
   } finally {
     evalDiagnostics.warn = warn;
+    evalDiagnostics.evaluationWarning = evaluationWarning;
   }
   return result();
 

@@ -47,11 +47,11 @@ function related(span: Span | undefined, message: string, doc: DocumentInput, on
 }
 
 /** Where in the document a problem located at `span` with `trace` is shown, and the related places. */
-function placement(span: Span | undefined, trace: readonly TraceFrame[], doc: DocumentInput, onDisk: OnDisk = samePath) {
+function placement(span: Span | undefined, trace: readonly TraceFrame[], doc: DocumentInput, onDisk: OnDisk = samePath, here = 'the error is here') {
   const frame = inDocument(span, doc) ? undefined : trace.find((f) => inDocument(f.span, doc));
   const range = inDocument(span, doc) ? spanRange(span) : frame ? spanRange(frame.span!) : undefined;
   const info: DiagnosticRelatedInformation[] = [];
-  if (!inDocument(span, doc)) info.push(...related(span, 'the error is here', doc, onDisk));
+  if (!inDocument(span, doc)) info.push(...related(span, here, doc, onDisk));
   let previous = '';
   for (const f of trace) {
     if (info.length >= Limits.RelatedFrames) break;
@@ -88,9 +88,14 @@ export function errorDiagnostics(e: NixError, doc: DocumentInput, onDisk: OnDisk
   });
 }
 
-/** An evaluation warning (builtins.warn, a deprecation, a lint); none when it has no place in the document. */
-export function warningDiagnostic(w: NixWarning, doc: DocumentInput): Diagnostic | undefined {
-  const { range, info } = placement(w.span, w.trace, doc);
+/**
+ * An evaluation warning (builtins.warn, a deprecation, a lint); one with no
+ * place in the document goes at `fallback`, or nowhere without one.
+ */
+export function warningDiagnostic(w: NixWarning, doc: DocumentInput, fallback?: Diagnostic['range']): Diagnostic | undefined {
+  const placed = placement(w.span, w.trace, doc, samePath, 'the warning is here');
+  const range = placed.range ?? fallback;
+  const { info } = placed;
   if (range === undefined) return undefined;
   return { range, severity: DiagnosticSeverity.Warning, source, message: w.message, ...(info.length ? { relatedInformation: info } : {}) };
 }

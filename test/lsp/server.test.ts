@@ -133,6 +133,19 @@ test('go to definition: bindings, inherit, a path, an attribute of an imported f
   expect(await server.client.definition(uri2, positionOf(text2, 'inherit name;', 9))).toEqual([{ uri: uri2, range: { start: positionOf(text2, 'name; in'), end: positionOf(text2, 'name; in', 4) } }]);
 });
 
+test('builtins.warn: a warning diagnostic at the call, or at the start of the file with its place when the call is elsewhere', async () => {
+  const here = await openText('warn-here.nix', 'let x = 1; in\nbuiltins.warn "x is old" x\n');
+  const h = (await server.client.diagnosticsFor(here, 1)).diagnostics;
+  expect(h.map((x) => [x.severity, x.message, x.range.start.line])).toEqual([[2, 'x is old', 1]]);
+
+  await writeFile(join(dir.path, 'demo', 'warner.nix'), '{\n  v = builtins.warn "use w instead" 2;\n}\n');
+  const elsewhere = await openText('warn-elsewhere.nix', 'let s = import ./warner.nix; in\ns.v + 1\n');
+  const e = (await server.client.diagnosticsFor(elsewhere, 1)).diagnostics;
+  expect(e.map((x) => [x.severity, x.message, x.range.start])).toEqual([[2, 'use w instead', { line: 0, character: 0 }]]);
+  expect(e[0]!.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.message]))
+    .toEqual([[`file://${join(dir.path, 'demo', 'warner.nix')}`, 1, 'the warning is here']]);
+});
+
 test('diagnostics: syntax errors, evaluation errors with their trace, argument errors, show warnings with codes', async () => {
   const syntax = await openText('syntax.nix', 'let\n  a = 1;\n  b = ;\n  c = [ 1 2;\nin a\n');
   const s = (await server.client.diagnosticsFor(syntax, 1)).diagnostics;

@@ -157,11 +157,7 @@ defineBuiltin({
   doc: 'Prints a warning (a string) to stderr ("evaluation warning: ..."), then returns the second argument.',
   fn: ([msg, v], span) => {
     const text = forceString(msg, span, 'while evaluating the first argument; the message passed to builtins.warn');
-    // Continuation lines line up under the first, unless the message starts on its own line.
-    const prefix = 'evaluation warning:';
-    diagnostics.write(text.startsWith('\n')
-      ? prefix + text
-      : `${prefix} ${text.split('\n').join('\n' + ' '.repeat(prefix.length + 1))}`);
+    diagnostics.evaluationWarning(text, span);
     // Not a `throw`: tryEval does not catch it, as in Nix.
     if (evalSettings.abortOnWarn) throw new NixError('eval', 'aborting to reveal stack trace of warning, as abort-on-warn is set', span);
     return force(v);
