@@ -106,10 +106,15 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** Whether `name` is a work directory (or file) of the cache left by a process that is gone. */
+export function isStaleWorkName(name: string): boolean {
+  const m = /^\.tmp-(\d+)-/.exec(name);
+  return m !== null && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
+}
+
 /** Removes work directories whose process is gone (a build killed with SIGKILL cannot clean up after itself). */
 export async function sweepStaleWorkDirs(root: string): Promise<void> {
   for (const name of await readdir(root).catch(() => [] as string[])) {
-    const m = /^\.tmp-(\d+)-/.exec(name);
-    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await removeTree(join(root, name));
+    if (isStaleWorkName(name)) await removeTree(join(root, name));
   }
 }

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, realpath, rename, rm, unlink } from 'node:fs/promises';
 import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { processAlive, unusableCache, workPrefix, type CacheLocation } from './cache.js';
+import { isStaleWorkName, processAlive, unusableCache, workPrefix, type CacheLocation } from './cache.js';
 import { removeTree } from './files.js';
 
 const rootsDir = 'roots';
@@ -103,9 +103,7 @@ export async function collectGarbage(cache: CacheLocation, options: { readonly d
   const leftovers: GcImage[] = [];
   for (const name of names.sort()) {
     const dir = join(cache.dir, name);
-    const work = new RegExp(`^${workPrefix.replace('.', '\\.')}(\\d+)-`).exec(name);
-    if (work) {
-      if (Number(work[1]) === process.pid || processAlive(Number(work[1]))) continue;
+    if (isStaleWorkName(name)) {
       leftovers.push(await describe(dir));
       if (!options.dryRun) await removeTree(dir);
       continue;
