@@ -79,6 +79,14 @@ export function cacheKey(parts: KeyParts): string {
   return createHash('sha256').update(json).digest('hex');
 }
 
+/**
+ * Where inspect remembers its findings on the image in the cache directory
+ * `keyDir` (src/inspect/cachedFindings.ts): beside it, `<cache>/<key>.findings.json`.
+ */
+export function findingsFileOf(keyDir: string): string {
+  return `${keyDir}.findings.json`;
+}
+
 /** Private work directories are named after their process, so that leftovers of a killed build can be recognised. */
 export const workPrefix = '.tmp-';
 

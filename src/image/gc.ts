@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, realpath, rename, rm, unlink } from 'node:fs/promises';
 import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isStaleWorkName, processAlive, unusableCache, workPrefix, type CacheLocation } from './cache.js';
+import { findingsFileOf, isStaleWorkName, processAlive, unusableCache, workPrefix, type CacheLocation } from './cache.js';
 import { removeTree } from './files.js';
 
 const rootsDir = 'roots';
@@ -179,7 +179,7 @@ async function removeUnlessClaimed(cache: CacheLocation, key: string): Promise<b
   }
   await removeTree(aside);
   // What inspect remembered about the image beside its directory (src/inspect/cachedFindings.ts).
-  await rm(join(cache.dir, `${key}.findings.json`), { force: true });
+  await rm(findingsFileOf(dir), { force: true });
   return true;
 }
 

@@ -10,17 +10,12 @@
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { findingsFileOf, workPrefix } from '../image/cache.js';
 import { inspectImage } from './inspect.js';
 import type { Finding } from './report.js';
 
 /** Bump when a check is added or changes what it finds. */
 const checksVersion = 1;
-
-/** Where the findings of the image in `<cache>/<key>/` are kept: `<cache>/<key>.findings.json`. */
-export function findingsFileOf(image: string): string {
-  const keyDir = dirname(image);
-  return join(dirname(keyDir), `${basename(keyDir)}.findings.json`);
-}
 
 interface Remembered {
   readonly checksVersion: number;
@@ -30,7 +25,7 @@ interface Remembered {
 
 /** The findings of `inspect` on `image`, a file inside its cache directory. */
 export async function findingsOfBuiltImage(image: string): Promise<readonly Finding[]> {
-  const file = findingsFileOf(image);
+  const file = findingsFileOf(dirname(image));
   try {
     const remembered = JSON.parse(await readFile(file, 'utf8')) as Remembered;
     if (remembered.checksVersion === checksVersion && remembered.image === basename(image)) return remembered.findings;
@@ -40,7 +35,7 @@ export async function findingsOfBuiltImage(image: string): Promise<readonly Find
   const { findings } = await inspectImage(image);
   const record: Remembered = { checksVersion, image: basename(image), findings };
   // Named as the cache's work directories are, so that one left by a killed build is swept (cache.ts).
-  const temporary = join(dirname(file), `.tmp-${process.pid}-${basename(file)}`);
+  const temporary = join(dirname(file), `${workPrefix}${process.pid}-${basename(file)}`);
   try {
     await writeFile(temporary, JSON.stringify(record));
     await rename(temporary, file);
