@@ -96,7 +96,7 @@ export class Progress implements NixOutput {
 }
 
 /** `7s`, `1m05s`, `1h02m`. */
-export function elapsed(ms: number): string {
+function elapsed(ms: number): string {
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);

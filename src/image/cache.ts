@@ -121,7 +121,7 @@ export function isStaleWorkName(name: string): boolean {
 }
 
 /** Removes work directories whose process is gone (a build killed with SIGKILL cannot clean up after itself). */
-export async function sweepStaleWorkDirs(root: string): Promise<void> {
+async function sweepStaleWorkDirs(root: string): Promise<void> {
   for (const name of await readdir(root).catch(() => [] as string[])) {
     if (isStaleWorkName(name)) await removeTree(join(root, name));
   }
