@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheRoot } from '../src/image/index.js';
-import { packageRoot } from '../src/paths.js';
+import { alternate, cli } from './measure.js';
 import type { BenchRow } from './main.js';
 
 const runs = 3;
@@ -45,21 +45,12 @@ async function benchImage(): Promise<string> {
   }
 }
 
-async function median(cmd: string, args: readonly string[]): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await execa(cmd, args, { reject: false, stdout: 'ignore' });
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)]!;
-}
-
 export async function bench(): Promise<BenchRow[]> {
   const image = await benchImage();
-  const stream = await median('unsquashfs', ['-n', '-pf', '/dev/null', image]);
-  const inspect = await median(process.execPath, [join(packageRoot, 'bin/tsportable.js'), 'inspect', image]);
+  const [stream, inspect] = (await alternate([
+    { file: 'unsquashfs', args: ['-n', '-pf', '/dev/null', image] },
+    { file: process.execPath, args: [cli, 'inspect', image] },
+  ], runs)).map((t) => t.ms);
   return [
     { name: 'unsquashfs -pf (the stream alone)', value: stream, unit: 'ms' },
     { name: 'tsportable inspect', value: inspect, unit: 'ms', note: 'listing, references, ELF and #! reading, checks' },

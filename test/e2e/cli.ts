@@ -51,6 +51,11 @@ export function withoutRootOverride(): string[] {
   return process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'] : [];
 }
 
+/** One argument as a single-quoted shell word, for a command line run through a shell (`script -qec CMD`). */
+export function shellWord(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 /** A temporary directory for one test file: `dir(name)` makes fresh subdirectories. */
 export interface Workspace {
   readonly root: string;

@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { cliPath, examplesDir, tsportable, useWorkspace } from './cli.js';
+import { cliPath, examplesDir, shellWord, tsportable, useWorkspace } from './cli.js';
 
 const ws = useWorkspace();
 let cwd: string;
@@ -23,13 +23,9 @@ beforeAll(async () => {
   expect(built.exitCode).toBe(0);
 }, 120_000);
 
-function quote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The CLI under a pseudo-terminal: `shellTail` may redirect or pipe its output. Returns everything the terminal got. */
 async function onTerminal(args: readonly string[], env: Readonly<Record<string, string>> = {}, shellTail = ''): Promise<string> {
-  const command = ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, cliPath, ...args].map(quote).join(' ');
+  const command = ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, cliPath, ...args].map(shellWord).join(' ');
   const r = await execa('script', ['-qec', `${command}${shellTail}`, '/dev/null'], {
     cwd, reject: false, stdin: 'ignore',
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TERM: 'xterm', TSPORTABLE_CACHE_DIR: cacheDir },

@@ -12,7 +12,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { cliPath, tsportable, useWorkspace } from './cli.js';
+import { cliPath, shellWord, tsportable, useWorkspace } from './cli.js';
 
 const ws = useWorkspace();
 
@@ -82,11 +82,6 @@ test('off a terminal: the steps as lines, tsportable\'s before Nix\'s, no redraw
   expect(run.stderr).not.toMatch(/[\r\x1b]/);
   expect(run.stdout).toMatch(/^\/\S+\n$/);
 });
-
-/** A shell word for `script -c`: the test's own arguments, single-quoted. */
-function shellWord(s: string): string {
-  return `'${s.replaceAll("'", "'\\''")}'`;
-}
 
 test('on a terminal: the same lines, a status line redrawn with Nix\'s builds and mksquashfs\'s percentage, cleared at the end', async () => {
   const { cwd, cacheDir } = await project('terminal');

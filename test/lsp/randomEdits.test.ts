@@ -114,7 +114,7 @@ test(`${edits} random edits of the examples: each answered, no crash, the last s
     for (const [k, d] of docs.entries()) {
       if (d.path.includes('multi')) continue; // several images: `show` needs -A
       await writeFile(d.path, d.text.getText());
-      const r = await execa(process.execPath, [cliPath, 'show', d.path, '--json'], { cwd: dir.path, reject: false, env: { NO_COLOR: '1' } });
+      const r = await execa(process.execPath, [cliPath, 'show', d.path, '--json'], { cwd: dir.path, reject: false, env: { NO_COLOR: '1', TSPORTABLE_CACHE_DIR: join(dir.path, '.cache') } });
       const shown = errors(last[k]!.diagnostics);
       if (r.exitCode === 0) expect({ seed, file: d.path, errors: shown }).toEqual({ seed, file: d.path, errors: [] });
       else {
