@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
+import { formatHash } from '../eval/builtins/hashFormats.js';
 import { narHashHex, sourcePathOfNarHash, storeDir } from '../bridge/storePath.js';
 import type { AttrValue, InputAttrs } from './ref.js';
 
@@ -38,7 +39,7 @@ export interface LocalTree {
 
 /** `sha256-<base64>` of a hex SHA-256. */
 export function sriOfHex(hex: string): string {
-  return `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;
+  return formatHash('sha256', Buffer.from(hex, 'hex'), 'sri');
 }
 
 /** The hex SHA-256 of an SRI (or `sha256:<base32/hex>`) NAR hash from a lock file, if it is one. */

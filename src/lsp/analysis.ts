@@ -32,7 +32,7 @@ import { errorWithRealPaths, warningWithRealPaths } from '../cli/realPaths.js';
 import type { Bridge } from '../bridge/index.js';
 import { FlakeInputError } from '../flake/index.js';
 import { prefetchPackageNames } from './completion.js';
-import { errorDiagnostics, planWarningDiagnostic, warningDiagnostic, type OnDisk } from './diagnostics.js';
+import { errorDiagnostics, inDocument, planWarningDiagnostic, warningDiagnostic, type OnDisk } from './diagnostics.js';
 import {
   documentSession, documentValue, flakeSession, imagesIn, isFlakeDocument, parseDocument, type FoundImage, type WorkerEnv,
 } from './evaluation.js';
@@ -162,10 +162,6 @@ export function analyse(doc: DocumentInput, env: WorkerEnv, nixProcesses: () => 
       ms: performance.now() - started, nixProcesses: nixProcesses() - startedNix,
     };
   }
-}
-
-function inDocument(span: Span | undefined, doc: DocumentInput): span is Span {
-  return span !== undefined && span.source.path === doc.path && span.source.text === doc.text;
 }
 
 /** Where the document writes each unit: its element of a literal `units` list, and the call or set that makes it. */

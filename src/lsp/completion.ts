@@ -177,12 +177,14 @@ export function complete(doc: DocumentInput, offset: number, env: WorkerEnv): Co
   if (ctx.inStringOrComment) return { isIncomplete: false, items: [] };
   if (ctx.builderArgs !== undefined && getBuilder(ctx.builderArgs)?.arguments) return list(argumentItems(ctx.builderArgs, ctx, text), ctx.partial);
 
-  const session = documentSession(doc, env, []);
-  const plugins = new Set(builderAttrPaths());
+  // A session (bridge and evaluator) only when names are asked of a package set, lib or builtins.
+  let session: Session | undefined;
+  const opened = () => (session ??= documentSession(doc, env, []));
   if (ctx.chain.length > 0) {
     const root = rootOf(ctx.chain[0]!, doc.text);
     if (root === undefined) return { isIncomplete: false, items: [] };
-    const names = namesAt(session, env, root, ctx.chain.slice(1));
+    const names = namesAt(opened(), env, root, ctx.chain.slice(1));
+    const plugins = new Set(builderAttrPaths());
     const kind = (n: string) => (root === 'pkgs' && ctx.chain.length === 1 && plugins.has(n) ? CompletionItemKind.Function : CompletionItemKind.Field);
     return list(names.map((n) => item(n, kind(n), ctx, text, root === 'builtins' ? builtinDoc(n) : {})), ctx.partial);
   }
@@ -199,7 +201,7 @@ export function complete(doc: DocumentInput, offset: number, env: WorkerEnv): Co
     if (f.kind !== 'with') continue;
     const root = withRoot(f.env, doc.text);
     if (root === undefined) continue;
-    for (const n of namesAt(session, env, root, [])) if (!items.has(n)) items.set(n, item(n, CompletionItemKind.Field, ctx, text));
+    for (const n of namesAt(opened(), env, root, [])) if (!items.has(n)) items.set(n, item(n, CompletionItemKind.Field, ctx, text));
   }
   for (const n of globalNames()) if (!items.has(n)) items.set(n, item(n, CompletionItemKind.Function, ctx, text, builtinDoc(n)));
   return list([...items.values()], ctx.partial);

@@ -26,7 +26,7 @@ const enum Limits {
 const source = 'tsportable';
 
 /** A span of the document itself (its current text, not the file on disk). */
-function inDocument(span: Span | undefined, doc: DocumentInput): span is Span {
+export function inDocument(span: Span | undefined, doc: DocumentInput): span is Span {
   return span !== undefined && span.source.path === doc.path && span.source.text === doc.text;
 }
 
