@@ -42,7 +42,7 @@ export function sriOfHex(hex: string): string {
   return formatHash('sha256', Buffer.from(hex, 'hex'), 'sri');
 }
 
-/** The hex SHA-256 of an SRI (or `sha256:<base32/hex>`) NAR hash from a lock file, if it is one. */
+/** The hex SHA-256 of a lock file's SRI NAR hash (`sha256-<base64>`, what Nix writes); any other form gives undefined (the input is then fetched by Nix). */
 export function hexOfSri(sri: string): string | undefined {
   const m = /^sha256-([A-Za-z0-9+/]+=*)$/.exec(sri);
   if (!m) return undefined;
