@@ -31,8 +31,6 @@ export function realisePath(v: Lazy, span: Span | undefined, ctx?: string): stri
   return real;
 }
 
-export { missingPath } from '../fileErrors.js';
-
 /** Reads a file's bytes with Nix's messages. */
 export function readFileBytes(path: string, span: Span | undefined): Buffer {
   try {

@@ -320,7 +320,7 @@ function jsSet(bytes: Uint8Array): string {
 }
 
 /** JS RegExp source for a parsed ERE (same groups, same numbering). */
-export function ereToJs(e: Ere): string {
+function ereToJs(e: Ere): string {
   switch (e.kind) {
     case 'empty': return '';
     case 'char': return lit(e.code);

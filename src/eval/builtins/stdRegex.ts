@@ -343,7 +343,7 @@ export function stdMatch(nfa: StdNfa, s: string): StdMatch | undefined {
  * subject. `scan`, a JS RegExp of the same pattern, may tell where the first
  * match starts: both dialects find matches at the same places, only not the same ones.
  */
-export function stdSearch(
+function stdSearch(
   nfa: StdNfa, s: string, from: number, flags: SearchFlags = {}, x = new Executor(nfa, s), scan?: RegExp,
 ): StdMatch | undefined {
   const found = () => ({ start: Int32Array.from(x.resultStart), end: Int32Array.from(x.resultEnd) });

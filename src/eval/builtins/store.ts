@@ -24,7 +24,7 @@ import { StringBuilder, coerceInto, coerceToPath, stringContext, stringText } fr
 import { hooks, needsNix } from '../value/hooks.js';
 import { defineBuiltin } from './registry.js';
 import { argCtx } from './argContext.js';
-import { missingPath } from './fs.js';
+import { missingPath } from '../fileErrors.js';
 import { checkAccess } from '../access.js';
 import { evalSettings } from '../settings.js';
 import { isStorePath } from './context.js';

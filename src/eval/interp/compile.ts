@@ -27,7 +27,8 @@ import { compileBinOp, compileNeg } from './operators.js';
 import { compileString, compilePath, compileSearchPath } from './strings.js';
 import { printExpr } from '../syntax/print.js';
 import { positionValue } from '../builtins/attrs.js';
-import { constantPart, constantValue, isConstant } from './constants.js';
+import { isLiteral } from '../syntax/literals.js';
+import { constantPart, constantValue } from './constants.js';
 
 export interface CompileCtx {
   readonly globals: ReadonlyMap<string, Lazy>;
@@ -50,9 +51,9 @@ export function compile(e: ast.Expr, scope: Scope | undefined, cx: CompileCtx): 
     case 'var': return compileVar(e, scope, cx);
     case 'select': return compileSelect(e, scope, cx);
     case 'hasAttr': return compileHasAttr(e, scope, cx);
-    case 'attrs': return isConstant(e) ? () => constantValue(e) : compileAttrs(e, scope, cx);
+    case 'attrs': return isLiteral(e) ? () => constantValue(e) : compileAttrs(e, scope, cx);
     case 'let': return compileLet(e, scope, cx);
-    case 'list': return isConstant(e) ? () => constantValue(e) : compileList(e, scope, cx);
+    case 'list': return isLiteral(e) ? () => constantValue(e) : compileList(e, scope, cx);
     case 'lambda': return compileLambda(e, scope, cx);
     case 'call': return compileCall(e, scope, cx);
     case 'with': return compileWith(e, scope, cx);
@@ -68,22 +69,20 @@ export function compileLazy(e: ast.Expr, scope: Scope | undefined, cx: CompileCt
   switch (e.kind) {
     case 'int': case 'float': case 'string': case 'path':
       // A literal needs no thunk.
-      if (isConstant(e)) {
+      if (isLiteral(e)) {
         const v = constantValue(e);
         return () => v;
       }
       break;
     case 'list': case 'attrs':
       // One made of literals is built from the syntax tree when forced (constants.ts).
-      if (isConstant(e)) return () => constantPart(e);
+      if (isLiteral(e)) return () => constantPart(e);
       break;
     case 'var': return compileVarLazy(e, scope, cx);
   }
   const code = compile(e, scope, cx);
   return (env) => Thunk.of(code, env);
 }
-
-
 
 /**
  * Lazy code for a binding of a recursive scope (rec, let, formal defaults):

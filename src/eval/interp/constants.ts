@@ -9,14 +9,10 @@
  */
 import type { Span } from '../span.js';
 import type * as ast from '../syntax/ast.js';
-import { isLiteral } from '../syntax/literals.js';
 import { LiteralAttrs, type LiteralBuilder } from '../syntax/literalAttrs.js';
 import { type Lazy, type Value, NixAttrs, NixFloat, NixList, NixPath, Thunk } from '../value/index.js';
 import { normInt } from '../value/int.js';
 import { attrShape } from './shapes.js';
-
-/** Whether `e` is made only of literals (syntax/literals.ts). */
-export const isConstant = isLiteral;
 
 /** Values from a literal set's cached form, as `constantValue` makes them from a tree. */
 const fromCache: LiteralBuilder<Lazy> = {
@@ -32,7 +28,7 @@ const fromCache: LiteralBuilder<Lazy> = {
   lazy: (at, buildAt) => Thunk.of(buildAt as (at: number) => Value, at),
 };
 
-/** The value of a constant expression (see isConstant). */
+/** The value of an expression made only of literals (syntax/literals.ts's `isLiteral`). */
 export function constantValue(e: ast.Expr): Value {
   switch (e.kind) {
     case 'int': return normInt(e.value);
@@ -65,7 +61,7 @@ export function constantValue(e: ast.Expr): Value {
   }
 }
 
-/** A constant expression where a lazy value goes (a list element, an attribute): a list or set is a thunk. */
+/** Such an expression where a lazy value goes (a list element, an attribute): a list or set is a thunk. */
 export function constantPart(e: ast.Expr): Lazy {
   return e.kind === 'list' || e.kind === 'attrs' ? Thunk.of(constantValue, e) : constantValue(e);
 }

@@ -73,16 +73,23 @@ function readCompiles(file: string): string[] {
 /** Adds a global-name set to a tree's list (written whole, then renamed: readers see the old list or the new). */
 function addCompiles(file: string, known: readonly string[], key: string): void {
   if (known.includes(key)) return;
-  const temporary = `${file}${COMPILES}.${process.pid}.tmp`;
+  replaceFile(`${file}${COMPILES}`, [...known, key].join('\n') + '\n');
+}
+
+/** Writes `file` under a temporary name and renames it, so that a reader never sees half of it; whether it was written. */
+function replaceFile(file: string, data: string | Uint8Array): boolean {
+  const temporary = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, [...known, key].join('\n') + '\n');
-    renameSync(temporary, `${file}${COMPILES}`);
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+    return true;
   } catch {
     try {
       rmSync(temporary, { force: true });
     } catch {
       // nothing was written
     }
+    return false;
   }
 }
 
@@ -102,23 +109,15 @@ export function diskParseCache(dir: string): ParseCache {
 
   /** Writes the entry; whether it was written. */
   const store = (file: string, bytes: Uint8Array): boolean => {
-    const temporary = `${file}.${process.pid}.tmp`;
     try {
       if (!madeDir) {
         mkdirSync(dir, { recursive: true });
         madeDir = true;
       }
-      writeFileSync(temporary, bytes);
-      renameSync(temporary, file);
-      return true;
     } catch {
-      try {
-        rmSync(temporary, { force: true });
-      } catch {
-        // nothing was written
-      }
       return false;
     }
+    return replaceFile(file, bytes);
   };
 
   return {

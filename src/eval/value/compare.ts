@@ -7,7 +7,8 @@
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
-import { type Lazy, type Value, NixFloat, NixString, NixPath, NixList, NixAttrs, compareNames } from './index.js';
+import { type Lazy, type Value, NixFloat, NixString, NixPath, NixList, NixAttrs } from './index.js';
+import { compareBytes } from './bytes.js';
 import { forceMaterialized as force } from './force.js';
 import { showType, typeOf } from './types.js';
 import { previewValue } from './preview.js';
@@ -84,8 +85,8 @@ function lt(x: Value, y: Value, span?: Span): boolean {
   if (x instanceof NixFloat && y instanceof NixFloat) return x.value < y.value;
   const xs = typeof x === 'string' ? x : x instanceof NixString ? x.s : undefined;
   const ys = typeof y === 'string' ? y : y instanceof NixString ? y.s : undefined;
-  if (xs !== undefined && ys !== undefined) return compareNames(xs, ys) < 0;
-  if (x instanceof NixPath && y instanceof NixPath) return compareNames(x.path, y.path) < 0;
+  if (xs !== undefined && ys !== undefined) return compareBytes(xs, ys) < 0;
+  if (x instanceof NixPath && y instanceof NixPath) return compareBytes(x.path, y.path) < 0;
   if (x instanceof NixList && y instanceof NixList) {
     for (let i = 0; ; i++) {
       if (i === y.items.length) return false;

@@ -9,6 +9,7 @@ import type { Span } from '../span.js';
 import fs from 'node:fs';
 import type { Value, Lazy, NixAttrs, NixString, Context, Foreign } from './index.js';
 import { osPath } from './bytes.js';
+import { missingPath } from '../fileErrors.js';
 
 export interface EvalHooks {
   /** Adds a file or directory to the store, returns its store path ("${./file}"). */
@@ -56,7 +57,7 @@ export function needsNix(what: string, span: Span | undefined): NixError {
 
 const defaults: EvalHooks = {
   copyPathToStore(path, span) {
-    if (!fs.existsSync(osPath(path))) throw new NixError('eval', `path '${path}' does not exist`, span);
+    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
     throw needsNix(`copying the path '${path}' to the store`, span);
   },
   derivationStrict(_attrs, span) {

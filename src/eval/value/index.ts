@@ -197,7 +197,7 @@ export class NixAttrs {
   sortedNames(): readonly string[] {
     if (this.sorted) return this.sorted;
     if (this.shape && !this.flat) return (this.sorted = this.shape.sortedNames());
-    return (this.sorted = [...this.map.keys()].sort(compareNames));
+    return (this.sorted = [...this.map.keys()].sort(compareBytes));
   }
 
   get(name: string): Lazy | undefined {
@@ -241,12 +241,9 @@ export class AttrShape {
   }
 
   sortedNames(): readonly string[] {
-    return (this.sorted ??= [...this.names].sort(compareNames));
+    return (this.sorted ??= [...this.names].sort(compareBytes));
   }
 }
-
-/** Compares attribute names (and strings) as Nix does: by bytes. */
-export const compareNames: (a: string, b: string) => number = compareBytes;
 
 /**
  * A suspended computation, forced at most once; forcing it while it is being
