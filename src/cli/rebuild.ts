@@ -33,7 +33,7 @@
  * database had before it was asked.
  */
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { join } from 'node:path';
 import { unchanged, type Dependencies } from '../eval/dependencies.js';
@@ -43,6 +43,7 @@ import { fileIdentity } from '../image/facts.js';
 import { linkCachedImage } from '../image/reuse.js';
 import { dieOfBrokenPipe } from './brokenPipe.js';
 import { packageRoot } from '../paths.js';
+import { replaceFile } from '../replaceFile.js';
 
 /** Bump when a record's contents change meaning. */
 const recordFormat = 2;
@@ -168,14 +169,8 @@ export async function answerRebuild(argv: readonly string[]): Promise<boolean> {
 
 /** Writes a record whole, then renames it: a reader sees the old one or the new one. */
 export function writeRecord(file: string, record: RebuildRecord): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(temporary, JSON.stringify(record));
-    renameSync(temporary, file);
-  } catch {
-    // not recorded this time: the next run is a full one
-  }
+  // Not recorded when it cannot be written: the next run is a full one.
+  replaceFile(file, JSON.stringify(record), { makeDir: true });
 }
 
 /** The Nix database's files (see the top of this file). */

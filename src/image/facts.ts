@@ -14,8 +14,9 @@
  * computed as if never remembered; nothing is said.
  */
 import { createHash } from 'node:crypto';
-import { constants, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, accessSync } from 'node:fs';
+import { constants, readFileSync, statSync, accessSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { replaceFile } from '../replaceFile.js';
 
 export interface Facts {
   /** `compute()`, or what it gave last time for the same `kind` and `key` (JSON data). */
@@ -35,14 +36,8 @@ export function factsIn(dir: string): Facts {
         // not remembered (or unreadable): computed below
       }
       const value = await compute();
-      const temporary = `${file}.${process.pid}.tmp`;
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(temporary, JSON.stringify({ key, value }));
-        renameSync(temporary, file);
-      } catch {
-        // not remembered this time
-      }
+      // Not remembered this time when it cannot be written.
+      replaceFile(file, JSON.stringify({ key, value }), { makeDir: true });
       return value;
     },
   };

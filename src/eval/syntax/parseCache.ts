@@ -28,7 +28,7 @@
  * and renamed, so that a reader never sees half of one.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Expr } from './ast.js';
@@ -37,6 +37,7 @@ import { knownToCompile, whenCompiled } from './compiles.js';
 import { lintSettings, LINT_NAMES, parserWarnings } from './lint.js';
 import { parseNix, type ParseOptions } from './parse.js';
 import { PositionTable } from './positions.js';
+import { replaceFile } from '../../replaceFile.js';
 
 /** Parsing through the cache (the CLI gives it to the evaluator as its `parseFile`: src/cli/session.ts). */
 export interface ParseCache {
@@ -74,23 +75,6 @@ function readCompiles(file: string): string[] {
 function addCompiles(file: string, known: readonly string[], key: string): void {
   if (known.includes(key)) return;
   replaceFile(`${file}${COMPILES}`, [...known, key].join('\n') + '\n');
-}
-
-/** Writes `file` under a temporary name and renames it, so that a reader never sees half of it; whether it was written. */
-function replaceFile(file: string, data: string | Uint8Array): boolean {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, data);
-    renameSync(temporary, file);
-    return true;
-  } catch {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // nothing was written
-    }
-    return false;
-  }
 }
 
 /** A parse cache in `dir` (created when first written to). */
