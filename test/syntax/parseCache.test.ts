@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import type { ParseCache } from '../../src/eval/syntax/parseCache.js';
 import { execSync } from 'node:child_process';
-import { decodeTree, encodeTree, CorruptTree, LiteralEncoder } from '../../src/eval/syntax/astCodec.js';
+import { bodyIfRead, decodeTree, encodeTree, CorruptTree, LiteralEncoder } from '../../src/eval/syntax/astCodec.js';
+import type { Expr, Lambda } from '../../src/eval/syntax/ast.js';
+import { LiteralAttrs } from '../../src/eval/syntax/literalAttrs.js';
+import { NixError } from '../../src/eval/errors.js';
 import { parseNix } from '../../src/eval/syntax/parse.js';
 import { diskParseCache } from '../../src/eval/syntax/parseCache.js';
 import { PositionTable } from '../../src/eval/syntax/positions.js';
@@ -31,7 +34,32 @@ function shape(x: unknown): unknown {
     const s = o as unknown as { start: number; end: number; line: number; column: number; endLine: number; endColumn: number; source: { path: string } };
     return { span: [s.start, s.end, s.line, s.column, s.endLine, s.endColumn, s.source.path] };
   }
-  return Object.keys(o).map((k) => [k, shape(o[k])]);
+  const keys = Object.keys(o);
+  // A function read back from the cache has its body behind a getter (read when first asked for): seen where lowering puts it.
+  if (o.kind === 'lambda' && !keys.includes('body')) keys.splice(keys.indexOf('formals') + 1, 0, 'body');
+  return keys.map((k) => [k, shape(o[k])]);
+}
+
+/** Every function of a tree whose body is at hand, without reading any body (bodyIfRead). */
+function functionsRead(e: unknown, out: Lambda[] = []): Lambda[] {
+  if (e === null || typeof e !== 'object') return out;
+  if (Array.isArray(e)) {
+    for (const x of e) functionsRead(x, out);
+    return out;
+  }
+  if (e instanceof Map) {
+    for (const x of e.values()) functionsRead(x, out);
+    return out;
+  }
+  const o = e as Record<string, unknown>;
+  if ('table' in o && 'start' in o) return out; // a span
+  if (o.kind === 'attrs' && o.attrs instanceof LiteralAttrs) return out; // not decoded either
+  for (const k of Object.keys(o)) functionsRead(o[k], out);
+  if (o.kind === 'lambda') {
+    out.push(o as unknown as Lambda);
+    functionsRead(bodyIfRead(o as unknown as Lambda), out);
+  }
+  return out;
 }
 
 const opts = { baseDir: '/dir/sub', home: '/home/u' };
@@ -310,12 +338,92 @@ describe('functions compiled when first called', () => {
     expect(evaluate(file, cacheDir)).toBe('[ 12 120 { a = false; b = true; } ]');
   });
 
+  test('a function never called has its body neither read nor compiled; one called, read once', () => {
+    const file = join(dir, 'f.nix');
+    const cacheDir = join(dir, 'syntax');
+    writeFileSync(file, 'let used = n: n * 2; unused = z: z.a.b; twice = f: x: f (f x); in [ (used 1) (used 2) (twice used 3) ]');
+    const trees: Expr[] = [];
+    const run = () => {
+      const cache = diskParseCache(cacheDir);
+      const ev = createEvaluator({ cwd: dir, parseFile: (t, f) => { const e = through(cache)(t, f); trees.push(e); return e; } });
+      return ev.printValue(ev.evalFile(file), { strict: true });
+    };
+    expect(run()).toBe('[ 2 4 12 ]');
+    expect(run()).toBe('[ 2 4 12 ]');
+    const read = functionsRead(trees[1]!);
+    const byName = (name: string) => read.find((f) => f.name === name)!;
+    expect(bodyIfRead(byName('unused'))).toBeUndefined();
+    expect(bodyIfRead(byName('used'))?.kind).toBe('binop');
+    expect(bodyIfRead(byName('twice'))?.kind).toBe('lambda');
+    // Compiled lazily: the variables of a body not compiled are not resolved; those of a called one are.
+    const vars = (e: Expr): Array<{ resolved?: unknown }> => (e.kind === 'binop' ? [e.left, e.right].filter((x) => x.kind === 'var') : []);
+    expect(vars(bodyIfRead(byName('used'))!).every((v) => v.resolved !== undefined)).toBe(true);
+  });
+
+  test('errors raised in bodies compiled when called have the same message, place and trace', () => {
+    const file = join(dir, 'f.nix');
+    const cacheDir = join(dir, 'syntax');
+    writeFileSync(file, 'let lib = { add = a: b: a + b; wrap = { x ? 1 }: lib.add x "s"; }; in lib.wrap { }');
+    const failure = (parseFile?: (t: string, f: string) => Expr) => {
+      const ev = createEvaluator({ cwd: dir, parseFile });
+      try {
+        ev.printValue(ev.evalFile(file), { strict: true });
+      } catch (e) {
+        if (!(e instanceof NixError)) throw e;
+        const place = (s?: { line: number; column: number }) => s && `${s.line}:${s.column}`;
+        return { message: e.message, at: place(e.span), trace: e.trace.map((t) => `${t.message} ${place(t.span)}`) };
+      }
+      return undefined;
+    };
+    const without = failure();
+    expect(without?.message).toMatch(/cannot add a string to an integer/);
+    for (let i = 0; i < 3; i++) expect(failure(through(diskParseCache(cacheDir)))).toEqual(without);
+  });
+
   test('an undefined variable in a function never called is reported on every run', () => {
     const file = join(dir, 'bad.nix');
     const cacheDir = join(dir, 'syntax');
     writeFileSync(file, 'let f = x: notDefined; in 1');
     for (let i = 0; i < 3; i++) expect(() => evaluate(file, cacheDir)).toThrow(/undefined variable 'notDefined'/);
+    // Also deep in functions inside functions, and from a file whose tree is read back from the cache.
+    writeFileSync(file, 'let f = { a }: b: let g = c: [ c (with a; x) notDefinedEither ]; in g; in 1');
+    for (let i = 0; i < 3; i++) expect(() => evaluate(file, cacheDir)).toThrow(/undefined variable 'notDefinedEither'/);
+    expect(readdirSync(cacheDir).filter((n) => !n.endsWith('.compiles'))).toHaveLength(2);
     expect(readdirSync(cacheDir).filter((n) => n.endsWith('.compiles'))).toHaveLength(0);
+  });
+});
+
+describe('functions read back from the cache', () => {
+  const text = 'let id = x: x; add = a: b: a + b; cfg = { on ? true, ... }@args: if on then args else { }; unused = z: z.a.b; in [ (id 1) (add 2 3) ]';
+
+  /** The tree as a second run reads it from the cache. */
+  const readBack = (): Expr => {
+    const cache = diskParseCache(mkdtempSync(join(tmpdir(), 'tsportable-lazy-lambdas-')));
+    cache.parse(text, '/f.nix', opts);
+    return cache.parse(text, '/f.nix', opts);
+  };
+
+  test('a body is read when first asked for, once; a body that is a function is read with its function', () => {
+    const tree = readBack();
+    const fns = functionsRead(tree);
+    // id, add, add's `b: a + b` (read with add), cfg, unused: only the curried one's body is at hand.
+    expect(fns).toHaveLength(5);
+    expect(fns.filter((f) => bodyIfRead(f) !== undefined).map((f) => f.param)).toEqual(['a']);
+    const unused = fns.find((f) => f.param === 'z')!;
+    expect(unused.name).toBe('unused');
+    const body = unused.body;
+    expect(body.kind).toBe('select');
+    expect(unused.body).toBe(body);
+    expect(bodyIfRead(unused)).toBe(body);
+    // Formals and names are there without the body.
+    const cfg = fns.find((f) => f.param === 'args')!;
+    expect(bodyIfRead(cfg)).toBeUndefined();
+    expect(cfg.formals?.entries.map((f) => f.name)).toEqual(['on']);
+    expect(cfg.name).toBe('cfg');
+  });
+
+  test('read in full, it is the tree lowering gives', () => {
+    expect(shape(readBack())).toEqual(shape(parseNix(text, '/f.nix', opts)));
   });
 });
 

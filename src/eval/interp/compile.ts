@@ -28,6 +28,7 @@ import { compileString, compilePath, compileSearchPath } from './strings.js';
 import { printExpr } from '../syntax/print.js';
 import { positionValue } from '../builtins/attrs.js';
 import { isLiteral } from '../syntax/literals.js';
+import { bodyIfRead } from '../syntax/astCodec.js';
 import { constantPart, constantValue } from './constants.js';
 
 export interface CompileCtx {
@@ -243,13 +244,15 @@ function compileLambdaCode(e: ast.Lambda, scope: Scope | undefined, cx: CompileC
   const inner = new Scope(scope, names);
   const defaults = entries.map((f) => (f.fallback ? compileDeferred(f.fallback, inner, cx) : undefined));
   // `a: b: ...`: the inner function's code is kept, so that a call with both
-  // arguments (foldl') can skip making the intermediate function.
-  const curried = e.body.kind === 'lambda' ? compileLambdaCode(e.body, inner, cx) : undefined;
-  const innerExpr = e.body;
-  const body: Code = curried ? (env) => new Lambda(innerExpr as ast.Lambda, env, curried)
+  // arguments (foldl') can skip making the intermediate function. A body the
+  // parse cache has not read yet is not a function (syntax/astCodec.ts), and
+  // is left unread when compiled lazily.
+  const bodyNow = bodyIfRead(e);
+  const curried = bodyNow?.kind === 'lambda' ? compileLambdaCode(bodyNow, inner, cx) : undefined;
+  const body: Code = curried ? (env) => new Lambda(bodyNow as ast.Lambda, env, curried)
     : cx.lazyBodies ? (env) => {
-      // First call: compiled now, and kept for every later call.
-      const compiled = compile(innerExpr, inner, cx);
+      // First call: read and compiled now, and kept for every later call.
+      const compiled = compile(e.body, inner, cx);
       code.body = compiled;
       return compiled(env);
     }

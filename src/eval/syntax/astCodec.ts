@@ -21,6 +21,8 @@
  *   ints it takes, so that it can be stepped over: such a set is decoded
  *   only when its definitions are asked for, and its value can be built from
  *   the ints without the tree (literalAttrs.ts).
+ * - So does a function's body (its name comes before it): the body is
+ *   decoded when first asked for (LazyLambda).
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -32,8 +34,8 @@ import { isLiteral } from './literals.js';
 import { LiteralAttrs, type LiteralBuilder, type LiteralSource } from './literalAttrs.js';
 
 const enum Layout {
-  /** "TSA3": the format; any change to it changes this. */
-  Magic = 0x33415354,
+  /** "TSA4": the format; any change to it changes this. */
+  Magic = 0x34415354,
   /** Bytes of the checksum (a SHA-1: it finds damage; nobody forges a cache entry they could write anyway). */
   ChecksumBytes = 16,
   /** Magic, string bytes, then the checksum. */
@@ -486,9 +488,14 @@ function encode(w: Writer, e: Expr): void {
         }
         w.int(e.formals.ellipsis ? 1 : 0);
       } else w.int(NONE);
-      encode(w, e.body);
       if (e.name === undefined) w.int(NONE);
       else w.string(e.name);
+      {
+        // The body's length, so that it can be stepped over (LazyLambda).
+        const slot = w.lengthSlot();
+        encode(w, e.body);
+        w.patchLength(slot);
+      }
       return;
     case 'call':
       w.int(Tag.Call);
@@ -590,6 +597,15 @@ class Reader {
       return undefined;
     }
     return this.string();
+  }
+
+  /** The expression of `length` ints at `start` (a function's body), read by a reader of its own. */
+  exprAt(start: number, length: number): Expr {
+    const r = new Reader(this.ints, this.strings, this.table);
+    r.at = start;
+    const e = r.expr();
+    if (r.at !== start + length) throw new CorruptTree('bad length');
+    return e;
   }
 
   /** Steps over a literal list's or set's fields (their count of ints comes first); returns where they start. */
@@ -755,8 +771,14 @@ class Reader {
           }
           formals = { entries, ellipsis: this.flag() };
         }
-        const lambda: Lambda = { kind: 'lambda', param, formals, body: this.expr(), span };
         const name = this.optionalString();
+        const length = this.int();
+        const start = this.at;
+        if (length <= 0 || length > this.ints.length - start) throw new CorruptTree('bad length');
+        this.at = start + length;
+        // A body that is itself a function is read now: compiling `a: b: ...` looks into it (interp/compile.ts).
+        const body = this.ints[start] === Tag.Lambda ? this.exprAt(start, length) : undefined;
+        const lambda = new LazyLambda(param, formals, span, this, start, length, body);
         if (name !== undefined) lambda.name = name;
         return lambda;
       }
@@ -791,6 +813,62 @@ class Reader {
       default: throw new CorruptTree('bad tag');
     }
   }
+}
+
+/**
+ * A function read back from the cache, its body read when first asked for:
+ * most functions of a library are never called in a given run, and a file
+ * known to compile (compiles.ts) has its functions' bodies compiled only when
+ * called (interp/compile.ts), so their trees are never made. To everything
+ * else it is the Lambda lowering gives (`body` is a getter, read once).
+ */
+class LazyLambda implements Lambda {
+  // Assigned in the constructor, in the order lowering gives its fields.
+  declare readonly kind: 'lambda';
+  declare readonly param: string | undefined;
+  declare readonly formals: Lambda['formals'];
+  declare readonly span: Span;
+  declare name?: string;
+  #body: Expr | undefined;
+  #reader: Reader | undefined;
+  readonly #start: number;
+  readonly #length: number;
+
+  constructor(
+    param: string | undefined, formals: Lambda['formals'], span: Span,
+    reader: Reader, start: number, length: number, body: Expr | undefined,
+  ) {
+    this.kind = 'lambda';
+    this.param = param;
+    this.formals = formals;
+    this.span = span;
+    this.#body = body;
+    this.#reader = body === undefined ? reader : undefined;
+    this.#start = start;
+    this.#length = length;
+  }
+
+  get body(): Expr {
+    if (this.#body === undefined) {
+      this.#body = this.#reader!.exprAt(this.#start, this.#length);
+      this.#reader = undefined;
+    }
+    return this.#body;
+  }
+
+  /** The body if it has been read (or, for a function whose body is a function, always). */
+  bodyIfRead(): Expr | undefined {
+    return this.#body;
+  }
+}
+
+/**
+ * A function's body if it is at hand without reading it from the parse
+ * cache's bytes; undefined only for a body not read yet, which is then not a
+ * function (those are read with the function).
+ */
+export function bodyIfRead(e: Lambda): Expr | undefined {
+  return e instanceof LazyLambda ? e.bodyIfRead() : e.body;
 }
 
 /**
