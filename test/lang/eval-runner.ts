@@ -9,7 +9,11 @@
  *   one of X.err.exp (the full trace is compared by nobody yet).
  * The checkout path is replaced by /pwd, as the harness does.
  *
- * Usage: node dist/test/lang/eval-runner.js /path/to/nix/tests/functional/lang [--verbose] [filter]
+ * Usage: node dist/test/lang/eval-runner.js /path/to/nix/tests/functional/lang [--verbose] [--parse-cache=DIR] [filter]
+ *
+ * With --parse-cache, files are parsed through the CLI's parse cache in DIR
+ * (src/eval/syntax/parseCache.ts): run twice, the second run evaluates trees
+ * read back from it, their functions' bodies read and compiled when called.
  *
  * Cases run in a worker thread with a large stack (Nix recurses deeply; so
  * does the evaluator) and one at a time with a timeout: a case that hangs
@@ -40,7 +44,7 @@ const TIMEOUT_MS = 20_000;
 // ---------------------------------------------------------------- worker side
 
 async function runWorker(): Promise<void> {
-  const { langDir } = workerData as { langDir: string };
+  const { langDir, parseCacheDir } = workerData as { langDir: string; parseCacheDir?: string };
   const functionalDir = path.dirname(langDir);
   const evalMod = await import('../../src/eval/index.js');
   const { NixError } = await import('../../src/eval/errors.js');
@@ -59,6 +63,9 @@ async function runWorker(): Promise<void> {
   const { parseAnyHash } = await import('../../src/eval/builtins/hashFormats.js');
   const { force, forceBool, forceString } = await import('../../src/eval/value/force.js');
   const { decodeBytes } = await import('../../src/eval/value/bytes.js');
+  const { diskParseCache } = await import('../../src/eval/syntax/parseCache.js');
+  const cache = parseCacheDir === undefined ? undefined : diskParseCache(parseCacheDir);
+  const parseFile = cache && ((text: string, file: string) => cache.parse(text, file, { baseDir: path.dirname(file) }));
   setHooks({
     addPath: (args, span) => {
       // A dummy store knows a path only from its expected hash.
@@ -125,7 +132,7 @@ async function runWorker(): Promise<void> {
       return true;
     }) as typeof process.stderr.write;
     try {
-      const ev = evalMod.createEvaluator({ searchPath: [...includes, 'lang/dir3', 'lang/dir4'], cwd: functionalDir });
+      const ev = evalMod.createEvaluator({ searchPath: [...includes, 'lang/dir3', 'lang/dir4'], cwd: functionalDir, parseFile });
       const evaluate = () => {
         let v = ev.evalFile(file);
         if (args.length || attrPath !== undefined) {
@@ -205,6 +212,8 @@ async function main(): Promise<void> {
   const positional = argv.filter((a) => !a.startsWith('--'));
   const langDir = path.resolve(positional[0] ?? '/tmp/nix/tests/functional/lang');
   const filter = positional[1];
+  const cacheArg = argv.find((a) => a.startsWith('--parse-cache='));
+  const parseCacheDir = cacheArg === undefined ? undefined : path.resolve(cacheArg.slice('--parse-cache='.length));
   const cases: Case[] = fs.readdirSync(langDir)
     .filter((f) => /^eval-(okay|fail)-.*\.nix$/.test(f))
     .map((f) => f.slice(0, -4))
@@ -217,7 +226,7 @@ async function main(): Promise<void> {
   process.chdir(path.dirname(langDir));
   const self = fileURLToPath(import.meta.url);
   const env = { ...process.env, HOME: '/fake-home', TEST_VAR: 'foo', NIX_PATH: 'lang/dir3:lang/dir4', NIX_STORE_DIR: '/nix/store' };
-  const spawn = () => new Worker(self, { workerData: { langDir }, env, resourceLimits: { stackSizeMb: 256, maxOldGenerationSizeMb: 4096 } });
+  const spawn = () => new Worker(self, { workerData: { langDir, parseCacheDir }, env, resourceLimits: { stackSizeMb: 256, maxOldGenerationSizeMb: 4096 } });
   let worker = spawn();
   const outcomes: Outcome[] = [];
   for (const c of cases) {
