@@ -1,15 +1,18 @@
 /**
  * Turning a parsed file into a value: compile it against the base environment
  * (plus, for scopedImport, one extra scope of given names) and run it. A file
- * known to compile under these globals (syntax/compiles.ts) has its
- * functions' bodies compiled when first called; any other is compiled in
- * full, which checks every variable, and is then known to compile.
+ * that compiles under these globals has its functions' bodies compiled when
+ * first called: one known to (syntax/compiles.ts: the parse cache's record,
+ * or an earlier compile in this process), or one whose free names
+ * (compile/freeNames.ts) are all globals, which is then known to compile. Any
+ * other is compiled in full, which reports its undefined variable as before.
  */
 import { createHash } from 'node:crypto';
 import type { Expr } from '../syntax/ast.js';
 import { compilesUnder, noteCompiles } from '../syntax/compiles.js';
 import type { Lazy, Value } from '../value/index.js';
 import { Scope } from '../compile/scope.js';
+import { freeNames } from '../compile/freeNames.js';
 import { newEnv } from './env.js';
 import { compile, ROOT_ENV } from './compile.js';
 
@@ -30,11 +33,19 @@ export function checkProgram(expr: Expr, globals: ReadonlyMap<string, Lazy>, bas
   compile(expr, undefined, { globals, baseDir });
 }
 
-export function runProgram(expr: Expr, globals: ReadonlyMap<string, Lazy>, baseDir: string): Value {
+/** Whether `expr` is known to compile under `globals`, finding out (without compiling it) if not yet known. */
+function compiles(expr: Expr, globals: ReadonlyMap<string, Lazy>): boolean {
   const key = globalsKey(globals);
-  const lazyBodies = compilesUnder(expr, key);
+  if (compilesUnder(expr, key)) return true;
+  for (const name of freeNames(expr)) if (!globals.has(name)) return false;
+  noteCompiles(expr, key);
+  return true;
+}
+
+export function runProgram(expr: Expr, globals: ReadonlyMap<string, Lazy>, baseDir: string): Value {
+  const lazyBodies = compiles(expr, globals);
   const code = compile(expr, undefined, { globals, baseDir, lazyBodies });
-  if (!lazyBodies) noteCompiles(expr, key);
+  if (!lazyBodies) noteCompiles(expr, globalsKey(globals));
   return code(ROOT_ENV);
 }
 
@@ -48,8 +59,8 @@ export function runScoped(
     names.set(name, vals.length);
     vals.push(v);
   }
-  // More names in scope never make a variable undefined: a file known to compile still does.
-  const lazyBodies = compilesUnder(expr, globalsKey(globals));
+  // More names in scope never make a variable undefined: a file that compiles with the globals alone still does.
+  const lazyBodies = compiles(expr, globals);
   const code = compile(expr, new Scope(undefined, names), { globals, baseDir, lazyBodies });
   const env = newEnv(undefined, vals.length);
   for (let i = 0; i < vals.length; i++) env[i] = vals[i];
