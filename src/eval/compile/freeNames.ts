@@ -26,11 +26,27 @@ interface Level {
   readonly parent: Level | undefined;
 }
 
-/** The free names of `e` (a whole file) outside every `with`. */
-export function freeNames(e: ast.Expr): Set<string> {
-  const out = new Set<string>();
-  walk(e, undefined, out);
-  return out;
+const known = new WeakMap<ast.Expr, ReadonlySet<string>>();
+
+/** The free names of `e` (a whole file) outside every `with`; found once per tree. */
+export function freeNames(e: ast.Expr): ReadonlySet<string> {
+  let names = known.get(e);
+  if (names === undefined) {
+    const out = new Set<string>();
+    walk(e, undefined, out);
+    names = out;
+    known.set(e, names);
+  }
+  return names;
+}
+
+/**
+ * `copy` has the free names of `tree` (the parse cache's tree decoded from
+ * the one it has just lowered: found on the lowered tree, whose functions'
+ * bodies are all there, the decoded one's need not be decoded for it).
+ */
+export function sameFreeNames(tree: ast.Expr, copy: ast.Expr): void {
+  known.set(copy, freeNames(tree));
 }
 
 function bound(name: string, level: Level | undefined): boolean {

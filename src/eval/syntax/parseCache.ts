@@ -21,7 +21,9 @@
  *
  * Beside a tree, `<key>.compiles` lists the sets of global names it has
  * compiled under (compiles.ts): read back with it, the tree's functions are
- * compiled when first called.
+ * compiled when first called, and their bodies decoded then. (A tree just
+ * parsed gets the free names of the lowered one, compile/freeNames.ts, so
+ * that finding out whether it compiles decodes none of its bodies either.)
  *
  * The cache may be missing, unreadable, unwritable or damaged: each of those
  * falls back to parsing, silently. Entries are written to a temporary name
@@ -34,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import type { Expr } from './ast.js';
 import { decodeTree, encodeTree, LiteralEncoder } from './astCodec.js';
 import { knownToCompile, whenCompiled } from './compiles.js';
+import { sameFreeNames } from '../compile/freeNames.js';
 import { lintSettings, LINT_NAMES, parserWarnings } from './lint.js';
 import { parseNix, type ParseOptions } from './parse.js';
 import { PositionTable } from './positions.js';
@@ -151,6 +154,7 @@ export function diskParseCache(dir: string): ParseCache {
         return lowered;
       }
       if (written) whenCompiled(expr, (key) => addCompiles(file, [], key));
+      sameFreeNames(lowered, expr);
       return expr;
     },
   };
