@@ -350,6 +350,8 @@ describe('functions compiled when first called', () => {
     };
     expect(run()).toBe('[ 2 4 12 ]');
     expect(run()).toBe('[ 2 4 12 ]');
+    // Not on the first run either (the tree just parsed is the one decoded from its new entry).
+    expect(bodyIfRead(functionsRead(trees[0]!).find((f) => f.name === 'unused')!)).toBeUndefined();
     const read = functionsRead(trees[1]!);
     const byName = (name: string) => read.find((f) => f.name === name)!;
     expect(bodyIfRead(byName('unused'))).toBeUndefined();
