@@ -471,7 +471,7 @@ function encode(w: Writer, e: Expr): void {
       if (literal) w.patchLength(slot);
       return;
     }
-    case 'lambda':
+    case 'lambda': {
       w.int(Tag.Lambda);
       w.span(e.span);
       if (e.param === undefined) w.int(NONE);
@@ -490,13 +490,12 @@ function encode(w: Writer, e: Expr): void {
       } else w.int(NONE);
       if (e.name === undefined) w.int(NONE);
       else w.string(e.name);
-      {
-        // The body's length, so that it can be stepped over (LazyLambda).
-        const slot = w.lengthSlot();
-        encode(w, e.body);
-        w.patchLength(slot);
-      }
+      // The body's length, so that it can be stepped over (LazyLambda).
+      const bodySlot = w.lengthSlot();
+      encode(w, e.body);
+      w.patchLength(bodySlot);
       return;
+    }
     case 'call':
       w.int(Tag.Call);
       w.span(e.span);
@@ -823,7 +822,7 @@ class Reader {
  * else it is the Lambda lowering gives (`body` is a getter, read once).
  */
 class LazyLambda implements Lambda {
-  // Assigned in the constructor, in the order lowering gives its fields.
+  // Assigned in the constructor, in the order lowering gives its fields (`body` aside).
   declare readonly kind: 'lambda';
   declare readonly param: string | undefined;
   declare readonly formals: Lambda['formals'];
