@@ -18,6 +18,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { loweringCodeIn } from '../dist/src/eval/syntax/parseCache.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -46,6 +47,8 @@ const importMetaUrl = {
 const deferredModules = ['node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:tty'];
 const deferredGroups = {
   execa: ['execa'],
+  // Loaded only where colour is possible (src/cli/color.ts).
+  chalk: ['chalk'],
   lsp: ['vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument'],
 };
 const groupOf = new Map(Object.entries(deferredGroups).flatMap(([group, names]) => names.map((n) => [n, group])));
@@ -109,6 +112,8 @@ async function bundle(entry, name) {
     // The tree-sitter package loads its native binding itself; the grammar's is required by path.
     external: ['tree-sitter', '*.node'],
     plugins: [importMetaUrl, deferPackages],
+    // The parse cache's key for the code that lowers trees: the bundle holds that code as it is now.
+    define: { TSPORTABLE_LOWERING_CODE: JSON.stringify(loweringCodeIn(path.join(dist, 'src/eval/syntax'))) },
     banner: {
       js: 'const __tsportableModuleUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
     },

@@ -5,7 +5,7 @@
  * functions' bodies compiled when first called; any other is compiled in
  * full, which checks every variable, and is then known to compile.
  */
-import { createHash } from 'node:crypto';
+import { hashText } from '../../fastHash.js';
 import type { Expr } from '../syntax/ast.js';
 import { compilesUnder, noteCompiles } from '../syntax/compiles.js';
 import type { Lazy, Value } from '../value/index.js';
@@ -19,7 +19,7 @@ const globalsKeys = new WeakMap<ReadonlyMap<string, Lazy>, string>();
 function globalsKey(globals: ReadonlyMap<string, Lazy>): string {
   let key = globalsKeys.get(globals);
   if (key === undefined) {
-    key = createHash('sha256').update([...globals.keys()].sort().join('\0')).digest('hex').slice(0, 16);
+    key = hashText([...globals.keys()].sort().join('\0')).slice(0, 16);
     globalsKeys.set(globals, key);
   }
   return key;
