@@ -129,6 +129,14 @@ async function bundle(entry, name) {
     console.error(`bundle: an import() of a module outside the bundle (dist/${name}.cjs:${line} before the banner); import it statically`);
     process.exit(1);
   }
+  // bin/tsportable.js reads the bundle as Latin-1 (a copy, where UTF-8 is decoded): it must be ASCII.
+  // esbuild escapes strings and names; a regular expression literal it keeps as written.
+  const nonAscii = code.findIndex((byte) => byte > 0x7f);
+  if (nonAscii >= 0) {
+    const line = result.outputFiles[0].text.slice(0, Buffer.from(code.subarray(0, nonAscii)).toString('utf8').length).split('\n').length;
+    console.error(`bundle: dist/${name}.cjs:${line + 1} has a character that is not ASCII; write it as an escape (\\u...) in the source`);
+    process.exit(1);
+  }
   const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
   writeFileSync(path.join(dist, `${name}.cjs`), Buffer.concat([Buffer.from(`/* tsportable build ${id} */\n`), code]));
   for (const file of readdirSync(dist)) {

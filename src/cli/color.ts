@@ -14,22 +14,13 @@
  * the text is written through `plain`, which does what a chalk instance of
  * level 0 does.
  */
-import { fstatSync } from 'node:fs';
 import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+import { mayBeTerminal, type OutputStream } from '../stdio.js';
 
-export type OutputStream = 'stdout' | 'stderr';
+export type { OutputStream };
 
 function detected(stream: OutputStream) {
   return stream === 'stdout' ? supportsColor : supportsColorStderr;
-}
-
-/** Whether the stream's descriptor may be a terminal (a character device; /dev/null is one too). */
-function mayBeTerminal(stream: OutputStream): boolean {
-  try {
-    return fstatSync(stream === 'stdout' ? 1 : 2).isCharacterDevice();
-  } catch {
-    return false; // closed: not a terminal either
-  }
 }
 
 export function colorFor(stream: OutputStream): boolean {

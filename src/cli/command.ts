@@ -1,7 +1,7 @@
 /** What a tsportable command is: its declared options and the function that runs it. */
-import { isatty } from 'node:tty';
 import type { CommandSpec, ParsedArgs } from './options.js';
 import { encodeBytes } from '../eval/value/bytes.js';
+import { isTerminal, writeOutput } from '../stdio.js';
 
 export interface Command {
   readonly spec: CommandSpec;
@@ -14,8 +14,8 @@ export interface Command {
  * whose bytes (value/bytes.ts) are written as they are, as Nix writes them.
  */
 export const io = {
-  stdout: (text: string) => void process.stdout.write(encodeBytes(text)),
-  stderr: (text: string) => void process.stderr.write(text),
+  stdout: (text: string) => writeOutput('stdout', encodeBytes(text)),
+  stderr: (text: string) => writeOutput('stderr', text),
 };
 
 /**
@@ -26,5 +26,5 @@ export const interrupt = new AbortController();
 
 /** Whether stderr is a terminal (asked of the file descriptor: commands run in a worker thread). */
 export function stderrIsTerminal(): boolean {
-  return isatty(2);
+  return isTerminal('stderr');
 }
