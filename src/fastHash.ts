@@ -1,9 +1,14 @@
 /**
- * A 128-bit hash computed in JavaScript, for the keys and checksums of the
- * caches the CLI reads at every start (the parse cache's keys and entries,
- * the global-name sets of compiled trees). `node:crypto` would cost a start
- * more than all the hashing it does there: loading it is a few milliseconds
- * of a run that should take tens.
+ * A 128-bit hash for the keys and checksums of the caches the CLI reads at
+ * every start (the parse cache's keys and entries, the global-name sets of
+ * compiled trees), cheap for a run that reads a few small files. Loading
+ * `node:crypto` costs a few milliseconds of a run that should take tens, so
+ * small inputs are hashed in JavaScript; but JavaScript that has just been
+ * loaded runs slowly (V8 optimises a loop only after many turns: a cold
+ * 250 KB text takes 30 ms, SHA-256 1 ms), so inputs of `Tuning.NativeFrom`
+ * units or more are hashed by node:crypto's SHA-256 (its first 128 bits),
+ * loaded then. Which one is a matter of the length alone: the same input
+ * always gets the same hash.
  *
  * It is not a cryptographic hash. It finds accidental differences (edited
  * files, damaged entries) with the odds of 128 random bits; nobody is
@@ -16,6 +21,13 @@
  * units), multiplied, rotated and mixed; the length and the other lanes are
  * folded in at the end, and each lane is finished with an avalanche step.
  */
+
+import { createHash } from 'node:crypto';
+
+const enum Tuning {
+  /** UTF-16 units (of a text) or bytes from which SHA-256 hashes. */
+  NativeFrom = 4096,
+}
 
 const enum K {
   M1 = 0x239b961b,
@@ -97,6 +109,7 @@ class Lanes {
  * digits; `seed` gives another, independent hash of the same text.
  */
 export function hashText(text: string, seed = 0): string {
+  if (text.length >= Tuning.NativeFrom) return sha256(seed).update(text, 'utf16le').digest('hex').slice(0, 32);
   const lanes = new Lanes(seed);
   const n = text.length;
   const whole = n - (n % 8);
@@ -118,6 +131,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** The hash of bytes (words read little-endian), as 32 hex digits. */
 export function hashBytes(bytes: Uint8Array, seed = 0): string {
+  if (bytes.length >= Tuning.NativeFrom) return sha256(seed ^ 0x7f4a7c15).update(bytes).digest('hex').slice(0, 32);
   const lanes = new Lanes(seed ^ 0x7f4a7c15);
   const n = bytes.length;
   const whole = n - (n % 16);
@@ -138,4 +152,9 @@ export function hashBytes(bytes: Uint8Array, seed = 0): string {
     tail.push(w);
   }
   return lanes.finish(tail, n);
+}
+
+/** SHA-256 started with the seed (so that seeds give independent hashes there too). */
+function sha256(seed: number) {
+  return createHash('sha256').update(`tsportable ${seed >>> 0}\0`);
 }

@@ -48,6 +48,16 @@ describe('hashText', () => {
     expect(seen.size).toBeGreaterThan(3000);
   });
 
+  test('long texts (hashed by SHA-256): the same text the same hash, a changed unit or a longer text another', () => {
+    const long = 'abcdefgh'.repeat(5000);
+    const changed = [long, `${long}\0`, long.slice(1), `${long.slice(0, 20000)}\ud800${long.slice(20001)}`, `${long.slice(0, 20000)}\ufffd${long.slice(20001)}`];
+    const hashes = changed.map((t) => hashText(t));
+    expect(new Set(hashes).size).toBe(changed.length);
+    expect(hashText(`${long}`)).toBe(hashes[0]);
+    expect(hashes[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(hashText(long, 1)).not.toBe(hashes[0]);
+  });
+
   test('trailing zero units, and lone surrogates against U+FFFD, are told apart', () => {
     const hashes = ['', '\0', '\0\0', 'a', 'a\0', '\ud800', '\ufffd', '\udc80\udc81'].map((t) => hashText(t));
     expect(new Set(hashes).size).toBe(hashes.length);
@@ -57,7 +67,7 @@ describe('hashText', () => {
 describe('hashBytes', () => {
   test('the same bytes at an aligned and an unaligned place hash the same', () => {
     const next = random(11);
-    for (const length of [0, 1, 3, 4, 15, 16, 17, 64, 1000, 4099]) {
+    for (const length of [0, 1, 3, 4, 15, 16, 17, 64, 1000, 4099, 20_001]) {
       const bytes = Uint8Array.from({ length }, () => Math.floor(next() * 256));
       const aligned = new Uint8Array(new ArrayBuffer(length + 8), 0, length);
       aligned.set(bytes);
