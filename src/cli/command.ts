@@ -18,11 +18,26 @@ export const io = {
   stderr: (text: string) => writeOutput('stderr', text),
 };
 
+let interruptController: AbortController | undefined;
+
 /**
  * Aborted when the user interrupts (SIGINT/SIGTERM, forwarded by launch.ts):
- * long-running steps (realisation, image builds) stop and clean up.
+ * long-running steps (realisation, image builds) stop and clean up. The
+ * AbortController is made when first asked for (making one loads Node's
+ * event-target code: a few milliseconds of every start otherwise).
  */
-export const interrupt = new AbortController();
+export const interrupt = {
+  get signal(): AbortSignal {
+    return (interruptController ??= new AbortController()).signal;
+  },
+  /** Whether it has been aborted. */
+  get aborted(): boolean {
+    return interruptController?.signal.aborted ?? false;
+  },
+  abort(reason: unknown): void {
+    (interruptController ??= new AbortController()).abort(reason);
+  },
+};
 
 /** Whether stderr is a terminal (asked of the file descriptor: commands run in a worker thread). */
 export function stderrIsTerminal(): boolean {

@@ -95,7 +95,7 @@ export async function launch(argv: readonly string[], options: LaunchOptions): P
   output.ended();
   if (output.failed() === 'pipe') dieOfBrokenPipe();
   if (output.failed() === 'other') return 1;
-  if (interrupt.signal.aborted) return 130;
+  if (interrupt.aborted) return 130;
   if (!jsStackExhausted()) return exitCode;
   return inWorker({ argv, written: output.written }, options);
 }
