@@ -39,7 +39,8 @@ function loadBundle(name) {
     const bundleTime = fs.statSync(file).mtimeMs;
     // tsc rewrites its build info whenever it emits: newer means the bundle is stale.
     if (fs.statSync(path.join(dist, '.tsbuildinfo')).mtimeMs > bundleTime) return undefined;
-    source = fs.readFileSync(file, 'utf8');
+    // As Latin-1: the bundle is ASCII (scripts/bundle.mjs checks), and Latin-1 is copied where UTF-8 is decoded.
+    source = fs.readFileSync(file, 'latin1');
   } catch {
     return undefined;
   }

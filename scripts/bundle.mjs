@@ -18,6 +18,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { loweringCodeIn } from '../dist/src/eval/syntax/parseCache.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -43,9 +44,11 @@ const importMetaUrl = {
  * process; the language server's protocol library is as big, and only
  * `tsportable lsp` uses it). Packages that share code go in one group.
  */
-const deferredModules = ['node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:tty'];
+const deferredModules = ['node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:tty', 'node:os'];
 const deferredGroups = {
   execa: ['execa'],
+  // Loaded only where colour is possible (src/cli/color.ts).
+  chalk: ['chalk'],
   lsp: ['vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument'],
 };
 const groupOf = new Map(Object.entries(deferredGroups).flatMap(([group, names]) => names.map((n) => [n, group])));
@@ -109,6 +112,8 @@ async function bundle(entry, name) {
     // The tree-sitter package loads its native binding itself; the grammar's is required by path.
     external: ['tree-sitter', '*.node'],
     plugins: [importMetaUrl, deferPackages],
+    // The parse cache's key for the code that lowers trees: the bundle holds that code as it is now.
+    define: { TSPORTABLE_LOWERING_CODE: JSON.stringify(loweringCodeIn(path.join(dist, 'src/eval/syntax'))) },
     banner: {
       js: 'const __tsportableModuleUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
     },
@@ -122,6 +127,14 @@ async function bundle(entry, name) {
   if (dynamic) {
     const line = result.outputFiles[0].text.slice(0, dynamic.index).split('\n').length;
     console.error(`bundle: an import() of a module outside the bundle (dist/${name}.cjs:${line} before the banner); import it statically`);
+    process.exit(1);
+  }
+  // bin/tsportable.js reads the bundle as Latin-1 (a copy, where UTF-8 is decoded): it must be ASCII.
+  // esbuild escapes strings and names; a regular expression literal it keeps as written.
+  const nonAscii = code.findIndex((byte) => byte > 0x7f);
+  if (nonAscii >= 0) {
+    const line = result.outputFiles[0].text.slice(0, Buffer.from(code.subarray(0, nonAscii)).toString('utf8').length).split('\n').length;
+    console.error(`bundle: dist/${name}.cjs:${line + 1} has a character that is not ASCII; write it as an escape (\\u...) in the source`);
     process.exit(1);
   }
   const id = createHash('sha256').update(code).digest('hex').slice(0, 16);

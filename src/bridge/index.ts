@@ -14,6 +14,7 @@ import { force, lazy } from '../eval/value/force.js';
 import type { BuilderPlugin, NixText, PendingPath } from '../builders/types.js';
 import { getBuilder as registryGetBuilder } from '../builders/registry.js';
 import { nixDir } from '../paths.js';
+import { isTerminal, writeOutput } from '../stdio.js';
 import { ForeignHandle, placeholdersIn, resetForeignHandles, setForeignOracle } from './foreign.js';
 import { createOracle } from './oracle.js';
 import { makePackageSet, type PackageSetEnv } from './packageSet.js';
@@ -114,7 +115,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const nixpkgsDir = found ?? join(nixDir, 'pkgs');
   const searchPath = usingDefault ? [...options.searchPath, `nixpkgs=${nixpkgsDir}`] : [...options.searchPath];
   const runner = options.runner ?? createNixRunner({}, options.nixArgs);
-  const notice = options.notice ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const notice = options.notice ?? ((m: string) => writeOutput('stderr', `${m}\n`));
   const store = new PendingStore();
   const functions = new WeakMap<PrimOp, ForeignHandle>();
   const modelled = new WeakSet<ForeignHandle>();
@@ -137,7 +138,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const resolver = new Resolver({
     runner,
     searchPath,
-    progress: options.progress ?? Boolean(process.stderr.isTTY),
+    progress: options.progress ?? isTerminal('stderr'),
     realiseArgs: options.realiseArgs,
     notice,
     output: options.output,

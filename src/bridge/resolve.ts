@@ -326,7 +326,8 @@ export class Resolver {
     if (deferred) return deferred;
     const err = new NixError('eval', nixMessage(r, 'nix-instantiate', args));
     // Nix's own trace ("… while evaluating the attribute 'x' of the derivation 'y'"), innermost first as in Nix.
-    for (const m of stderr.matchAll(/^\s+… (.*)$/gm)) err.addTrace(m[1]);
+    // Nix's "…" (escaped: the bundle is ASCII, scripts/bundle.mjs).
+    for (const m of stderr.matchAll(/^\s+\u2026 (.*)$/gm)) err.addTrace(m[1]);
     // Nix's trace names positions in the generated file; the first one that is
     // a binding made from the user's file tells where the user's code led.
     const re = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`, 'g');
@@ -381,7 +382,7 @@ export function nixMessage(r: RunResult, program: string, args: readonly string[
   }
   const body: string[] = [];
   for (const l of lines.slice(start)) {
-    if (/^\s+at .*:\d+:\d+:$/.test(l) || /^\s+… /.test(l)) break;
+    if (/^\s+at .*:\d+:\d+:$/.test(l) || /^\s+\u2026 /.test(l)) break;
     body.push(l);
   }
   return body.join('\n').replace(/^error: /, '').trim();

@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { execa, type Options } from 'execa';
 import { decodeBytes } from '../eval/value/bytes.js';
+import { writeOutput } from '../stdio.js';
 
 export type NixProgramName = 'nix-instantiate' | 'nix-store';
 
@@ -70,7 +71,7 @@ export function createNixRunner(env: Record<string, string | undefined> = {}, co
       const stdout = decodeBytes(withoutFinalNewline(r.stdout));
       const stderr = decodeBytes(withoutFinalNewline(r.stderr));
       // Nix's own output, on the terminal too.
-      if (options.progress && stderr) process.stderr.write(`${stderr}\n`);
+      if (options.progress && stderr) writeOutput('stderr', `${stderr}\n`);
       return { stdout, stderr, exitCode: r.status ?? 1, signal: r.signal ?? undefined };
     },
     async runAsync(program, args, options = {}) {

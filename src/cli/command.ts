@@ -1,7 +1,7 @@
 /** What a tsportable command is: its declared options and the function that runs it. */
-import { isatty } from 'node:tty';
 import type { CommandSpec, ParsedArgs } from './options.js';
 import { encodeBytes } from '../eval/value/bytes.js';
+import { isTerminal, writeOutput } from '../stdio.js';
 
 export interface Command {
   readonly spec: CommandSpec;
@@ -14,17 +14,32 @@ export interface Command {
  * whose bytes (value/bytes.ts) are written as they are, as Nix writes them.
  */
 export const io = {
-  stdout: (text: string) => void process.stdout.write(encodeBytes(text)),
-  stderr: (text: string) => void process.stderr.write(text),
+  stdout: (text: string) => writeOutput('stdout', encodeBytes(text)),
+  stderr: (text: string) => writeOutput('stderr', text),
 };
+
+let interruptController: AbortController | undefined;
 
 /**
  * Aborted when the user interrupts (SIGINT/SIGTERM, forwarded by launch.ts):
- * long-running steps (realisation, image builds) stop and clean up.
+ * long-running steps (realisation, image builds) stop and clean up. The
+ * AbortController is made when first asked for (making one loads Node's
+ * event-target code: a few milliseconds of every start otherwise).
  */
-export const interrupt = new AbortController();
+export const interrupt = {
+  get signal(): AbortSignal {
+    return (interruptController ??= new AbortController()).signal;
+  },
+  /** Whether it has been aborted. */
+  get aborted(): boolean {
+    return interruptController?.signal.aborted ?? false;
+  },
+  abort(reason: unknown): void {
+    (interruptController ??= new AbortController()).abort(reason);
+  },
+};
 
 /** Whether stderr is a terminal (asked of the file descriptor: commands run in a worker thread). */
 export function stderrIsTerminal(): boolean {
-  return isatty(2);
+  return isTerminal('stderr');
 }

@@ -23,18 +23,19 @@
  * something (a build, a process): while it evaluates, the thread could not
  * run them, and a signal ends the process as it would any program.
  *
- * Output: when the reader goes away (`| head`), writing fails with EPIPE: the
- * rest of the output is dropped, the command is asked to stop as on a
- * signal, and the process ends as other tools do, by SIGPIPE, quietly. Any
- * other failure to write (a full disk) is said in one line, exit code 1. A
- * worker's output reaches the terminal through this thread's stdout and
- * stderr, so their errors arrive here either way.
+ * Output (src/cli/stdio.ts): when the reader goes away (`| head`), writing
+ * fails with EPIPE: the rest of the output is dropped, the command is asked
+ * to stop as on a signal, and the process ends as other tools do, by
+ * SIGPIPE, quietly. Any other failure to write (a full disk) is said in one
+ * line, exit code 1. A worker's output reaches the terminal through this
+ * thread's `process.stdout` and `process.stderr`, so their errors arrive here
+ * either way.
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { interrupt } from './command.js';
 import { NixError } from '../eval/errors.js';
 import { jsStackExhausted } from '../eval/stack.js';
-import { dieOfBrokenPipe } from './brokenPipe.js';
+import { dieOfBrokenPipe, outputFailed, watchOutput, writeOutput, writeThroughStreams } from '../stdio.js';
 
 const enum Limits {
   /** MB of stack for the evaluator: deeper than Nix's default max-call-depth of 10,000 needs. */
@@ -62,36 +63,6 @@ export interface WorkerMessage {
   readonly exitCode: number;
 }
 
-/** What to do when stdout or stderr cannot be written to (see above). */
-interface OutputFailure {
-  /** Called once, for the first failure while the command runs: asks it to stop. */
-  readonly stop: () => void;
-}
-
-/**
- * Watches stdout and stderr for errors: after the first, `failed` says which
- * (a broken pipe, or another error, said on stderr for stdout). Once the
- * command has ended (`ended`), a failure of the writes still under way ends
- * the process at once, as it would have after the command.
- */
-function watchOutputErrors(onFailure: OutputFailure): { failed(): 'pipe' | 'other' | undefined; ended(): void } {
-  let failed: 'pipe' | 'other' | undefined;
-  let ended = false;
-  const writeStderr = process.stderr.write.bind(process.stderr);
-  for (const key of ['stdout', 'stderr'] as const) {
-    process[key].on('error', (e: NodeJS.ErrnoException) => {
-      if (failed !== undefined) return;
-      failed = e.code === 'EPIPE' ? 'pipe' : 'other';
-      // A full disk, a closed descriptor: said on stderr when it is stdout that failed.
-      if (failed === 'other' && key === 'stdout') writeStderr(`tsportable: cannot write to stdout: ${e.message}\n`);
-      if (!ended) onFailure.stop();
-      else if (failed === 'pipe') dieOfBrokenPipe();
-      else process.exit(1);
-    });
-  }
-  return { failed: () => failed, ended: () => { ended = true; } };
-}
-
 /** What the worker is given. */
 export interface WorkerData {
   readonly argv: readonly string[];
@@ -108,8 +79,8 @@ export async function launch(argv: readonly string[], options: LaunchOptions): P
   const name = argv[0];
   if (MAIN_THREAD_ONLY.has(name)) return (await import('./run.js')).main(argv);
   if (!MAIN_THREAD_FIRST.has(name!)) return inWorker({ argv }, options);
-  const errors = watchOutputErrors({ stop: () => interrupt.abort(new NixError('build', 'the output cannot be written')) });
-  const output = watchOutput(() => errors.failed() !== undefined);
+  // What the first run writes once the stack has run out is the worker's to write.
+  const output = watchOutput(jsStackExhausted, () => interrupt.abort(new NixError('build', 'the output cannot be written')));
   // An error nothing caught is a bug, reported as the worker's are (exit code 2).
   process.on('uncaughtException', internalError);
   let untrap = () => {};
@@ -120,14 +91,11 @@ export async function launch(argv: readonly string[], options: LaunchOptions): P
   } finally {
     clearImmediate(onceWaiting);
     untrap();
-    output.stop();
   }
-  // Errors of the last writes arrive after them (and those of writes still under way, later).
-  await new Promise((resolve) => setImmediate(resolve));
-  errors.ended();
-  if (errors.failed() === 'pipe') dieOfBrokenPipe();
-  if (errors.failed() === 'other') return 1;
-  if (interrupt.signal.aborted) return 130;
+  output.ended();
+  if (output.failed() === 'pipe') dieOfBrokenPipe();
+  if (output.failed() === 'other') return 1;
+  if (interrupt.aborted) return 130;
   if (!jsStackExhausted()) return exitCode;
   return inWorker({ argv, written: output.written }, options);
 }
@@ -138,29 +106,8 @@ function internalErrorText(e: unknown): string {
 }
 
 function internalError(e: unknown): void {
-  process.stderr.write(internalErrorText(e));
+  writeOutput('stderr', internalErrorText(e));
   process.exit(2);
-}
-
-/**
- * Counts what the main thread writes to stdout and stderr, and drops what it
- * writes once the stack has run out (the worker's run will write it) or once
- * the output failed (`failed`).
- */
-function watchOutput(failed: () => boolean): { readonly written: { stdout: number; stderr: number }; stop(): void } {
-  const written = { stdout: 0, stderr: 0 };
-  const restore: Array<() => void> = [];
-  for (const key of ['stdout', 'stderr'] as const) {
-    const stream = process[key];
-    const original = stream.write;
-    stream.write = function (this: typeof stream, chunk: unknown, ...rest: unknown[]): boolean {
-      if (jsStackExhausted() || failed()) return true;
-      written[key] += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Uint8Array).byteLength;
-      return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as typeof stream.write;
-    restore.push(() => { stream.write = original; });
-  }
-  return { written, stop: () => restore.forEach((r) => r()) };
 }
 
 /** The worker side of a skipped prefix: the first `count` bytes written to `stream` are dropped. */
@@ -225,21 +172,20 @@ function inWorker(data: WorkerData, options: LaunchOptions): Promise<number> {
       worker.postMessage({ interrupt: signal });
       setTimeout(stop, Limits.GraceMs).unref();
     };
-    const errors = watchOutputErrors({
-      stop: () => {
-        // Whatever else the command writes has nowhere to go.
-        for (const s of [worker.stdout, worker.stderr]) s.unpipe().resume();
-        if (errors.failed() === 'pipe') onSignal('SIGPIPE');
-        else void worker.terminate();
-      },
+    const errors = watchOutput(() => false, () => {
+      // Whatever else the command writes has nowhere to go.
+      for (const s of [worker.stdout, worker.stderr]) s.unpipe().resume();
+      if (errors.failed() === 'pipe') onSignal('SIGPIPE');
+      else void worker.terminate();
     });
+    for (const key of ['stdout', 'stderr'] as const) process[key].on('error', (e: NodeJS.ErrnoException) => outputFailed(key, e));
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     worker.on('message', (m: WorkerMessage) => {
       exitCode = interrupted ? 130 : m.exitCode;
     });
     worker.on('error', (e) => {
-      process.stderr.write(internalErrorText(e));
+      writeOutput('stderr', internalErrorText(e));
       exitCode = 2;
     });
     worker.on('exit', (code) => {
@@ -255,6 +201,7 @@ function inWorker(data: WorkerData, options: LaunchOptions): Promise<number> {
 /** The worker side: runs the command, reports its exit code, honours interrupts. */
 export async function workerMain(): Promise<void> {
   const data = workerData as WorkerData;
+  writeThroughStreams();
   skipWritten(process.stdout, data.written?.stdout ?? 0);
   skipWritten(process.stderr, data.written?.stderr ?? 0);
   const port = parentPort!;

@@ -34,14 +34,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import { join } from 'node:path';
 import { unchanged, type Dependencies } from '../eval/dependencies.js';
 import { encodeBytes } from '../eval/value/bytes.js';
 import { cacheLocation } from '../image/cache.js';
 import { fileIdentity } from '../image/facts.js';
 import { linkCachedImage } from '../image/reuse.js';
-import { dieOfBrokenPipe } from './brokenPipe.js';
+import { isTerminal, writeOutput } from '../stdio.js';
 import { packageRoot } from '../paths.js';
 import { replaceFile } from '../replaceFile.js';
 
@@ -92,7 +91,7 @@ export function rebuildRequest(argv: readonly string[]): RebuildRequest {
     argv,
     cwd: process.cwd(),
     env: digest64(JSON.stringify(env)),
-    stderrTerminal: isatty(2),
+    stderrTerminal: isTerminal('stderr'),
     // The tsportable build: tsc's output (tsc rewrites its build info on every emit) and the bundles made from it.
     code: ['.tsbuildinfo', 'tsportable.cjs', 'rebuild.cjs'].map((f) => fileIdentity(join(dist, f)) ?? null),
   };
@@ -142,16 +141,10 @@ export async function answerRebuild(argv: readonly string[]): Promise<boolean> {
   const storeDb = stillValid(record.storePaths, record.storeDb);
   if (storeDb === false) return false;
   if (storeDb !== record.storeDb) writeRecord(request.file, { ...record, storeDb });
-  // Once it answers, the images are linked: a reader that went away (`| head`) ends the process quietly, as in launch.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') dieOfBrokenPipe();
-      if (stream === process.stdout) process.stderr.write(`tsportable: cannot write to stdout: ${e.message}\n`);
-      process.exit(1);
-    });
-  }
-  const said = (message: string) => process.stderr.write(`${message}\n`);
-  process.stderr.write(record.evaluationStderr);
+  // Once it answers, the images are linked: a reader that went away (`| head`) ends the process quietly,
+  // as in launch (src/stdio.ts: nothing watches the output here).
+  const said = (message: string) => writeOutput('stderr', `${message}\n`);
+  writeOutput('stderr', record.evaluationStderr);
   for (const image of record.images) {
     // Removed from the cache (tsportable gc): the command runs, and builds it again.
     const linked = await linkCachedImage(image.key, image.fileName, {
@@ -160,9 +153,9 @@ export async function answerRebuild(argv: readonly string[]): Promise<boolean> {
       onProgress: (p) => said(p.phase === 'cached' ? `${p.message} (nothing the build read has changed)` : p.message),
     });
     if (!linked) return false;
-    process.stderr.write(image.stderr);
+    writeOutput('stderr', image.stderr);
     // As io.stdout writes it: Nix strings' bytes as they are.
-    process.stdout.write(encodeBytes(image.stdout));
+    writeOutput('stdout', encodeBytes(image.stdout));
   }
   return true;
 }

@@ -11,6 +11,7 @@
  */
 import type { Span } from './span.js';
 import type { TraceFrame } from './errors.js';
+import { writeOutput } from '../stdio.js';
 
 export interface NixWarning {
   readonly message: string;
@@ -22,7 +23,7 @@ export interface NixWarning {
 export const diagnostics = {
   /** One line (or several joined by newlines) of diagnostic text. */
   write(line: string): void {
-    process.stderr.write(line + '\n');
+    writeOutput('stderr', line + '\n');
   },
   /** A warning; the default has no code frame (the CLI installs the full renderer). */
   warn(w: NixWarning): void {

@@ -4,16 +4,18 @@
  * a finding (`severity: where: what [code]`), so both commands print these
  * the same way.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import { chalkFor as chalkForStream } from '../cli/color.js';
 import type { Problem } from './rules.js';
 
 export interface TextOptions {
-  /** Defaults to chalk's detection for stdout (NO_COLOR, FORCE_COLOR, a TTY). */
+  /** Defaults to the detection for stdout (FORCE_COLOR, NO_COLOR, a TTY: src/cli/color.ts). */
   readonly color?: boolean;
 }
 
+/** Colours for text written to stdout, unless `color` says otherwise. */
 export function chalkFor(options: TextOptions): ChalkInstance {
-  return new Chalk(options.color === undefined ? {} : { level: options.color ? 1 : 0 });
+  return options.color === undefined ? chalkForStream('stdout') : chalkForStream('stdout', options.color);
 }
 
 /** `512 B`, `12.3 KiB`, `4.0 MiB`. */

@@ -166,6 +166,17 @@ describe('a reader that goes away', () => {
     expect(r.stdout).toBe('trace: 141');
   });
 
+  test('a non-blocking stdout whose reader is slow: every byte arrives, in order, exit 0', async () => {
+    // Node makes a pipe it writes through process.stdout non-blocking: the CLI, loaded after that in
+    // the same process, meets a full pipe (EAGAIN) while the reader sleeps.
+    const starter = 'process.stdout.write(""); require(process.argv[1]);';
+    const list = 'builtins.genList (x: x) 200000';
+    const r = await pipeline(`"$1" -e '${starter}' "$2" eval --strict -E '${list}' 2>"$3" | (sleep 1; md5sum); echo "\${PIPESTATUS[0]}"`);
+    const expected = await execa(process.execPath, [cliPath, 'eval', '--strict', '-E', list], { env: { TSPORTABLE_CACHE_DIR: cacheDir } });
+    const md5 = (await execa('md5sum', { input: `${expected.stdout}\n` })).stdout;
+    expect(r).toEqual({ stdout: `${md5}\n0`, cliStderr: '' });
+  });
+
   test('stdout on a full disk: one line on stderr, exit 1, no stack', async () => {
     const r = await pipeline(`"$1" "$2" eval --strict -E 'builtins.genList (x: x) 500000' >/dev/full 2>"$3"; echo "$?"`);
     expect(r.stdout).toBe('1');

@@ -7,7 +7,7 @@
  * (compile/freeNames.ts) are all globals, which is then known to compile. Any
  * other is compiled in full, which reports its undefined variable as before.
  */
-import { createHash } from 'node:crypto';
+import { hashText } from '../../fastHash.js';
 import type { Expr } from '../syntax/ast.js';
 import { compilesUnder, noteCompiles } from '../syntax/compiles.js';
 import type { Lazy, Value } from '../value/index.js';
@@ -22,7 +22,7 @@ const globalsKeys = new WeakMap<ReadonlyMap<string, Lazy>, string>();
 function globalsKey(globals: ReadonlyMap<string, Lazy>): string {
   let key = globalsKeys.get(globals);
   if (key === undefined) {
-    key = createHash('sha256').update([...globals.keys()].sort().join('\0')).digest('hex').slice(0, 16);
+    key = hashText([...globals.keys()].sort().join('\0')).slice(0, 16);
     globalsKeys.set(globals, key);
   }
   return key;

@@ -24,7 +24,7 @@
  * - So does a function's body (its name comes before it): the body is
  *   decoded when first asked for (LazyLambda).
  */
-import { createHash } from 'node:crypto';
+import { hashBytes } from '../../fastHash.js';
 import type {
   AttrDef, AttrName, Attrs, BinaryOperator, DynamicAttr, Expr, Formal, Lambda, Str, Var,
 } from './ast.js';
@@ -34,9 +34,9 @@ import { isLiteral } from './literals.js';
 import { LiteralAttrs, type LiteralBuilder, type LiteralSource } from './literalAttrs.js';
 
 const enum Layout {
-  /** "TSA4": the format; any change to it changes this. */
-  Magic = 0x34415354,
-  /** Bytes of the checksum (a SHA-1: it finds damage; nobody forges a cache entry they could write anyway). */
+  /** "TSA5": the format; any change to it changes this. */
+  Magic = 0x35415354,
+  /** Bytes of the checksum (src/fastHash.ts: it finds damage; nobody forges a cache entry they could write anyway). */
   ChecksumBytes = 16,
   /** Magic, string bytes, then the checksum. */
   HeaderBytes = 8 + ChecksumBytes,
@@ -335,7 +335,7 @@ class LoweredLiterals implements LiteralSource {
 }
 
 function checksum(body: Uint8Array): Buffer {
-  return createHash('sha1').update(body).digest().subarray(0, Layout.ChecksumBytes);
+  return Buffer.from(hashBytes(body), 'hex');
 }
 
 function encodeParts(w: Writer, parts: ReadonlyArray<string | Expr>): void {

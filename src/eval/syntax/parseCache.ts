@@ -7,8 +7,10 @@
  * (hashed exactly, lone surrogates included), the file's path (spans name
  * it), the directory relative paths resolve against, $HOME (for `~/` paths),
  * and the code that lowered it (a hash of this directory's compiled modules,
- * so a changed parser never meets an old tree). A changed file has another
- * key: its old tree is never used.
+ * taken when the bundle is made, or at run time where tsc's output runs
+ * unbundled, so a changed parser never meets an old tree). A changed file has
+ * another key: its old tree is never used. The hashes are src/fastHash.ts's:
+ * loading node:crypto would cost more than all the hashing.
  *
  * A file parsed for the cache has its sets of literals lowered straight into
  * the cache's form (lowerLiterals.ts), and the tree handed out is the one
@@ -29,7 +31,6 @@
  * falls back to parsing, silently. Entries are written to a temporary name
  * and renamed, so that a reader never sees half of one.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,7 @@ import { sameFreeNames } from '../compile/freeNames.js';
 import { lintSettings, LINT_NAMES, parserWarnings } from './lint.js';
 import { parseNix, type ParseOptions } from './parse.js';
 import { PositionTable } from './positions.js';
+import { hashBytes, hashText } from '../../fastHash.js';
 import { replaceFile } from '../../replaceFile.js';
 
 /** Parsing through the cache (the CLI gives it to the evaluator as its `parseFile`: src/cli/session.ts). */
@@ -48,18 +50,21 @@ export interface ParseCache {
   parse(text: string, sourcePath: string, opts: ParseOptions): Expr;
 }
 
+/** `loweringCodeIn` of the syntax modules, computed when the bundle was made (scripts/bundle.mjs defines it there). */
+declare const TSPORTABLE_LOWERING_CODE: string | undefined;
+
 let codeVersion: string | undefined;
 
-/** A hash of the compiled modules of this directory: the code a cached tree was lowered by. */
+/** A hash of the compiled modules in `dir` (this directory: the code a cached tree was lowered by). */
+export function loweringCodeIn(dir: string): string {
+  const files = readdirSync(dir).filter((n) => n.endsWith('.js')).sort();
+  return hashText(files.map((name) => `${name}\0${hashBytes(readFileSync(join(dir, name)))}`).join('\0'));
+}
+
 function loweringCode(): string {
-  if (codeVersion === undefined) {
-    const dir = fileURLToPath(new URL('.', import.meta.url));
-    const hash = createHash('sha256');
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
-      hash.update(name).update('\0').update(readFileSync(join(dir, name))).update('\0');
-    }
-    codeVersion = hash.digest('hex');
-  }
+  codeVersion ??= typeof TSPORTABLE_LOWERING_CODE === 'string'
+    ? TSPORTABLE_LOWERING_CODE
+    : loweringCodeIn(fileURLToPath(new URL('.', import.meta.url)));
   return codeVersion;
 }
 
@@ -84,14 +89,9 @@ function addCompiles(file: string, known: readonly string[], key: string): void 
 export function diskParseCache(dir: string): ParseCache {
   let madeDir = false;
   const keyOf = (text: string, sourcePath: string, opts: ParseOptions): string => {
-    // The text exactly: as UTF-8 when it is well-formed (half the bytes of UTF-16), else its UTF-16
-    // units, lone surrogates included (UTF-8 would make them all U+FFFD).
-    const wellFormed = (text as string & { isWellFormed(): boolean }).isWellFormed(); // ES2024, in Node 20
-    return createHash('sha256')
-      .update(loweringCode())
-      .update(JSON.stringify([sourcePath, opts.baseDir, opts.home ?? process.env.HOME ?? '/', text.length, wellFormed]))
-      .update(text, wellFormed ? 'utf8' : 'utf16le')
-      .digest('hex');
+    // The text exactly: its UTF-16 units, lone surrogates included.
+    const context = JSON.stringify([loweringCode(), sourcePath, opts.baseDir, opts.home ?? process.env.HOME ?? '/']);
+    return hashText(`${context}\0${hashText(text)}`);
   };
 
   /** Writes the entry; whether it was written. */
