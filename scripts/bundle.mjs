@@ -113,7 +113,7 @@ async function bundle(entry, name) {
     external: ['tree-sitter', '*.node'],
     plugins: [importMetaUrl, deferPackages],
     // The parse cache's key for the code that lowers trees: the bundle holds that code as it is now.
-    define: { TSPORTABLE_LOWERING_CODE: JSON.stringify(loweringCodeIn(path.join(dist, 'src/eval/syntax'))) },
+    define: { TSPORTABLE_LOWERING_CODE: JSON.stringify(loweringCodeIn(path.join(dist, 'src/eval'))) },
     banner: {
       js: 'const __tsportableModuleUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
     },

@@ -6,9 +6,10 @@
  * A tree is found by a key over everything it depends on: the source text
  * (hashed exactly, lone surrogates included), the file's path (spans name
  * it), the directory relative paths resolve against, $HOME (for `~/` paths),
- * and the code that lowered it (a hash of this directory's compiled modules,
- * taken when the bundle is made, or at run time where tsc's output runs
- * unbundled, so a changed parser never meets an old tree). A changed file has
+ * and the code that lowered it (a hash of the compiled modules of the parser,
+ * lowering and scope rules, taken when the bundle is made, or at run time
+ * where tsc's output runs unbundled, so a changed parser never meets an old
+ * tree, nor changed scope rules an old `.compiles` record). A changed file has
  * another key: its old tree is never used. The hashes are src/fastHash.ts's:
  * loading node:crypto would cost more than all the hashing.
  *
@@ -50,21 +51,28 @@ export interface ParseCache {
   parse(text: string, sourcePath: string, opts: ParseOptions): Expr;
 }
 
-/** `loweringCodeIn` of the syntax modules, computed when the bundle was made (scripts/bundle.mjs defines it there). */
+/** `loweringCodeIn` of the evaluator's modules, computed when the bundle was made (scripts/bundle.mjs defines it there). */
 declare const TSPORTABLE_LOWERING_CODE: string | undefined;
 
 let codeVersion: string | undefined;
 
-/** A hash of the compiled modules in `dir` (this directory: the code a cached tree was lowered by). */
-export function loweringCodeIn(dir: string): string {
-  const files = readdirSync(dir).filter((n) => n.endsWith('.js')).sort();
-  return hashText(files.map((name) => `${name}\0${hashBytes(readFileSync(join(dir, name)))}`).join('\0'));
+/**
+ * The directories of src/eval whose code a cache entry depends on: the
+ * parser and lowering (the tree), and the scope rules (the `.compiles`
+ * record: which names a tree leaves to the globals).
+ */
+const CODE_DIRS = ['syntax', 'compile', 'interp'];
+
+/** A hash of the compiled modules of `CODE_DIRS` in `evalDir` (dist/src/eval): the code a cached entry was made by. */
+export function loweringCodeIn(evalDir: string): string {
+  const files = CODE_DIRS.flatMap((sub) => readdirSync(join(evalDir, sub)).filter((n) => n.endsWith('.js')).sort().map((n) => join(sub, n)));
+  return hashText(files.map((name) => `${name}\0${hashBytes(readFileSync(join(evalDir, name)))}`).join('\0'));
 }
 
 function loweringCode(): string {
   codeVersion ??= typeof TSPORTABLE_LOWERING_CODE === 'string'
     ? TSPORTABLE_LOWERING_CODE
-    : loweringCodeIn(fileURLToPath(new URL('.', import.meta.url)));
+    : loweringCodeIn(fileURLToPath(new URL('..', import.meta.url)));
   return codeVersion;
 }
 
