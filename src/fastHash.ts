@@ -10,10 +10,10 @@
  * loaded then. Which one is a matter of the length alone: the same input
  * always gets the same hash.
  *
- * It is not a cryptographic hash. It finds accidental differences (edited
- * files, damaged entries) with the odds of 128 random bits; nobody is
- * defended against here, as the caches are written by the user's own runs in
- * the user's own directory. Hashes that leave the process or stand for
+ * The JavaScript hash is not a cryptographic one. It finds accidental
+ * differences (edited files, damaged entries) with the odds of 128 random
+ * bits; nobody is defended against here, as the caches are written by the
+ * user's own runs in the user's own directory. Hashes that leave the process or stand for
  * content to others (store paths, `builtins.hashString`, image keys) stay
  * SHA-2s from `node:crypto`.
  *
@@ -109,7 +109,11 @@ class Lanes {
  * digits; `seed` gives another, independent hash of the same text.
  */
 export function hashText(text: string, seed = 0): string {
-  if (text.length >= Tuning.NativeFrom) return sha256(seed).update(text, 'utf16le').digest('hex').slice(0, 32);
+  if (text.length >= Tuning.NativeFrom) {
+    // As UTF-8 when it is well-formed (that says each text once, in half the bytes of UTF-16), else as UTF-16.
+    const wellFormed = (text as string & { isWellFormed(): boolean }).isWellFormed(); // ES2024, in Node 20
+    return sha256(seed).update(wellFormed ? 'u' : 'w').update(text, wellFormed ? 'utf8' : 'utf16le').digest('hex').slice(0, 32);
+  }
   const lanes = new Lanes(seed);
   const n = text.length;
   const whole = n - (n % 8);
