@@ -58,13 +58,12 @@ function avalanche(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The state of a hash: four lanes, and how many words went in. */
+/** The state of a hash: four lanes. */
 class Lanes {
   a: number;
   b: number;
   c: number;
   d: number;
-  words = 0;
   constructor(seed: number) {
     this.a = seed ^ 0x5bd1e995;
     this.b = seed ^ 0x1b873593;
@@ -78,13 +77,11 @@ class Lanes {
     this.b = mix(this.b, w1, K.M2, K.M3, 16, 0x0bcaa747);
     this.c = mix(this.c, w2, K.M3, K.M4, 17, 0x96cd1c35);
     this.d = mix(this.d, w3, K.M4, K.M1, 18, 0x32ac3b17);
-    this.words += 4;
   }
 
   /** The hex digest, after `tail` (fewer than four words) and `length`. */
   finish(tail: readonly number[], length: number): string {
-    const t = [tail[0] ?? 0, tail[1] ?? 0, tail[2] ?? 0, tail[3] ?? 0];
-    this.round(t[0]! ^ tail.length, t[1]!, t[2]!, t[3]!);
+    this.round((tail[0] ?? 0) ^ tail.length, tail[1] ?? 0, tail[2] ?? 0, tail[3] ?? 0);
     let { a, b, c, d } = this;
     a ^= length;
     b ^= Math.floor(length / 0x100000000);
@@ -131,24 +128,18 @@ export function hashText(text: string, seed = 0): string {
   return lanes.finish(tail, n);
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Mixed into the seed of a hash of bytes: bytes and a text never share a hash by construction. */
+const BYTES_SEED = 0x7f4a7c15;
 
 /** The hash of bytes (words read little-endian), as 32 hex digits. */
 export function hashBytes(bytes: Uint8Array, seed = 0): string {
-  if (bytes.length >= Tuning.NativeFrom) return sha256(seed ^ 0x7f4a7c15).update(bytes).digest('hex').slice(0, 32);
-  const lanes = new Lanes(seed ^ 0x7f4a7c15);
+  if (bytes.length >= Tuning.NativeFrom) return sha256(seed ^ BYTES_SEED).update(bytes).digest('hex').slice(0, 32);
+  const lanes = new Lanes(seed ^ BYTES_SEED);
   const n = bytes.length;
   const whole = n - (n % 16);
+  const word = (j: number): number => bytes[j]! | (bytes[j + 1]! << 8) | (bytes[j + 2]! << 16) | (bytes[j + 3]! << 24);
   let i = 0;
-  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
-    // The same words, read four bytes at a time.
-    const words = new Int32Array(bytes.buffer, bytes.byteOffset, whole / 4);
-    for (let w = 0; w < words.length; w += 4) lanes.round(words[w]!, words[w + 1]!, words[w + 2]!, words[w + 3]!);
-    i = whole;
-  } else {
-    const word = (j: number): number => bytes[j]! | (bytes[j + 1]! << 8) | (bytes[j + 2]! << 16) | (bytes[j + 3]! << 24);
-    for (; i < whole; i += 16) lanes.round(word(i), word(i + 4), word(i + 8), word(i + 12));
-  }
+  for (; i < whole; i += 16) lanes.round(word(i), word(i + 4), word(i + 8), word(i + 12));
   const tail: number[] = [];
   for (; i < n; i += 4) {
     let w = 0;

@@ -17,8 +17,6 @@
 import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
 import { mayBeTerminal, type OutputStream } from '../stdio.js';
 
-export type { OutputStream };
-
 function detected(stream: OutputStream) {
   return stream === 'stdout' ? supportsColor : supportsColorStderr;
 }

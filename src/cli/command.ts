@@ -1,7 +1,7 @@
 /** What a tsportable command is: its declared options and the function that runs it. */
 import type { CommandSpec, ParsedArgs } from './options.js';
 import { encodeBytes } from '../eval/value/bytes.js';
-import { isTerminal, writeOutput } from '../stdio.js';
+import { writeOutput } from '../stdio.js';
 
 export interface Command {
   readonly spec: CommandSpec;
@@ -38,8 +38,3 @@ export const interrupt = {
     (interruptController ??= new AbortController()).abort(reason);
   },
 };
-
-/** Whether stderr is a terminal (asked of the file descriptor: commands run in a worker thread). */
-export function stderrIsTerminal(): boolean {
-  return isTerminal('stderr');
-}

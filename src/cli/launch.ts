@@ -23,7 +23,7 @@
  * something (a build, a process): while it evaluates, the thread could not
  * run them, and a signal ends the process as it would any program.
  *
- * Output (src/cli/stdio.ts): when the reader goes away (`| head`), writing
+ * Output (src/stdio.ts): when the reader goes away (`| head`), writing
  * fails with EPIPE: the rest of the output is dropped, the command is asked
  * to stop as on a signal, and the process ends as other tools do, by
  * SIGPIPE, quietly. Any other failure to write (a full disk) is said in one

@@ -2,8 +2,7 @@
  * src/fastHash.ts, the hash of the parse cache's keys and checksums: the same
  * input gives the same 32 hex digits; any one changed UTF-16 unit or byte, at
  * any place, a longer or shorter input, or another seed gives another; bytes
- * hash the same wherever they sit in memory (the aligned fast path and the
- * byte-by-byte path agree).
+ * hash the same wherever they sit in memory.
  */
 import { hashBytes, hashText } from '../../src/fastHash.js';
 

@@ -11,7 +11,8 @@ import { realisePortableService } from '../../builders/index.js';
 import { buildImage, type BuildResult } from '../../image/index.js';
 import { checkBuiltImage } from '../buildChecks.js';
 import { recordRebuild, type BuiltImage } from '../rebuildRecord.js';
-import { interrupt, io, stderrIsTerminal, type Command } from '../command.js';
+import { interrupt, io, type Command } from '../command.js';
+import { isTerminal } from '../../stdio.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag, optString, usageError } from '../options.js';
 import { Progress } from '../progress.js';
@@ -66,7 +67,7 @@ export const buildCommand: Command = {
     const dryRun = optFlag(args, 'dry-run');
     if (dryRun && optFlag(args, 'check')) throw usageError("'--dry-run' and '--check' exclude each other");
     const nix = applyNixOptions(args);
-    const progress = new Progress(io.stderr, stderrIsTerminal());
+    const progress = new Progress(io.stderr, isTerminal('stderr'));
     // What this build reads is recorded: a rebuild with all of it unchanged is answered without building (src/cli/rebuild.ts).
     const recorder = dryRun ? undefined : recordRebuild(args, input);
     const built: BuiltImage[] = [];

@@ -1,7 +1,8 @@
 /** `tsportable eval`: evaluates a Nix file or expression as `nix-instantiate --eval` does. */
 import { printExpr } from '../../eval/syntax/print.js';
 import { evalRoot } from '../autoArgs.js';
-import { io, stderrIsTerminal, type Command } from '../command.js';
+import { io, type Command } from '../command.js';
+import { isTerminal } from '../../stdio.js';
 import { openSession, selectFlakeOutput, type Session } from '../session.js';
 import { nixEvalOutput } from '../../flake/index.js';
 import { evalInputOptions, jsonOption, readEvalInput, type EvalInput } from '../evalInput.js';
@@ -60,7 +61,7 @@ export const evalCommand: Command = {
     setUpDiagnostics(args);
     if (input.flake && optFlag(args, 'parse')) throw usageError("'--parse' takes a Nix file, not a flake");
     // The bridge too: `import <nixpkgs> {}` and store paths work as with nix-instantiate.
-    const session = openSession(input, { progress: stderrIsTerminal() && !optFlag(args, 'json'), nix });
+    const session = openSession(input, { progress: isTerminal('stderr') && !optFlag(args, 'json'), nix });
     // The printed value, errors, traces and warnings name derivations by their real paths, as Nix's do.
     const realPaths = showRealPaths(session.bridge);
     try {

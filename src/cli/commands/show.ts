@@ -11,7 +11,8 @@ import { refuseImageAsNix } from '../../inspect/imageFile.js';
 import { closureSizes } from '../../show/closureSizes.js';
 import { renderShow, showPlanToJSON, withChecks, type ClosureEntry } from '../../show/index.js';
 import { colorFor } from '../color.js';
-import { io, stderrIsTerminal, type Command } from '../command.js';
+import { io, type Command } from '../command.js';
+import { isTerminal } from '../../stdio.js';
 import { evalInputOptions, jsonErrorsNote, jsonOption, readEvalInput } from '../evalInput.js';
 import { optFlag } from '../options.js';
 import { openSession, selectImages } from '../session.js';
@@ -45,7 +46,7 @@ export const showCommand: Command = {
     if (input.file !== undefined) refuseImageAsNix(input.file, args.positional[0] ?? input.file);
     const json = optFlag(args, 'json');
     const nix = applyNixOptions(args);
-    const session = openSession(input, { progress: stderrIsTerminal() && !json, nix });
+    const session = openSession(input, { progress: isTerminal('stderr') && !json, nix });
     // Errors, traces and warnings of evaluation name derivations by their real paths, as Nix's do (the plan writes `${pkgs.hello}`).
     const realPaths = showRealPaths(session.bridge);
     const plans = [];
