@@ -123,6 +123,7 @@ describe('the tree codec', () => {
     'let s = { a = 1; b = [ 2 ]; }; in s', '{ a = { b = 1; } // { c = 2; }; }', "{ a = ''\n  x\n''; b = { c = 1; }; }",
     '{ s = { a = 1; }; s = { "${"b" + ""}" = 2; }; t = { a = 1; }; t = { inherit (x) c; }; }',
     '{ or = 1; b = { or = 2; }; }', '{ a = 1.0; b = 1.50; c = 0.0; }', '{ "\uDC80k" = "a\uDCFFb"; }',
+    '{ x = 1; s = { x = 2; y = { x = 3; }; }; t = [ { x = 4; } ]; y = { x = 5; }; }',
   ];
 
   test.each(LITERAL_SETS)('sets of literals lowered straight into the encoding: %s', (text) => {
@@ -135,6 +136,8 @@ describe('the tree codec', () => {
   const LITERAL_ERRORS = [
     '{ a = 1; a = 2; }', '{ a = { b = 1; }; a = { b = 2; }; }', '{ x = { if = 1; }; }', '{ a = 99999999999999999999; }',
     '{ a = 1.0e400; }', '{ a = "x\0y"; }', '{ a = { b = [ 1 { c = 1; c = 2; } ]; }; }', '{ "a" = 1; a = 2; }',
+    // A name defined twice around a set (or a list of sets) that defines it too.
+    '{ x = 1; s = { x = 2; }; x = 3; }', '{ a = { b = 1; c = { b = 2; d = [ { b = 3; } ]; }; b = 4; }; }',
   ];
 
   test.each(LITERAL_ERRORS)('errors in sets of literals are lowering\'s: %s', (text) => {

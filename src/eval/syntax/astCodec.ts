@@ -42,6 +42,11 @@ const enum Layout {
   HeaderBytes = 8 + ChecksumBytes,
 }
 
+const enum Tuning {
+  /** Slots of a StringTable at first (a power of two). */
+  FirstSlots = 256,
+}
+
 const enum Tag {
   Int, BigInt, Float, String, Path, SearchPath, Var, Select, HasAttr, Attrs, Let, List,
   Lambda, Call, With, If, Assert, BinOp, Not, Neg,
@@ -57,48 +62,116 @@ const FORMS: ReadonlyArray<Str['form']> = ['double', 'indented', 'uri'];
 const BASES = ['absolute', 'relative', 'home'] as const;
 const OPERATORS: readonly BinaryOperator[] = ['==', '!=', '<', '<=', '>', '>=', '&&', '||', '->', '+', '-', '*', '/', '++', '//'];
 const ATTR_DEF_KINDS: ReadonlyArray<AttrDef['kind']> = ['plain', 'inherit', 'inheritFrom'];
+/** The codes of a plain definition and a `"..."` string, as written. */
+const PLAIN = ATTR_DEF_KINDS.indexOf('plain');
+const DOUBLE = FORMS.indexOf('double');
 
 /** Thrown for bytes that are not a tree this code wrote. */
 export class CorruptTree extends Error {}
 
 // ---- encoding -------------------------------------------------------------
 
+/**
+ * The strings of an encoding, each once, by index (their order in the
+ * table written). A hash table of its own rather than a Map: a string can be
+ * looked up by a range of the source text (`indexOfText`), which makes the
+ * string only when it is new. A generated file has hundreds of thousands of
+ * names and values, most of them repeated (`pname`, `version`).
+ */
+class StringTable {
+  readonly list: string[] = [];
+  /** Open addressing: each slot is an index in `list` plus one, 0 when empty; at most half of them are full. */
+  private slots = new Int32Array(Tuning.FirstSlots);
+
+  indexOf(s: string): number {
+    const hash = hashText(s, 0, s.length);
+    const list = this.list;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot];
+      if (entry === 0) return this.add(s, hash);
+      if (list[entry - 1] === s) return entry - 1;
+    }
+  }
+
+  /** The index of `text.slice(start, end)`. */
+  indexOfText(text: string, start: number, end: number): number {
+    const hash = hashText(text, start, end);
+    const list = this.list;
+    const length = end - start;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot];
+      if (entry === 0) return this.add(text.slice(start, end), hash);
+      const s = list[entry - 1];
+      if (s.length === length && text.startsWith(s, start)) return entry - 1;
+    }
+  }
+
+  private add(s: string, hash: number): number {
+    const index = this.list.length;
+    this.list.push(s);
+    if (2 * this.list.length > this.slots.length) {
+      this.slots = new Int32Array(2 * this.slots.length);
+      this.list.forEach((t, i) => this.place(hashText(t, 0, t.length), i));
+    } else this.place(hash, index);
+    return index;
+  }
+
+  private place(hash: number, index: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = index + 1;
+  }
+}
+
+/** A hash of `text`'s UTF-16 units from `start` to `end` (FNV-1a's multiplier, a unit at a time). */
+function hashText(text: string, start: number, end: number): number {
+  let h = end - start;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
 class Writer {
   ints = new Int32Array(1024);
   n = 0;
 
   /** `strings` is shared when sets lowered straight into this form are copied in (LiteralEncoder). */
-  constructor(readonly strings = new Map<string, number>(), readonly literals?: LiteralEncoder) {}
+  constructor(readonly strings = new StringTable(), readonly literals?: LiteralEncoder) {}
 
   int(x: number): void {
-    if (this.n === this.ints.length) {
-      const grown = new Int32Array(this.ints.length * 2);
-      grown.set(this.ints);
-      this.ints = grown;
-    }
+    if (this.n === this.ints.length) this.grow(this.n + 1);
     this.ints[this.n++] = x;
+  }
+
+  /** Makes room for `count` ints and counts them as written; returns where they go in `ints`. */
+  reserve(count: number): number {
+    const at = this.n;
+    if (at + count > this.ints.length) this.grow(at + count);
+    this.n = at + count;
+    return at;
+  }
+
+  private grow(capacity: number): void {
+    let size = this.ints.length * 2;
+    while (size < capacity) size *= 2;
+    // Not zeroed first (a generated file's encoding is tens of megabytes): every int is written before it is read.
+    const bytes = Buffer.allocUnsafeSlow(size * 4);
+    const grown = new Int32Array(bytes.buffer, bytes.byteOffset, size);
+    grown.set(this.ints.subarray(0, this.n));
+    this.ints = grown;
   }
 
   /** Appends `ints` as they are. */
   append(ints: Int32Array): void {
-    if (this.n + ints.length > this.ints.length) {
-      let capacity = this.ints.length * 2;
-      while (capacity < this.n + ints.length) capacity *= 2;
-      const grown = new Int32Array(capacity);
-      grown.set(this.ints.subarray(0, this.n));
-      this.ints = grown;
-    }
-    this.ints.set(ints, this.n);
-    this.n += ints.length;
+    const at = this.reserve(ints.length);
+    this.ints.set(ints, at);
   }
 
   /** Writes the index of `s` in the strings; returns it. */
   string(s: string): number {
-    let i = this.strings.get(s);
-    if (i === undefined) {
-      i = this.strings.size;
-      this.strings.set(s, i);
-    }
+    const i = this.strings.indexOf(s);
     this.int(i);
     return i;
   }
@@ -120,7 +193,7 @@ class Writer {
   }
 
   stringTable(): string {
-    return JSON.stringify([...this.strings.keys()]);
+    return JSON.stringify(this.strings.list);
   }
 }
 
@@ -191,13 +264,25 @@ function writeFloat(w: Writer, text: string, start: number, end: number): void {
  */
 export class LiteralEncoder {
   /** The strings of the sets written here, then of the tree's whole encoding. */
-  readonly strings = new Map<string, number>();
+  readonly strings = new StringTable();
   private readonly w = new Writer(this.strings);
   /** Open lists and sets: where each starts, and its count of elements or definitions so far. */
   private readonly open: number[] = [];
   private count = 0;
-  /** The strings as an array, for reading back (made again when strings were added). */
-  private stringList: string[] = [];
+  /**
+   * Which names the open sets define, to refuse a name defined twice: by a
+   * name's index in the strings, the number of the innermost open set that
+   * defines it. A set that defines a name an outer one has defined writes
+   * over the outer's number, which `end` puts back from `overwritten`
+   * (pairs of a name and the number it had). Sets are numbered from 1,
+   * never twice: a number left by a set that ended means nothing.
+   */
+  private definedBy = new Int32Array(1024);
+  private readonly overwritten: number[] = [];
+  /** The number of each open set (0 for a list), and of the last set opened. */
+  private readonly openSets: number[] = [];
+  private set = 0;
+  private sets = 0;
 
   /** Where the next set starts: what `rollback` takes back to. */
   mark(): number {
@@ -208,23 +293,48 @@ export class LiteralEncoder {
     this.w.n = mark;
     this.open.length = 0;
     this.count = 0;
+    this.overwritten.length = 0;
+    this.openSets.length = 0;
+    this.set = 0;
   }
 
-  /** Opens a set (not `rec`) spanning `start` to `end`; each definition is a `name` then a value. */
+  /** Opens a set (not `rec`) spanning `start` to `end`; each definition is a `define` then a value. */
   attrs(start: number, end: number): void {
     this.element();
     this.begin(Tag.LiteralAttrs, start, end);
-    this.w.int(0); // not rec
-    this.w.int(0); // its count of definitions, set by `end`
+    const w = this.w;
+    const at = w.reserve(2);
+    w.ints[at] = 0; // not rec
+    w.ints[at + 1] = 0; // its count of definitions, set by `end`
+    this.openSets.push(this.set, this.overwritten.length);
+    this.set = ++this.sets;
   }
 
-  /** A definition's name; `start` and `end` are its attribute path's. Returns the name's index in the strings (the same for the same name). */
-  name(name: string, start: number, end: number): number {
-    const index = this.w.string(name);
-    this.w.int(ATTR_DEF_KINDS.indexOf('plain'));
-    this.w.int(start);
-    this.w.int(end);
-    return index;
+  /**
+   * A definition of the name of index `name` (`index`, `textIndex`) in the
+   * innermost set; `start` and `end` are its attribute path's. False, with
+   * nothing written, when the set defines that name already.
+   */
+  define(name: number, start: number, end: number): boolean {
+    const w = this.w;
+    const index = name;
+    let definedBy = this.definedBy;
+    if (index >= definedBy.length) {
+      const grown = new Int32Array(Math.max(2 * definedBy.length, index + 1));
+      grown.set(definedBy);
+      this.definedBy = definedBy = grown;
+    }
+    const before = definedBy[index];
+    if (before === this.set) return false;
+    if (before !== 0) this.overwritten.push(index, before);
+    definedBy[index] = this.set;
+    const at = w.reserve(4);
+    const ints = w.ints;
+    ints[at] = index;
+    ints[at + 1] = PLAIN;
+    ints[at + 2] = start;
+    ints[at + 3] = end;
+    return true;
   }
 
   /** Opens a list spanning `start` to `end`. */
@@ -245,21 +355,47 @@ export class LiteralEncoder {
     writeFloat(this.w, text, start, end);
   }
 
-  /** A `"..."` string without interpolations, its escapes resolved. */
-  string(text: string, start: number, end: number): void {
+  /** The index of `s` in the strings (added if new). */
+  index(s: string): number {
+    return this.strings.indexOf(s);
+  }
+
+  /** The index of `text.slice(start, end)` in the strings (added if new), that string made only if new. */
+  textIndex(text: string, start: number, end: number): number {
+    return this.strings.indexOfText(text, start, end);
+  }
+
+  /** The string of index `index`. */
+  stringAt(index: number): string {
+    return this.strings.list[index];
+  }
+
+  /** A `"..."` string without interpolations, its escapes resolved: the string of index `text` (-1 for the empty one). */
+  string(text: number, start: number, end: number): void {
     this.element();
     const w = this.w;
-    w.int(Tag.String);
-    w.int(start);
-    w.int(end);
-    w.int(FORMS.indexOf('double'));
-    if (text === '') w.int(0);
-    else {
-      w.int(1);
-      w.int(TEXT_PART);
-      w.string(text);
+    if (text < 0) {
+      const at = w.reserve(6);
+      const ints = w.ints;
+      ints[at] = Tag.String;
+      ints[at + 1] = start;
+      ints[at + 2] = end;
+      ints[at + 3] = DOUBLE;
+      ints[at + 4] = 0; // no parts
+      ints[at + 5] = 0; // no nixParts
+      return;
     }
-    w.int(0); // no nixParts
+    const index = text;
+    const at = w.reserve(8);
+    const ints = w.ints;
+    ints[at] = Tag.String;
+    ints[at + 1] = start;
+    ints[at + 2] = end;
+    ints[at + 3] = DOUBLE;
+    ints[at + 4] = 1; // one part,
+    ints[at + 5] = TEXT_PART; // a text
+    ints[at + 6] = index;
+    ints[at + 7] = 0; // no nixParts
   }
 
   /** Closes the innermost list or set. */
@@ -270,6 +406,12 @@ export class LiteralEncoder {
       w.int(0); // no `inherit (e)`
       w.int(0); // no dynamic names
       w.ints[at + 5] = this.count;
+      // The names the outer sets had defined are theirs again.
+      const overwritten = this.overwritten;
+      const from = this.openSets.pop()!;
+      for (let i = overwritten.length - 2; i >= from; i -= 2) this.definedBy[overwritten[i]] = overwritten[i + 1];
+      overwritten.length = from;
+      this.set = this.openSets.pop()!;
     } else w.ints[at + 4] = this.count;
     w.patchLength(at + 3);
     this.count = this.open.pop()!;
@@ -283,8 +425,7 @@ export class LiteralEncoder {
 
   /** The content of the set written from `at`, read as the parse cache reads it. */
   source(at: number, table: PositionTable): LiteralSource {
-    if (this.stringList.length !== this.strings.size) this.stringList = [...this.strings.keys()];
-    return new Reader(this.w.ints.subarray(0, this.w.n), this.stringList, table).literalSource(at + 4);
+    return new Reader(this.w.ints.subarray(0, this.w.n), this.strings.list, table).literalSource(at + 4);
   }
 
   /** Copies the set written from `at` into `w` (whose strings are this encoder's). */
@@ -305,10 +446,12 @@ export class LiteralEncoder {
     const w = this.w;
     this.open.push(this.count, w.n);
     this.count = 0;
-    w.int(tag);
-    w.int(start);
-    w.int(end);
-    w.lengthSlot();
+    const at = w.reserve(4);
+    const ints = w.ints;
+    ints[at] = tag;
+    ints[at + 1] = start;
+    ints[at + 2] = end;
+    ints[at + 3] = 0; // its count of ints, set by `end`
   }
 }
 
