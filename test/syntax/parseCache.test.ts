@@ -445,6 +445,7 @@ describe('sets of literals read back from the cache', () => {
   ''; p = ./sub/../file; "" = "empty name"; "with space" = [ ];
   l = [ 1 "two" [ 3 [ ] ] { four = 4; } ./p ];
   n = { m = { o = "deep"; q = [ { r = 1; } ]; }; e = { }; };
+  u = { a = 1; b = 2; }; v = { a = 3; b = 4; }; w = { b = 5; a = 6; }; x = { a = 7; }; y = { a = 8; b = 9; };
 }
 `;
 
@@ -460,6 +461,8 @@ describe('sets of literals read back from the cache', () => {
       `builtins.unsafeGetAttrPos "o" (import ${file}).n.m`,
       `builtins.unsafeGetAttrPos "with space" (import ${file})`,
       `builtins.toJSON (import ${file}).n`,
+      // Sets of the same names, one after another, and of other names.
+      `let s = import ${file}; in map (n: [ s.\${n} (builtins.unsafeGetAttrPos "a" s.\${n}) ]) [ "w" "v" "x" "y" "u" ]`,
     ];
     const results = (cache: ParseCache | undefined, strict: boolean) => exprs.map((e) => {
       const ev = createEvaluator({ cwd: dir, parseFile: cache && through(cache) });

@@ -1022,6 +1022,15 @@ export function bodyIfRead(e: Lambda): Expr | undefined {
 class LiteralValues<V> {
   /** Where the node `valueAt` read ends. */
   private end = 0;
+  /**
+   * The names of the last set built, and their indexes in the strings: the
+   * next set with the same names gets the same array (the sets of a
+   * generated file mostly have the same names, in the same order).
+   */
+  private names: readonly string[] = [];
+  private nameIndexes: number[] = [];
+  /** The indexes of the set being built (swapped with `nameIndexes` when they differ). */
+  private scratch: number[] = [];
 
   constructor(
     private readonly ints: Int32Array,
@@ -1040,15 +1049,25 @@ class LiteralValues<V> {
     const ints = this.ints;
     const n = ints[at + 1];
     let i = at + 2;
-    const names: string[] = new Array(n);
+    const indexes = this.scratch;
+    indexes.length = n;
     const values: V[] = new Array(n);
     for (let k = 0; k < n; k++) {
-      names[k] = this.strings[ints[i]];
-      // The definition's kind (plain) and its name's span, then the value.
+      indexes[k] = ints[i];
+      // The definition's kind (plain) and its name's span, then the value (a list or set is lazy: not read here).
       values[k] = this.valueAt(i + 4);
       i = this.end;
     }
-    return this.builder.attrs(names, values, () => this.nameSpans(at));
+    const last = this.nameIndexes;
+    let same = last.length === n;
+    for (let k = 0; same && k < n; k++) same = last[k] === indexes[k];
+    if (!same) {
+      this.names = indexes.map((index) => this.strings[index]);
+      this.nameIndexes = indexes;
+      this.scratch = last;
+    }
+    const names = this.names;
+    return this.builder.attrs(names, values, () => this.positionsAt(at, names));
   }
 
   private listAt(at: number): V {
@@ -1102,16 +1121,16 @@ class LiteralValues<V> {
     }
   }
 
-  /** Where each name of the set at `at` is defined, read again when positions are asked for. */
-  private nameSpans(at: number): Span[] {
+  /** Where each name (`names`) of the set at `at` is defined, read again when positions are asked for. */
+  private positionsAt(at: number, names: readonly string[]): Map<string, Span> {
     const ints = this.ints;
     const n = ints[at + 1];
     let i = at + 2;
-    const spans: Span[] = [];
+    const positions = new Map<string, Span>();
     for (let k = 0; k < n; k++) {
-      spans.push(this.table.span(ints[i + 2], ints[i + 3]));
+      positions.set(names[k], this.table.span(ints[i + 2], ints[i + 3]));
       i = this.skipAt(i + 4);
     }
-    return spans;
+    return positions;
   }
 }
