@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import type { ParseCache } from '../../src/eval/syntax/parseCache.js';
 import { execSync } from 'node:child_process';
-import { bodyIfRead, decodeTree, encodeTree, CorruptTree, LiteralEncoder } from '../../src/eval/syntax/astCodec.js';
+import { bodyIfRead, decodeTree, encodeTree, encodeTreeParts, CorruptTree, LiteralEncoder } from '../../src/eval/syntax/astCodec.js';
 import type { Expr, Lambda } from '../../src/eval/syntax/ast.js';
 import { LiteralAttrs } from '../../src/eval/syntax/literalAttrs.js';
 import { NixError } from '../../src/eval/errors.js';
@@ -67,11 +67,19 @@ const opts = { baseDir: '/dir/sub', home: '/home/u' };
 /** The evaluator's parseFile option through a parse cache, as the CLI sets it (src/cli/session.ts). */
 const through = (cache: ParseCache) => (text: string, file: string) => cache.parse(text, file, { baseDir: dirname(file) });
 
-/** The tree as the parse cache writes it on a first parse: sets of literals lowered straight into the encoding. */
+/**
+ * The tree as the parse cache writes it on a first parse (sets of literals
+ * lowered straight into the encoding), decoded from its bytes; and as that
+ * parse hands it out, read from the encoding without parsing the bytes back,
+ * which must be the same tree.
+ */
 function straightDecoded(text: string, path: string, options = opts): unknown {
   const literals = new LiteralEncoder();
   const lowered = parseNix(text, path, options, literals);
-  return shape(decodeTree(encodeTree(lowered, literals), new PositionTable({ path, text })));
+  const encoded = encodeTreeParts(lowered, literals);
+  const decoded = shape(decodeTree(Buffer.concat(encoded.parts), new PositionTable({ path, text })));
+  expect(shape(encoded.decode(new PositionTable({ path, text })))).toEqual(decoded);
+  return decoded;
 }
 
 /** The tree lowered, encoded and decoded; and as the cache makes it on a first parse. */

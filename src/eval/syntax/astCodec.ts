@@ -24,7 +24,7 @@
  * - So does a function's body (its name comes before it): the body is
  *   decoded when first asked for (LazyLambda).
  */
-import { hashBytes } from '../../fastHash.js';
+import { hashByteParts } from '../../fastHash.js';
 import type {
   AttrDef, AttrName, Attrs, BinaryOperator, DynamicAttr, Expr, Formal, Lambda, Str, Var,
 } from './ast.js';
@@ -198,12 +198,24 @@ class Writer {
 }
 
 /**
- * The bytes of a lowered tree. `literals` is where lowering wrote the sets of
+ * A lowered tree encoded: its bytes in two parts, to be written one after
+ * the other (the header and strings, then the ints: a generated file's tens
+ * of megabytes of ints are not copied into one buffer), and the tree they
+ * decode to, read from the encoding's own ints and strings instead of parsed
+ * back from the bytes.
+ */
+export interface EncodedTree {
+  readonly parts: readonly Uint8Array[];
+  decode(table: PositionTable): Expr;
+}
+
+/**
+ * Encodes a lowered tree. `literals` is where lowering wrote the sets of
  * literals it lowered straight into this form (lower.ts): they are copied as
  * they are. Throws (RangeError included) for a tree too deep to walk here: it
  * is then not cached.
  */
-export function encodeTree(e: Expr, literals?: LiteralEncoder): Uint8Array {
+export function encodeTreeParts(e: Expr, literals?: LiteralEncoder): EncodedTree {
   const w = new Writer(literals?.strings, literals);
   const source = e.kind === 'attrs' && e.attrs instanceof LiteralAttrs ? e.attrs.undecoded : undefined;
   // A file that is one set of literals (a generated one) is its ints as lowering wrote them, not copied.
@@ -211,15 +223,22 @@ export function encodeTree(e: Expr, literals?: LiteralEncoder): Uint8Array {
   else encode(w, e);
   const strings = Buffer.from(w.stringTable(), 'utf8');
   const padding = (4 - (strings.length % 4)) % 4;
-  // Every byte is written below (a large tree's buffer is not zeroed first for nothing).
-  const out = Buffer.allocUnsafe(Layout.HeaderBytes + strings.length + padding + w.n * 4);
-  out.writeUInt32LE(Layout.Magic, 0);
-  out.writeUInt32LE(strings.length, 4);
-  strings.copy(out, Layout.HeaderBytes);
-  out.fill(0, Layout.HeaderBytes + strings.length, Layout.HeaderBytes + strings.length + padding);
-  Buffer.from(w.ints.buffer, w.ints.byteOffset, w.n * 4).copy(out, Layout.HeaderBytes + strings.length + padding);
-  checksum(out.subarray(Layout.HeaderBytes)).copy(out, 8);
-  return out;
+  // Every byte is written below (not zeroed first for nothing).
+  const head = Buffer.allocUnsafe(Layout.HeaderBytes + strings.length + padding);
+  head.writeUInt32LE(Layout.Magic, 0);
+  head.writeUInt32LE(strings.length, 4);
+  strings.copy(head, Layout.HeaderBytes);
+  head.fill(0, Layout.HeaderBytes + strings.length);
+  const ints = w.ints.subarray(0, w.n);
+  const intBytes = new Uint8Array(ints.buffer, ints.byteOffset, ints.byteLength);
+  checksum([head.subarray(Layout.HeaderBytes), intBytes]).copy(head, 8);
+  const list = w.strings.list;
+  return { parts: [head, intBytes], decode: (table) => readTree(ints, list, table) };
+}
+
+/** The bytes of a lowered tree, in one buffer (encodeTreeParts' parts joined). */
+export function encodeTree(e: Expr, literals?: LiteralEncoder): Uint8Array {
+  return Buffer.concat(encodeTreeParts(e, literals).parts);
 }
 
 function offsets(s: Span): { start: number; end: number } {
@@ -477,8 +496,9 @@ class LoweredLiterals implements LiteralSource {
   }
 }
 
-function checksum(body: Uint8Array): Buffer {
-  return Buffer.from(hashBytes(body), 'hex');
+/** The checksum of an entry's body (everything after the header), given in parts. */
+function checksum(body: readonly Uint8Array[]): Buffer {
+  return Buffer.from(hashByteParts(body), 'hex');
 }
 
 function encodeParts(w: Writer, parts: ReadonlyArray<string | Expr>): void {
@@ -691,7 +711,7 @@ export function decodeTree(bytes: Uint8Array, table: PositionTable): Expr {
   if (view.readUInt32LE(0) !== Layout.Magic) throw new CorruptTree('not a syntax tree of this version');
   const stringBytes = view.readUInt32LE(4);
   const body = view.subarray(Layout.HeaderBytes);
-  if (!checksum(body).equals(view.subarray(8, Layout.HeaderBytes))) throw new CorruptTree('checksum mismatch');
+  if (!checksum([body]).equals(view.subarray(8, Layout.HeaderBytes))) throw new CorruptTree('checksum mismatch');
   const intsStart = stringBytes + ((4 - (stringBytes % 4)) % 4);
   if (intsStart > body.length || (body.length - intsStart) % 4 !== 0) throw new CorruptTree('bad lengths');
   const strings = JSON.parse(body.toString('utf8', 0, stringBytes)) as unknown;
@@ -700,7 +720,12 @@ export function decodeTree(bytes: Uint8Array, table: PositionTable): Expr {
   const at = body.byteOffset + intsStart;
   const count = (body.length - intsStart) / 4;
   const ints = at % 4 === 0 ? new Int32Array(body.buffer, at, count) : new Int32Array(body.buffer.slice(at, at + count * 4));
-  const r = new Reader(ints, strings as string[], table);
+  return readTree(ints, strings as string[], table);
+}
+
+/** The tree whose encoding is `ints` with `strings`. */
+function readTree(ints: Int32Array, strings: readonly string[], table: PositionTable): Expr {
+  const r = new Reader(ints, strings, table);
   const e = r.expr();
   if (r.at !== ints.length) throw new CorruptTree('trailing data');
   return e;
