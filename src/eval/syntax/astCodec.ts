@@ -45,6 +45,10 @@ const enum Layout {
 const enum Tuning {
   /** Slots of a StringTable at first (a power of two). */
   FirstSlots = 256,
+  /** Source length (UTF-16 units) from which a LiteralEncoder makes room for its ints at once. */
+  PresizeFrom = 1 << 20,
+  /** Ints of room per unit of the source: a generated file of small sets takes about 0.8. */
+  IntsPerUnit = 1,
 }
 
 const enum Tag {
@@ -153,9 +157,13 @@ class Writer {
     return at;
   }
 
+  /** Makes `ints` hold at least `capacity` ints. */
+  reserveRoom(capacity: number): void {
+    if (capacity > this.ints.length) this.grow(capacity);
+  }
+
   private grow(capacity: number): void {
-    let size = this.ints.length * 2;
-    while (size < capacity) size *= 2;
+    const size = Math.max(2 * this.ints.length, capacity);
     // Not zeroed first (a generated file's encoding is tens of megabytes): every int is written before it is read.
     const bytes = Buffer.allocUnsafeSlow(size * 4);
     const grown = new Int32Array(bytes.buffer, bytes.byteOffset, size);
@@ -285,6 +293,15 @@ export class LiteralEncoder {
   /** The strings of the sets written here, then of the tree's whole encoding. */
   readonly strings = new StringTable();
   private readonly w = new Writer(this.strings);
+
+  /**
+   * `sourceLength`: the length of the text lowered, if it is known: a large
+   * file gets room for its encoding at once (memory the system gives only
+   * as it is written), instead of growing into it by copies.
+   */
+  constructor(sourceLength = 0) {
+    if (sourceLength > Tuning.PresizeFrom) this.w.reserveRoom(sourceLength * Tuning.IntsPerUnit);
+  }
   /** Open lists and sets: where each starts, and its count of elements or definitions so far. */
   private readonly open: number[] = [];
   private count = 0;

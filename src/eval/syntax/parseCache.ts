@@ -142,7 +142,7 @@ export function diskParseCache(dir: string): ParseCache {
         }
       }
       const warnings = parserWarnings();
-      const literals = new LiteralEncoder();
+      const literals = new LiteralEncoder(text.length);
       const lowered = parseNix(text, sourcePath, opts, literals);
       if (parserWarnings() !== warnings) return lowered;
       let encoded: EncodedTree;
