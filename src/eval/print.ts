@@ -117,9 +117,9 @@ class Printer {
     }
     v.walk = this.walk;
     this.text += '{ ';
-    for (const name of names) {
-      this.text += printIdentifier(name) + ' = ';
-      const item = v.get(name)!;
+    for (let i = 0; i < names.length; i++) {
+      this.text += printIdentifier(names[i]) + ' = ';
+      const item = v.sortedValue(i);
       this.value(item, item as object);
       this.text += '; ';
       if (this.text.length > Tuning.ChunkLength) this.flush();

@@ -45,6 +45,18 @@ describe('«repeated» within one print only', () => {
   });
 });
 
+test('sets give their values in the order of their sorted names (what printing and deep walks read)', () => {
+  const ev = createEvaluator({ cwd: dir });
+  for (const expr of [
+    '{ b = 1; a = 2; "é" = 3; c = 4; }', '{ b = 1; c = 2; } // { a = 3; }', 'builtins.listToAttrs [ { name = "z"; value = 1; } { name = "y"; value = 2; } ]',
+    'let s = { b = 1; a = 2; }; in builtins.seq (builtins.attrValues s) s',
+  ]) {
+    const v = ev.evalExpr(expr, dir) as NixAttrs;
+    const names = v.sortedNames();
+    expect(names.map((_, i) => v.sortedValue(i))).toEqual(names.map((n) => v.get(n)));
+  }
+});
+
 describe('large values', () => {
   const ev = createEvaluator({ cwd: dir });
   const n = 20_000;

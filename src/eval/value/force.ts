@@ -254,7 +254,7 @@ export function forceDeep(v: Lazy, span?: Span): void {
         } else {
           const names = f.names!;
           if (f.next < names.length) {
-            x = f.set!.get(names[f.next++])!;
+            x = f.set!.sortedValue(f.next++);
             depth = f.depth;
             break;
           }
