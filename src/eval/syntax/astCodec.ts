@@ -410,27 +410,21 @@ export class LiteralEncoder {
   string(text: number, start: number, end: number): void {
     this.element();
     const w = this.w;
-    if (text < 0) {
-      const at = w.reserve(6);
-      const ints = w.ints;
-      ints[at] = Tag.String;
-      ints[at + 1] = start;
-      ints[at + 2] = end;
-      ints[at + 3] = DOUBLE;
-      ints[at + 4] = 0; // no parts
-      ints[at + 5] = 0; // no nixParts
-      return;
-    }
-    const index = text;
-    const at = w.reserve(8);
+    const empty = text < 0;
+    const at = w.reserve(empty ? 6 : 8);
     const ints = w.ints;
     ints[at] = Tag.String;
     ints[at + 1] = start;
     ints[at + 2] = end;
     ints[at + 3] = DOUBLE;
+    if (empty) {
+      ints[at + 4] = 0; // no parts
+      ints[at + 5] = 0; // no nixParts
+      return;
+    }
     ints[at + 4] = 1; // one part,
     ints[at + 5] = TEXT_PART; // a text
-    ints[at + 6] = index;
+    ints[at + 6] = text;
     ints[at + 7] = 0; // no nixParts
   }
 
