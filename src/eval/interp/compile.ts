@@ -16,7 +16,7 @@ import {
 } from '../value/index.js';
 import { forceThunk, forceBool, forceAttrsOrForeign, force } from '../value/force.js';
 import { normInt } from '../value/int.js';
-import { callFunction } from '../value/call.js';
+import { callFunction, call1, call2 } from '../value/call.js';
 import { assertEqual } from '../value/compare.js';
 import { Scope, resolveVar } from '../compile/scope.js';
 import { type Env, outer, env1 } from './env.js';
@@ -281,13 +281,15 @@ function compileCall(e: ast.Call, scope: Scope | undefined, cx: CompileCtx): Cod
   const fn = compile(e.fn, scope, cx);
   const args = e.args.map((a) => compileLazy(a, scope, cx));
   const span = e.span;
+  // Making an argument's lazy value never fails, so the function may be evaluated first.
   if (args.length === 1) {
     const a0 = args[0];
-    return (env) => {
-      const f = fn(env);
-      if (f instanceof Lambda) return applyLambda(f, a0(env), span);
-      return callFunction(f, [a0(env)], span);
-    };
+    return (env) => call1(fn(env), a0(env), span);
+  }
+  if (args.length === 2) {
+    const a0 = args[0];
+    const a1 = args[1];
+    return (env) => call2(fn(env), a0(env), a1(env), span);
   }
   return (env) => {
     const f = fn(env);

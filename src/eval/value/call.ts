@@ -54,14 +54,18 @@ export function callFunction(fn: Lazy, args: readonly Lazy[], span?: Span): Valu
 }
 
 /**
- * `fn arg` for loops over big lists (map, filter, genList): a Nix lambda is
- * applied directly, without the argument array of `callFunction`.
+ * `fn arg`, for call sites of one argument and loops over big lists (map,
+ * filter, genList): a Nix lambda is applied directly, a builtin that needs
+ * just this argument is called directly, without the argument array and the
+ * loop of `callFunction`.
  */
 export function call1(fn: Value, arg: Lazy, span: Span | undefined): Value {
-  return fn instanceof Lambda ? applyLambda(fn, arg, span) : callFunction(fn, [arg], span);
+  if (fn instanceof Lambda) return applyLambda(fn, arg, span);
+  if (fn instanceof PrimOp && fn.arity === 1) return callPrimOp(fn, [arg], span);
+  return callFunction(fn, [arg], span);
 }
 
-/** `fn a b` (foldl'), as `call1`: `a: b: ...` is applied without arrays. */
+/** `fn a b` (call sites of two arguments, foldl'), as `call1`: `a: b: ...` is applied without arrays. */
 export function call2(fn: Value, a: Lazy, b: Lazy, span: Span | undefined): Value {
   if (fn instanceof Lambda) {
     const r = applyLambda2(fn, a, b);
@@ -69,6 +73,7 @@ export function call2(fn: Value, a: Lazy, b: Lazy, span: Span | undefined): Valu
     const g = applyLambda(fn, a, span);
     return g instanceof Lambda ? applyLambda(g, b, span) : callFunction(g, [b], span);
   }
+  if (fn instanceof PrimOp && fn.arity === 2) return callPrimOp(fn, [a, b], span);
   return callFunction(fn, [a, b], span);
 }
 
