@@ -16,11 +16,11 @@
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
-import { Lambda, NixAttrs, NixList, PrimOp, PrimOpApp, type Lazy, type Value } from '../value/index.js';
+import { Lambda, NixAttrs, NixList, PrimOp, PrimOpApp, Thunk, type Lazy, type Value } from '../value/index.js';
 import {
   force, forceAttrs, forceAttrsOrForeign, forceFunction, forceList, forceStringNoContext, lazy,
 } from '../value/force.js';
-import { callFunction } from '../value/call.js';
+import { callFunction, call2 } from '../value/call.js';
 import { getAttr } from '../value/attrs.js';
 import { stringText, type StringValue } from '../value/string.js';
 import { defineBuiltin } from './registry.js';
@@ -30,7 +30,8 @@ defineBuiltin({
   name: 'attrNames',
   arity: 1,
   doc: 'The names of a set, sorted.',
-  fn: ([s], span) => new NixList([...forceAttrs(s, span, 'while evaluating the argument passed to builtins.attrNames').sortedNames()]),
+  // The set's own array of sorted names: lists are never changed in place (NixList.items is readonly).
+  fn: (args, span) => new NixList(forceAttrs(args[0], span, 'while evaluating the argument passed to builtins.attrNames').sortedNames()),
 });
 
 defineBuiltin({
@@ -158,11 +159,12 @@ defineBuiltin({
   name: 'mapAttrs',
   arity: 2,
   doc: 'A set whose values are f name value, lazily.',
-  fn: ([f, s], span) => {
-    const set = forceAttrs(s, span, argCtx('mapAttrs', 1));
-    const map = new Map<string, Lazy>();
-    for (const [k, v] of set.map) map.set(k, lazy(() => callFunction(f, [k, v], span)));
-    return new NixAttrs(map);
+  fn: (args, span) => {
+    const f = args[0];
+    const set = forceAttrs(args[1], span, argCtx('mapAttrs', 1));
+    // One thunk per attribute, over its name and value: no closure per attribute.
+    const one = (nv: readonly [string, Lazy]) => call2(force(f), nv[0], nv[1], span);
+    return set.mapValues((name, v) => Thunk.of(one, [name, v] as const));
   },
 });
 

@@ -23,10 +23,10 @@ defineBuiltin({
   arity: 2,
   global: true,
   doc: 'Applies a function to each element of a list, lazily.',
-  fn: ([f, listArg], span) => {
-    const list = forceList(listArg, span, argCtx('map', 1));
+  fn: (args, span) => {
+    const list = forceList(args[1], span, argCtx('map', 1));
     if (list.items.length === 0) return list;
-    const fn = forceFunction(f, span, argCtx('map', 0));
+    const fn = forceFunction(args[0], span, argCtx('map', 0));
     // One thunk per element, over the element itself: no closure per element.
     const one = (x: Lazy) => call1(fn, x, span);
     const src = list.items;
@@ -42,14 +42,15 @@ defineBuiltin({
   name: 'filter',
   arity: 2,
   doc: 'The elements of a list for which a predicate returns true.',
-  fn: ([f, listArg], span) => {
-    const list = forceList(listArg, span, argCtx('filter', 1));
-    if (list.items.length === 0) return list;
-    const fn = forceFunction(f, span, argCtx('filter', 0));
+  fn: (args, span) => {
+    const list = forceList(args[1], span, argCtx('filter', 1));
+    const items = list.items;
+    if (items.length === 0) return list;
+    const fn = forceFunction(args[0], span, argCtx('filter', 0));
     const kept: Lazy[] = [];
-    for (const x of list.items) {
-      const r = call1(fn, x, span);
-      if (r === true || (r !== false && forceBool(r, span, FILTER_RESULT))) kept.push(x);
+    for (let i = 0; i < items.length; i++) {
+      const r = call1(fn, items[i], span);
+      if (r === true || (r !== false && forceBool(r, span, FILTER_RESULT))) kept.push(items[i]);
     }
     return kept.length === list.items.length ? list : new NixList(kept);
   },
@@ -59,9 +60,11 @@ defineBuiltin({
   name: 'elem',
   arity: 2,
   doc: 'Whether a value is an element of a list (by ==).',
-  fn: ([x, listArg], span) => {
-    const list = forceList(listArg, span, argCtx('elem', 1));
-    return list.items.some((y) => valuesEqual(x, y, span));
+  fn: (args, span) => {
+    const x = args[0];
+    const items = forceList(args[1], span, argCtx('elem', 1)).items;
+    for (let i = 0; i < items.length; i++) if (valuesEqual(x, items[i], span)) return true;
+    return false;
   },
 });
 
@@ -77,9 +80,9 @@ defineBuiltin({
   name: 'elemAt',
   arity: 2,
   doc: 'The element of a list at a 0-based index.',
-  fn: ([listArg, nArg], span) => {
-    const list = forceList(listArg, span, argCtx('elemAt', 0));
-    const n = forceInt(nArg, span, argCtx('elemAt', 1));
+  fn: (args, span) => {
+    const list = forceList(args[0], span, argCtx('elemAt', 0));
+    const n = forceInt(args[1], span, argCtx('elemAt', 1));
     return force(elemAt(list, n, span));
   },
 });
@@ -88,8 +91,8 @@ defineBuiltin({
   name: 'head',
   arity: 1,
   doc: 'The first element of a list.',
-  fn: ([listArg], span) => {
-    const list = forceList(listArg, span, argCtx('head', 0));
+  fn: (args, span) => {
+    const list = forceList(args[0], span, argCtx('head', 0));
     if (list.items.length === 0) throw new NixError('eval', "'builtins.head' called on an empty list", span);
     return force(list.items[0]);
   },
@@ -110,7 +113,7 @@ defineBuiltin({
   name: 'length',
   arity: 1,
   doc: 'The number of elements of a list.',
-  fn: ([listArg], span) => forceList(listArg, span, 'while evaluating the first argument passed to builtins.length').items.length,
+  fn: (args, span) => forceList(args[0], span, 'while evaluating the first argument passed to builtins.length').items.length,
 });
 
 defineBuiltin({
@@ -160,16 +163,18 @@ defineBuiltin({
 
 function anyAll(name: 'any' | 'all', want: boolean) {
   const resultCtx = `while evaluating the return value of the function passed to builtins.${name}`;
+  const fnCtx = argCtx(name, 0);
+  const listCtx = argCtx(name, 1);
   defineBuiltin({
     name,
     arity: 2,
     doc: name === 'any' ? 'Whether a predicate holds for some element of a list.' : 'Whether a predicate holds for every element of a list.',
-    fn: ([f, listArg], span) => {
-      const fn = forceFunction(f, span, argCtx(name, 0));
-      const list = forceList(listArg, span, argCtx(name, 1));
-      for (const x of list.items) {
-        const r = forceBool(call1(fn, x, span), span, resultCtx);
-        if (r === want) return want;
+    fn: (args, span) => {
+      const fn = forceFunction(args[0], span, fnCtx);
+      const items = forceList(args[1], span, listCtx).items;
+      for (let i = 0; i < items.length; i++) {
+        const r = call1(fn, items[i], span);
+        if (r === want || (r !== !want && forceBool(r, span, resultCtx) === want)) return want;
       }
       return !want;
     },

@@ -82,7 +82,7 @@ export function compileLazy(e: ast.Expr, scope: Scope | undefined, cx: CompileCt
     case 'var': return compileVarLazy(e, scope, cx);
   }
   const code = compile(e, scope, cx);
-  return (env) => Thunk.of(code, env);
+  return (env) => new Thunk(code, env);
 }
 
 /**

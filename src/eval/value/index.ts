@@ -67,7 +67,7 @@ export class NixPath {
 export class NixList {
   /** The deep walk that last visited it (see `deepWalk`). */
   walk = 0;
-  constructor(readonly items: Lazy[]) {}
+  constructor(readonly items: readonly Lazy[]) {}
 }
 
 let walks = 0;
@@ -219,6 +219,26 @@ export class NixAttrs {
     return this.get(name) !== undefined;
   }
 
+  /**
+   * A set of the same names whose values are `f(name, value)`, without
+   * positions. It shares this set's names: its shape (a set written in the
+   * source), or its sorted names.
+   */
+  mapValues(f: (name: string, v: Lazy) => Lazy): NixAttrs {
+    if (this.shape !== undefined && this.flat === undefined) {
+      const names = this.shape.names;
+      const vals = this.vals!;
+      const out = new Array<Lazy>(names.length);
+      for (let i = 0; i < names.length; i++) out[i] = f(names[i], vals[i]);
+      return NixAttrs.shaped(this.shape, out);
+    }
+    const map = new Map<string, Lazy>();
+    for (const [k, v] of this.map) map.set(k, f(k, v));
+    const s = new NixAttrs(map);
+    s.sorted = this.sorted;
+    return s;
+  }
+
   get size(): number {
     if (this.flat !== undefined) return this.flat.size;
     if (this.shape !== undefined) return this.shape.names.length;
@@ -263,16 +283,15 @@ export class Thunk {
    * errors), undefined once forced.
    */
   code: ((env: never) => Value) | undefined;
-  env: unknown = undefined;
-  constructor(compute: ((env: never) => Value) | undefined) {
+  env: unknown;
+  constructor(compute: ((env: never) => Value) | undefined, env?: unknown) {
     this.code = compute;
+    this.env = env;
   }
 
   /** A thunk evaluating `code(env)`. */
   static of<E>(code: (env: E) => Value, env: E): Thunk {
-    const t = new Thunk(code as (env: never) => Value);
-    t.env = env;
-    return t;
+    return new Thunk(code as (env: never) => Value, env);
   }
 
   /** Whether it is being forced now. */
