@@ -77,16 +77,18 @@ defineBuiltin({
   arity: 2,
   global: true,
   doc: 'A set without the attributes named in a list.',
-  fn: ([s, l], span) => {
-    const set = forceAttrs(s, span, argCtx('removeAttrs', 0));
-    const list = forceList(l, span, argCtx('removeAttrs', 1));
-    const drop = new Set(list.items.map((x) =>
-      forceStringNoContext(x, span, 'while evaluating the values of the second argument passed to builtins.removeAttrs')));
-    if (![...drop].some((n) => set.has(n))) return set;
-    const map = new Map<string, Lazy>();
-    for (const [k, v] of set.map) if (!drop.has(k)) map.set(k, v);
-    // Positions are only looked at by unsafeGetAttrPos and messages: share them lazily.
-    return new NixAttrs(map, () => set.positions);
+  fn: (args, span) => {
+    const set = forceAttrs(args[0], span, argCtx('removeAttrs', 0));
+    const items = forceList(args[1], span, argCtx('removeAttrs', 1)).items;
+    const drop = new Set<string>();
+    let present = 0;
+    for (let i = 0; i < items.length; i++) {
+      const name = forceStringNoContext(items[i], span, 'while evaluating the values of the second argument passed to builtins.removeAttrs');
+      if (drop.has(name)) continue;
+      drop.add(name);
+      if (set.has(name)) present++;
+    }
+    return present === 0 ? set : set.without(drop, present);
   },
 });
 

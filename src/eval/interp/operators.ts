@@ -153,7 +153,9 @@ const OPERAND_CTX = { '-': operandCtx('subtraction'), '*': operandCtx('multiplic
 
 /** `-`, `*`, `/` as Nix's __sub, __mul, __div. */
 export function arith(op: '-' | '*' | '/', a: Lazy, b: Lazy, span: Span | undefined): Value {
-  const [first, second] = OPERAND_CTX[op];
+  const ctx = OPERAND_CTX[op];
+  const first = ctx[0];
+  const second = ctx[1];
   const x = a instanceof NixFloat || typeof a === 'number' || typeof a === 'bigint' ? a : undefined;
   const y = b instanceof NixFloat || typeof b === 'number' || typeof b === 'bigint' ? b : undefined;
   if (x instanceof NixFloat || y instanceof NixFloat) {

@@ -26,7 +26,7 @@
  * or a `Thunk`. `force` turns a `Lazy` into a `Value`.
  */
 import type { Span } from '../span.js';
-import { compareBytes } from './bytes.js';
+import { sortByBytes } from './bytes.js';
 
 export type Value =
   | null | boolean | number | bigint
@@ -197,7 +197,7 @@ export class NixAttrs {
   sortedNames(): readonly string[] {
     if (this.sorted) return this.sorted;
     if (this.shape && !this.flat) return (this.sorted = this.shape.sortedNames());
-    return (this.sorted = [...this.map.keys()].sort(compareBytes));
+    return (this.sorted = sortByBytes([...this.map.keys()]));
   }
 
   get(name: string): Lazy | undefined {
@@ -217,6 +217,31 @@ export class NixAttrs {
 
   has(name: string): boolean {
     return this.get(name) !== undefined;
+  }
+
+  /**
+   * This set without the attributes named in `drop` (of which `present` are
+   * in it). Its sorted names are this set's, less those, when they are known.
+   */
+  without(drop: ReadonlySet<string>, present: number): NixAttrs {
+    const map = new Map<string, Lazy>();
+    if (this.shape !== undefined && this.flat === undefined) {
+      const names = this.shape.names;
+      const vals = this.vals!;
+      for (let i = 0; i < names.length; i++) if (!drop.has(names[i])) map.set(names[i], vals[i]);
+    } else {
+      for (const [k, v] of this.map) if (!drop.has(k)) map.set(k, v);
+    }
+    // Positions are only looked at by unsafeGetAttrPos and messages: shared, lazily.
+    const s = new NixAttrs(map, () => this.positions);
+    const sorted = this.sorted ?? (this.shape !== undefined && this.flat === undefined ? this.shape.sortedNames() : undefined);
+    if (sorted !== undefined) {
+      const kept = new Array<string>(sorted.length - present);
+      let k = 0;
+      for (let i = 0; i < sorted.length; i++) if (!drop.has(sorted[i])) kept[k++] = sorted[i];
+      s.sorted = kept;
+    }
+    return s;
   }
 
   /**
@@ -261,7 +286,7 @@ export class AttrShape {
   }
 
   sortedNames(): readonly string[] {
-    return (this.sorted ??= [...this.names].sort(compareBytes));
+    return (this.sorted ??= sortByBytes([...this.names]));
   }
 }
 
