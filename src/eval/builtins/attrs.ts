@@ -31,14 +31,14 @@ defineBuiltin({
   arity: 1,
   doc: 'The names of a set, sorted.',
   // The set's own array of sorted names: lists are never changed in place (NixList.items is readonly).
-  fn: (args, span) => new NixList(forceAttrs(args[0], span, 'while evaluating the argument passed to builtins.attrNames').sortedNames()),
+  fn1: (s, span) => new NixList(forceAttrs(s, span, 'while evaluating the argument passed to builtins.attrNames').sortedNames()),
 });
 
 defineBuiltin({
   name: 'attrValues',
   arity: 1,
   doc: 'The values of a set, in the order of its sorted names.',
-  fn: ([s], span) => {
+  fn1: (s, span) => {
     const set = forceAttrs(s, span, 'while evaluating the argument passed to builtins.attrValues');
     return new NixList(set.sortedNames().map((n) => set.get(n)!));
   },
@@ -48,7 +48,7 @@ defineBuiltin({
   name: 'getAttr',
   arity: 2,
   doc: 'The value of a named attribute (`builtins.getAttr "x" s` is `s.x`).',
-  fn: ([n, s], span) => {
+  fn2: (n, s, span) => {
     const name = forceStringNoContext(n, span, argCtx('getAttr', 0));
     const set = forceAttrsOrForeign(s, span, argCtx('getAttr', 1));
     if (set instanceof NixAttrs) return force(getAttr(set, name, span));
@@ -62,7 +62,7 @@ defineBuiltin({
   name: 'hasAttr',
   arity: 2,
   doc: 'Whether a set has a named attribute (`s ? x`).',
-  fn: ([n, s], span) => {
+  fn2: (n, s, span) => {
     const name = forceStringNoContext(n, span, argCtx('hasAttr', 0));
     const set = forceAttrsOrForeign(s, span, argCtx('hasAttr', 1));
     if (set instanceof NixAttrs) return set.has(name);
@@ -77,9 +77,9 @@ defineBuiltin({
   arity: 2,
   global: true,
   doc: 'A set without the attributes named in a list.',
-  fn: (args, span) => {
-    const set = forceAttrs(args[0], span, argCtx('removeAttrs', 0));
-    const items = forceList(args[1], span, argCtx('removeAttrs', 1)).items;
+  fn2: (s, l, span) => {
+    const set = forceAttrs(s, span, argCtx('removeAttrs', 0));
+    const items = forceList(l, span, argCtx('removeAttrs', 1)).items;
     const drop = new Set<string>();
     let present = 0;
     for (let i = 0; i < items.length; i++) {
@@ -96,7 +96,7 @@ defineBuiltin({
   name: 'listToAttrs',
   arity: 1,
   doc: 'A set from a list of { name; value; } pairs; the first pair of a name wins.',
-  fn: ([l], span) => {
+  fn1: (l, span) => {
     const list = forceList(l, span, 'while evaluating the argument passed to builtins.listToAttrs');
     const map = new Map<string, Lazy>();
     // Computed when asked, from the pairs (forced already): the first pair of a name wins here too.
@@ -161,9 +161,8 @@ defineBuiltin({
   name: 'mapAttrs',
   arity: 2,
   doc: 'A set whose values are f name value, lazily.',
-  fn: (args, span) => {
-    const f = args[0];
-    const set = forceAttrs(args[1], span, argCtx('mapAttrs', 1));
+  fn2: (f, s, span) => {
+    const set = forceAttrs(s, span, argCtx('mapAttrs', 1));
     // One thunk per attribute, over its name and value: no closure per attribute.
     const one = (nv: readonly [string, Lazy]) => call2(force(f), nv[0], nv[1], span);
     return set.mapValues((name, v) => Thunk.of(one, [name, v] as const));

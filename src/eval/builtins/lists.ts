@@ -23,10 +23,10 @@ defineBuiltin({
   arity: 2,
   global: true,
   doc: 'Applies a function to each element of a list, lazily.',
-  fn: (args, span) => {
-    const list = forceList(args[1], span, argCtx('map', 1));
+  fn2: (f, listArg, span) => {
+    const list = forceList(listArg, span, argCtx('map', 1));
     if (list.items.length === 0) return list;
-    const fn = forceFunction(args[0], span, argCtx('map', 0));
+    const fn = forceFunction(f, span, argCtx('map', 0));
     // One thunk per element, over the element itself: no closure per element.
     const one = (x: Lazy) => call1(fn, x, span);
     const src = list.items;
@@ -42,11 +42,11 @@ defineBuiltin({
   name: 'filter',
   arity: 2,
   doc: 'The elements of a list for which a predicate returns true.',
-  fn: (args, span) => {
-    const list = forceList(args[1], span, argCtx('filter', 1));
+  fn2: (f, listArg, span) => {
+    const list = forceList(listArg, span, argCtx('filter', 1));
     const items = list.items;
     if (items.length === 0) return list;
-    const fn = forceFunction(args[0], span, argCtx('filter', 0));
+    const fn = forceFunction(f, span, argCtx('filter', 0));
     const kept: Lazy[] = [];
     for (let i = 0; i < items.length; i++) {
       const r = call1(fn, items[i], span);
@@ -60,9 +60,8 @@ defineBuiltin({
   name: 'elem',
   arity: 2,
   doc: 'Whether a value is an element of a list (by ==).',
-  fn: (args, span) => {
-    const x = args[0];
-    const items = forceList(args[1], span, argCtx('elem', 1)).items;
+  fn2: (x, listArg, span) => {
+    const items = forceList(listArg, span, argCtx('elem', 1)).items;
     for (let i = 0; i < items.length; i++) if (valuesEqual(x, items[i], span)) return true;
     return false;
   },
@@ -80,9 +79,9 @@ defineBuiltin({
   name: 'elemAt',
   arity: 2,
   doc: 'The element of a list at a 0-based index.',
-  fn: (args, span) => {
-    const list = forceList(args[0], span, argCtx('elemAt', 0));
-    const n = forceInt(args[1], span, argCtx('elemAt', 1));
+  fn2: (listArg, nArg, span) => {
+    const list = forceList(listArg, span, argCtx('elemAt', 0));
+    const n = forceInt(nArg, span, argCtx('elemAt', 1));
     return force(elemAt(list, n, span));
   },
 });
@@ -91,8 +90,8 @@ defineBuiltin({
   name: 'head',
   arity: 1,
   doc: 'The first element of a list.',
-  fn: (args, span) => {
-    const list = forceList(args[0], span, argCtx('head', 0));
+  fn1: (listArg, span) => {
+    const list = forceList(listArg, span, argCtx('head', 0));
     if (list.items.length === 0) throw new NixError('eval', "'builtins.head' called on an empty list", span);
     return force(list.items[0]);
   },
@@ -102,7 +101,7 @@ defineBuiltin({
   name: 'tail',
   arity: 1,
   doc: 'A list without its first element.',
-  fn: ([listArg], span) => {
+  fn1: (listArg, span) => {
     const list = forceList(listArg, span, argCtx('tail', 0));
     if (list.items.length === 0) throw new NixError('eval', "'builtins.tail' called on an empty list", span);
     return new NixList(list.items.slice(1));
@@ -113,7 +112,7 @@ defineBuiltin({
   name: 'length',
   arity: 1,
   doc: 'The number of elements of a list.',
-  fn: (args, span) => forceList(args[0], span, 'while evaluating the first argument passed to builtins.length').items.length,
+  fn1: (listArg, span) => forceList(listArg, span, 'while evaluating the first argument passed to builtins.length').items.length,
 });
 
 defineBuiltin({
@@ -169,9 +168,9 @@ function anyAll(name: 'any' | 'all', want: boolean) {
     name,
     arity: 2,
     doc: name === 'any' ? 'Whether a predicate holds for some element of a list.' : 'Whether a predicate holds for every element of a list.',
-    fn: (args, span) => {
-      const fn = forceFunction(args[0], span, fnCtx);
-      const items = forceList(args[1], span, listCtx).items;
+    fn2: (f, listArg, span) => {
+      const fn = forceFunction(f, span, fnCtx);
+      const items = forceList(listArg, span, listCtx).items;
       for (let i = 0; i < items.length; i++) {
         const r = call1(fn, items[i], span);
         if (r === want || (r !== !want && forceBool(r, span, resultCtx) === want)) return want;
@@ -187,7 +186,7 @@ defineBuiltin({
   name: 'genList',
   arity: 2,
   doc: 'A list of a given length whose element i is f i, lazily.',
-  fn: ([f, nArg], span) => {
+  fn2: (f, nArg, span) => {
     const n = forceInt(nArg, span, argCtx('genList', 1));
     if (n < 0 || n > 1e8) throw new NixError('eval', `cannot create list of size ${n}`, span);
     const fn = forceFunction(f, span, argCtx('genList', 0));

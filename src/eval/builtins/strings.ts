@@ -23,7 +23,7 @@ defineBuiltin({
   arity: 1,
   global: true,
   doc: 'Converts a value to a string (ints, floats, Booleans, null, lists, paths, sets with __toString or outPath).',
-  fn: ([v], span) =>
+  fn1: (v, span) =>
     coerceToString(v, span, { coerceMore: true, copyToStore: false }, 'while evaluating the first argument passed to builtins.toString'),
 });
 
@@ -53,7 +53,7 @@ defineBuiltin({
   name: 'stringLength',
   arity: 1,
   doc: 'The length of a string in bytes (of its UTF-8 text).',
-  fn: ([s], span) =>
+  fn1: (s, span) =>
     byteLength(stringText(coerceToString(s, span, { copyToStore: true }, 'while evaluating the argument passed to builtins.stringLength'))),
 });
 
@@ -61,7 +61,7 @@ defineBuiltin({
   name: 'concatStringsSep',
   arity: 2,
   doc: 'Joins a list of strings with a separator.',
-  fn: ([sepArg, listArg], span) => {
+  fn2: (sepArg, listArg, span) => {
     const sep = forceStringValue(sepArg, span, 'while evaluating the first argument (the separator string) passed to builtins.concatStringsSep');
     const list = forceList(listArg, span, 'while evaluating the second argument (the list of strings to concat) passed to builtins.concatStringsSep');
     const out = new StringBuilder();

@@ -14,7 +14,7 @@ defineBuiltin({
   name: 'typeOf',
   arity: 1,
   doc: 'The type of a value as a string: "int", "bool", "string", "path", "null", "set", "list", "lambda" or "float".',
-  fn: ([v]) => typeOf(force(v)),
+  fn1: (v) => typeOf(force(v)),
 });
 
 /** Each predicate's type, and a quick test of it (a foreign value is asked for its type: it may be a set or stand for other data). */
@@ -36,8 +36,8 @@ for (const [name, type, quick, global] of PREDICATES) {
     arity: 1,
     global,
     doc: `Whether a value is ${type === 'lambda' ? 'a function' : `of type ${type}`}.`,
-    fn: (args) => {
-      const x = force(args[0]);
+    fn1: (v) => {
+      const x = force(v);
       return quick(x) || (isForeign(x) && typeOf(x) === type);
     },
   });

@@ -347,7 +347,9 @@ export class Lambda {
 /**
  * A builtin. `fn` receives exactly `arity` arguments, unforced, and the span of
  * the call for errors. Builtins are declared with `defineBuiltin` in
- * src/eval/builtins/, one file per family.
+ * src/eval/builtins/, one file per family. The hot builtins of one or two
+ * arguments also have `fn1`/`fn2`, the same without the argument array, for
+ * calls that give exactly those arguments (value/call.ts).
  */
 export class PrimOp {
   constructor(
@@ -355,6 +357,8 @@ export class PrimOp {
     readonly arity: number,
     readonly fn: (args: Lazy[], span: Span | undefined) => Value,
     readonly doc: string,
+    readonly fn1?: (a: Lazy, span: Span | undefined) => Value,
+    readonly fn2?: (a: Lazy, b: Lazy, span: Span | undefined) => Value,
   ) {}
 }
 
