@@ -113,8 +113,9 @@ defineBuiltin({
       }
       return pos;
     };
-    for (const item of list.items) {
-      const pair = forceAttrs(item, span, 'while evaluating an element of the list passed to builtins.listToAttrs');
+    const items = list.items;
+    for (let i = 0; i < items.length; i++) {
+      const pair = forceAttrs(items[i], span, 'while evaluating an element of the list passed to builtins.listToAttrs');
       const nameV = getAttr(pair, 'name', span, 'in a {name=...; value=...;} pair');
       const name = forceStringNoContext(nameV, span,
         'while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs');
@@ -177,13 +178,14 @@ defineBuiltin({
     forceFunction(f, span, argCtx('zipAttrsWith', 0));
     const list = forceList(l, span, argCtx('zipAttrsWith', 1));
     const groups = new Map<string, Lazy[]>();
-    for (const item of list.items) {
-      const set = forceAttrs(item, span, 'while evaluating a value of the list passed as second argument to builtins.zipAttrsWith');
-      for (const [k, v] of set.map) {
+    const items = list.items;
+    for (let i = 0; i < items.length; i++) {
+      const set = forceAttrs(items[i], span, 'while evaluating a value of the list passed as second argument to builtins.zipAttrsWith');
+      set.map.forEach((v, k) => {
         const g = groups.get(k);
         if (g) g.push(v);
         else groups.set(k, [v]);
-      }
+      });
     }
     const map = new Map<string, Lazy>();
     for (const [k, vs] of groups) map.set(k, lazy(() => callFunction(f, [k, new NixList(vs)], span)));

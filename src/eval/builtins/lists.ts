@@ -119,11 +119,12 @@ defineBuiltin({
   name: 'concatLists',
   arity: 1,
   doc: 'Concatenates a list of lists.',
-  fn: ([listArg], span) => {
-    const lists = forceList(listArg, span, 'while evaluating the first argument passed to builtins.concatLists');
+  fn1: (listArg, span) => {
+    const lists = forceList(listArg, span, 'while evaluating the first argument passed to builtins.concatLists').items;
     const out: Lazy[] = [];
-    for (const l of lists.items) {
-      for (const x of forceList(l, span, 'while evaluating a value of the list passed to builtins.concatLists').items) out.push(x);
+    for (let i = 0; i < lists.length; i++) {
+      const items = forceList(lists[i], span, 'while evaluating a value of the list passed to builtins.concatLists').items;
+      for (let j = 0; j < items.length; j++) out.push(items[j]);
     }
     return new NixList(out);
   },
@@ -133,14 +134,14 @@ defineBuiltin({
   name: 'concatMap',
   arity: 2,
   doc: 'Applies a function returning lists to each element and concatenates the results.',
-  fn: ([f, listArg], span) => {
+  fn2: (f, listArg, span) => {
     const fn = forceFunction(f, span, argCtx('concatMap', 0));
-    const list = forceList(listArg, span, argCtx('concatMap', 1));
+    const items = forceList(listArg, span, argCtx('concatMap', 1)).items;
     const out: Lazy[] = [];
-    for (const x of list.items) {
-      const r = forceList(call1(fn, x, span), span,
-        'while evaluating the return value of the function passed to builtins.concatMap');
-      for (const y of r.items) out.push(y);
+    for (let i = 0; i < items.length; i++) {
+      const r = forceList(call1(fn, items[i], span), span,
+        'while evaluating the return value of the function passed to builtins.concatMap').items;
+      for (let j = 0; j < r.length; j++) out.push(r[j]);
     }
     return new NixList(out);
   },
@@ -155,7 +156,8 @@ defineBuiltin({
     const list = forceList(listArg, span, 'while evaluating the third argument passed to builtins.foldlStrict');
     if (list.items.length === 0) return force(init);
     let acc: Lazy = init;
-    for (const x of list.items) acc = call2(fn, acc, x, span);
+    const items = list.items;
+    for (let i = 0; i < items.length; i++) acc = call2(fn, acc, items[i], span);
     return force(acc);
   },
 });

@@ -199,8 +199,8 @@ function walkOut(env: Env, sizes: readonly number[]): Env {
 function lookupWith(env: Env, ups: readonly number[], sizes: readonly number[], name: string, span: Span): Lazy {
   let cur = env;
   let at = 0;
-  for (const up of ups) {
-    for (; at < up; at++) cur = outer(cur, sizes[at]);
+  for (let i = 0; i < ups.length; i++) {
+    for (const up = ups[i]; at < up; at++) cur = outer(cur, sizes[at]);
     const set = forceAttrsOrForeign(cur[0], span, WITH_CTX);
     if (set instanceof NixAttrs) {
       const v = set.get(name);

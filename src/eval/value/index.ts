@@ -142,7 +142,7 @@ export class NixAttrs {
     // whole set each time: quadratic over thousands of overlays).
     while (base.flat === undefined && base.shape === undefined && base.top!.size <= 2 * top.size) {
       const merged = new Map(base.top!);
-      for (const [k, v] of top) merged.set(k, v);
+      top.forEach((v, k) => merged.set(k, v));
       top = merged;
       base = base.base!;
     }
@@ -166,24 +166,31 @@ export class NixAttrs {
 
   /** Every attribute, in insertion order (built once for layered and shaped sets). */
   get map(): Map<string, Lazy> {
-    return (this.flat ??= this.collect(new Map()));
+    return (this.flat ??= this.addTo(new Map()));
   }
 
   /** A new Map of every attribute, without caching one on this set (for building a larger set). */
   toMap(): Map<string, Lazy> {
-    return this.flat ? new Map(this.flat) : this.collect(new Map());
+    return this.flat ? new Map(this.flat) : this.addTo(new Map());
   }
 
-  private collect(into: Map<string, Lazy>): Map<string, Lazy> {
+  /**
+   * Sets every attribute of this set in `into` (replacing what it has of
+   * those names), without building this set's own Map. Map loops here are
+   * `forEach`: `for (const [k, v] of map)` makes an entry array per
+   * attribute and runs the iterator protocol, several times slower until
+   * the engine has optimised the loop.
+   */
+  addTo(into: Map<string, Lazy>): Map<string, Lazy> {
     if (this.flat) {
-      for (const [k, v] of this.flat) into.set(k, v);
+      this.flat.forEach((v, k) => into.set(k, v));
     } else if (this.shape) {
       const names = this.shape.names;
       const vals = this.vals!;
       for (let i = 0; i < names.length; i++) into.set(names[i], vals[i]);
     } else {
-      this.base!.collect(into);
-      for (const [k, v] of this.top!) into.set(k, v);
+      this.base!.addTo(into);
+      this.top!.forEach((v, k) => into.set(k, v));
     }
     return into;
   }
@@ -230,7 +237,9 @@ export class NixAttrs {
       const vals = this.vals!;
       for (let i = 0; i < names.length; i++) if (!drop.has(names[i])) map.set(names[i], vals[i]);
     } else {
-      for (const [k, v] of this.map) if (!drop.has(k)) map.set(k, v);
+      this.map.forEach((v, k) => {
+        if (!drop.has(k)) map.set(k, v);
+      });
     }
     // Positions are only looked at by unsafeGetAttrPos and messages: shared, lazily.
     const s = new NixAttrs(map, () => this.positions);
@@ -258,7 +267,7 @@ export class NixAttrs {
       return NixAttrs.shaped(this.shape, out);
     }
     const map = new Map<string, Lazy>();
-    for (const [k, v] of this.map) map.set(k, f(k, v));
+    this.map.forEach((v, k) => map.set(k, f(k, v)));
     const s = new NixAttrs(map);
     s.sorted = this.sorted;
     return s;
