@@ -128,18 +128,33 @@ function compileVar(e: ast.Var, scope: Scope | undefined, cx: CompileCtx): Code 
     case 'local': {
       const slot = r.slot;
       const sizes = scope!.sizesOut(r.up);
+      // A variable is read more often than anything else: a value, or a thunk
+      // forced already, is returned without calling forceAt (and `outer` is
+      // written out: every call costs until the engine has optimised this).
       switch (r.up) {
-        case 0: return (env) => forceAt(env[slot], span);
+        case 0: return (env) => {
+          const v = env[slot];
+          return !(v instanceof Thunk) ? v : v.value !== undefined ? v.value : forceAt(v, span);
+        };
         case 1: {
           const s0 = sizes[0];
-          return (env) => forceAt(outer(env, s0)[slot], span);
+          return (env) => {
+            const v = (env[s0] as unknown as Env)[slot];
+            return !(v instanceof Thunk) ? v : v.value !== undefined ? v.value : forceAt(v, span);
+          };
         }
         case 2: {
           const s0 = sizes[0];
           const s1 = sizes[1];
-          return (env) => forceAt(outer(outer(env, s0), s1)[slot], span);
+          return (env) => {
+            const v = ((env[s0] as unknown as Env)[s1] as unknown as Env)[slot];
+            return !(v instanceof Thunk) ? v : v.value !== undefined ? v.value : forceAt(v, span);
+          };
         }
-        default: return (env) => forceAt(walkOut(env, sizes)[slot], span);
+        default: return (env) => {
+          const v = walkOut(env, sizes)[slot];
+          return !(v instanceof Thunk) ? v : v.value !== undefined ? v.value : forceAt(v, span);
+        };
       }
     }
     case 'global': {
