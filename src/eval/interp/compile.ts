@@ -36,8 +36,9 @@ export interface CompileCtx {
   /** Directory that relative paths with interpolation are relative to. */
   readonly baseDir: string;
   /**
-   * Compile a function's body when it is first called (the tree is known to
-   * compile: syntax/compiles.ts), not with the rest of the file.
+   * Compile a function's body when it is first called, and an expression in
+   * a thunk when the thunk is first forced (the tree is known to compile:
+   * syntax/compiles.ts), not with the rest of the file.
    */
   readonly lazyBodies?: boolean;
 }
@@ -80,6 +81,16 @@ export function compileLazy(e: ast.Expr, scope: Scope | undefined, cx: CompileCt
       if (isLiteral(e)) return () => constantPart(e);
       break;
     case 'var': return compileVarLazy(e, scope, cx);
+  }
+  if (cx.lazyBodies) {
+    // Compiled when a thunk of it is first forced, as function bodies are:
+    // much of a library file (attributes, bindings) is never evaluated.
+    let code: Code | undefined;
+    const compileNow: Code = (env) => {
+      code ??= compile(e, scope, cx);
+      return code(env);
+    };
+    return (env) => new Thunk(code ?? compileNow, env);
   }
   const code = compile(e, scope, cx);
   return (env) => new Thunk(code, env);
