@@ -9,7 +9,7 @@
  * built from.
  */
 import { NixError } from '../errors.js';
-import { NixPath, type Value } from '../value/index.js';
+import { NixList, NixPath, type Value } from '../value/index.js';
 import { force, forceInt, forceList, forceStringValue } from '../value/force.js';
 import {
   StringBuilder, coerceToString, mkString, stringContext, stringText, type StringValue,
@@ -101,6 +101,17 @@ defineBuiltin({
       if (to > from) out.append(bytes ? fromLatin1(s.slice(from, to)) : s.slice(from, to));
     };
     let copied = 0;
+    const search = bytes ? undefined : searchFor(from, keys);
+    if (search !== undefined) {
+      search.lastIndex = 0;
+      for (let m = search.exec(s); m !== null; m = search.exec(s)) {
+        copy(copied, m.index);
+        out.add(rep(keys.indexOf(m[0])));
+        copied = search.lastIndex;
+      }
+      copy(copied, s.length);
+      return out.toValue();
+    }
     for (let p = 0; p <= s.length; ) {
       let found = -1;
       for (let i = 0; i < keys.length; i++) {
@@ -122,6 +133,27 @@ defineBuiltin({
     return out.toValue();
   },
 });
+
+/**
+ * For `from` lists without "": one regular expression that finds, from left
+ * to right, where one of the strings starts, trying them in their order at
+ * each position as the scan of replaceStrings does (the first string listed
+ * wins, so the matched text's first index in the list is the one that
+ * matched). Made once per list: lib calls replaceStrings with the same lists
+ * (escapeRegex, escapeShellArg), and a scan in JavaScript at each position
+ * costs much more until the engine has optimised it.
+ */
+function searchFor(from: NixList, keys: readonly string[]): RegExp | undefined {
+  let re = searches.get(from);
+  if (re === undefined) {
+    if (keys.length === 0 || keys.includes('')) return undefined;
+    re = new RegExp(keys.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+    searches.set(from, re);
+  }
+  return re;
+}
+
+const searches = new WeakMap<NixList, RegExp>();
 
 defineBuiltin({
   name: 'baseNameOf',
