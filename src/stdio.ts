@@ -28,7 +28,7 @@ export type OutputStream = 'stdout' | 'stderr';
 const FD: Readonly<Record<OutputStream, number>> = { stdout: 1, stderr: 2 };
 
 /** Whether the stream's descriptor may be a terminal: a character device (/dev/null is one too). Cheap: no node:tty. */
-export function mayBeTerminal(stream: OutputStream): boolean {
+function mayBeTerminal(stream: OutputStream): boolean {
   try {
     return fstatSync(FD[stream]).isCharacterDevice();
   } catch {

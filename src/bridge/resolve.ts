@@ -3,14 +3,14 @@
  * contexts `@<id>`) and store paths known only natively into real store
  * paths, with a constant number of Nix processes whatever their number:
  *   1. one `nix-instantiate --eval --strict --json --read-write-mode` of a
- *      generated file that writes every string back (each foreign value once)
+ *      generated program (on its standard input) that writes every string back (each foreign value once)
  *      and returns, for each, the string Nix computes and its context;
  *   2. one `nix-store --realise` of every derivation output in those contexts.
  * Closures (`requisites`) are one `nix-store --query --requisites`.
  *
  * Errors: Nix's message is kept as it is; the span is the place in the user's
  * file whose value Nix was evaluating, found from the positions in the
- * generated file that Nix's trace mentions (one binding per line). A native
+ * generated program that Nix's trace mentions (one binding per line). A native
  * error deferred by write-back is recognised by its marker and rethrown as it was.
  *
  * The steps are written once, as generators that yield the Nix process they
@@ -21,8 +21,6 @@
  * Ctrl-C that reached it directly ("interrupted by the user"), is reported
  * as the interruption, not as a failed build.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
 import { evalSettings } from '../eval/settings.js';
@@ -91,6 +89,8 @@ interface NixCall {
   readonly program: NixProgramName;
   readonly args: readonly string[];
   readonly realise?: boolean;
+  /** Its standard input. */
+  readonly input?: Uint8Array;
 }
 
 /** A step: yields the Nix processes it needs, gets their results, returns its answer. */
@@ -261,20 +261,13 @@ export class Resolver {
     return storePathLines(r.stdout);
   }
 
-  /** One `nix-instantiate --eval` of `source`; its standard output (JSON, or the value printed). */
+  /** One `nix-instantiate --eval` of `source`, given on its standard input; its standard output (JSON, or the value printed). */
   private *evaluateSteps(program: NixProgram, source: string, span: Span | undefined, output: EvalOutput): Steps<string> {
-    const dir = mkdtempSync(join(tmpdir(), 'tsportable-bridge-'));
-    const file = join(dir, 'batch.nix');
-    try {
-      writeFileSync(file, encodeBytes(source));
-      const how = output === 'json' ? ['--strict', '--json'] : output === 'printed-strict' ? ['--strict'] : [];
-      const args = ['--eval', ...how, '--read-write-mode', '--show-trace', ...this.searchArgs(), file];
-      const r = yield { program: 'nix-instantiate', args };
-      if (r.exitCode !== 0) throw this.evalError(program, file, r, args, span);
-      return r.stdout;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const how = output === 'json' ? ['--strict', '--json'] : output === 'printed-strict' ? ['--strict'] : [];
+    const args = ['--eval', ...how, '--read-write-mode', '--show-trace', ...this.searchArgs(), '-'];
+    const r = yield { program: 'nix-instantiate', args, input: encodeBytes(source) };
+    if (r.exitCode !== 0) throw this.evalError(program, r, args, span);
+    return r.stdout;
   }
 
   private runSync<T>(steps: Steps<T>): T {
@@ -282,7 +275,7 @@ export class Resolver {
     let next = steps.next();
     while (!next.done) {
       const call = next.value;
-      const r = runner.run(call.program, call.args, { progress: call.realise && !output && progress });
+      const r = runner.run(call.program, call.args, { progress: call.realise && !output && progress, input: call.input });
       if (call.realise && output) {
         // Not live (evaluation waits for it), but in order with everything else the command prints.
         const log = new NixBuildLog(output);
@@ -304,6 +297,7 @@ export class Resolver {
       const log = call.realise && output ? new NixBuildLog(output) : undefined;
       const r = await runAsync(call.program, call.args, {
         progress: call.realise && progress,
+        input: call.input,
         signal,
         onStderrLine: log && ((line) => log.push(line)),
       });
@@ -320,7 +314,7 @@ export class Resolver {
     return interrupted ? steps.throw(interruption(this.options.signal)) : steps.next(r);
   }
 
-  private evalError(program: NixProgram, file: string, r: RunResult, args: readonly string[], span: Span | undefined): NixError {
+  private evalError(program: NixProgram, r: RunResult, args: readonly string[], span: Span | undefined): NixError {
     const stderr = r.stderr;
     const deferred = program.findDeferred(stderr);
     if (deferred) return deferred;
@@ -328,10 +322,10 @@ export class Resolver {
     // Nix's own trace ("… while evaluating the attribute 'x' of the derivation 'y'"), innermost first as in Nix.
     // Nix's "…" (escaped: the bundle is ASCII, scripts/bundle.mjs).
     for (const m of stderr.matchAll(/^\s+\u2026 (.*)$/gm)) err.addTrace(m[1]);
-    // Nix's trace names positions in the generated file; the first one that is
-    // a binding made from the user's file tells where the user's code led.
-    const re = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`, 'g');
-    for (const m of stderr.matchAll(re)) {
+    // Nix's trace names positions in the generated program (`«stdin»`, escaped as
+    // the bundle is ASCII); the first one that is a binding made from the user's
+    // file tells where the user's code led.
+    for (const m of stderr.matchAll(/\u00abstdin\u00bb:(\d+):(\d+)/g)) {
       const at = program.spanAt(Number(m[1]), Number(m[2]));
       if (at?.span) {
         err.at(at.span);
@@ -400,8 +394,4 @@ function buildLog(stderr: string): string[] {
   return lines.slice(0, end < 0 ? lines.length : end)
     .filter((l) => l.trim() !== '' && !/^(warning:|these |this |building '|  \/nix\/store\/)/.test(l))
     .slice(-10);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -31,6 +31,12 @@ export interface RunResult {
 export interface RunOptions {
   /** Also show the program's stderr on the terminal while it runs. */
   readonly progress?: boolean;
+  /**
+   * The program's standard input (none without it): the programs the bridge
+   * and the flake code write for `nix-instantiate --eval -`, which leave no
+   * file behind when the run is cut short.
+   */
+  readonly input?: Uint8Array;
 }
 
 export interface AsyncRunOptions extends RunOptions {
@@ -63,7 +69,8 @@ export function createNixRunner(env: Record<string, string | undefined> = {}, co
       counts[program]++;
       const r = spawnSync(program, [...commonArgs, ...args], {
         env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        input: options.input,
         maxBuffer,
       });
       if (r.error !== undefined && r.status === null && r.signal === null) return cannotRun(program, r.error);
@@ -85,7 +92,7 @@ export function createNixRunner(env: Record<string, string | undefined> = {}, co
         const child = execa(program, [...commonArgs, ...args], {
           reject: false,
           env,
-          stdin: 'ignore',
+          ...(options.input ? { input: options.input } : { stdin: 'ignore' as const }),
           stderr,
           maxBuffer,
           cancelSignal: options.signal,

@@ -9,20 +9,20 @@
  *
  * chalk is loaded only where colour is possible: its detection loads
  * node:tty (and node:net), which costs more of a start than most commands'
- * work. A descriptor that is not a character device (a pipe, a file) is no
- * terminal, so without FORCE_COLOR the answer is no without asking chalk, and
- * the text is written through `plain`, which does what a chalk instance of
- * level 0 does.
+ * work. A descriptor that is not a terminal (a pipe, a file, /dev/null: chalk
+ * says no colour there too) gets no colour without asking chalk unless
+ * FORCE_COLOR is set, and the text is written through `plain`, which does
+ * what a chalk instance of level 0 does.
  */
 import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
-import { mayBeTerminal, type OutputStream } from '../stdio.js';
+import { isTerminal, type OutputStream } from '../stdio.js';
 
 function detected(stream: OutputStream) {
   return stream === 'stdout' ? supportsColor : supportsColorStderr;
 }
 
 export function colorFor(stream: OutputStream): boolean {
-  if (process.env.FORCE_COLOR === undefined && (process.env.NO_COLOR || !mayBeTerminal(stream))) return false;
+  if (process.env.FORCE_COLOR === undefined && (process.env.NO_COLOR || !isTerminal(stream))) return false;
   const d = detected(stream);
   return d !== false && d.level > 0;
 }

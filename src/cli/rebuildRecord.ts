@@ -17,7 +17,7 @@
  * or fetches: src/eval/dependencies.ts's `dependsOnTheWorld`).
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { dependsOnTheWorld, nixWillRead, startRecording } from '../eval/dependencies.js';
 import { isUrl } from '../eval/searchPath.js';
@@ -67,9 +67,9 @@ export function recordRebuild(args: ParsedArgs, input: EvalInput): RebuildRecord
   const request = rebuildRequest(['build', ...args.argv]);
   // Known before anything is built: a path invalidated later changes the database.
   const storeDb = trustedDbIdentity();
-  // Not inputs: tsportable's caches and code (the request names the code), the bridge's generated files.
+  // Not inputs: tsportable's caches and code (the request names the code).
   const recording = startRecording({
-    exclude: [`${cacheLocation().dir}/`, `${join(packageRoot, 'dist')}/`, join(tmpdir(), 'tsportable-bridge-')],
+    exclude: [`${cacheLocation().dir}/`, `${join(packageRoot, 'dist')}/`],
     immutable: [`${storeDir}/`],
   });
   const nix = recordWhatNixReads(input);

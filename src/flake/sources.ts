@@ -13,11 +13,8 @@
  * A fetch that fails (offline, say) is one line naming the input and the
  * `--override-input` that gives it a local copy instead.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NixError } from '../eval/errors.js';
-import type { NixRunner, RunResult } from '../bridge/runner.js';
+import type { NixRunner } from '../bridge/runner.js';
 import { pathLiteral, stringLiteral } from '../bridge/nixLiterals.js';
 import { sourcePathOfNarHash } from '../bridge/storePath.js';
 import { allInputs, findInput, FlakeInputError, joinFlakeDir, type LockGraph, type LockedInput } from './lock.js';
@@ -148,17 +145,9 @@ function forceDirty(src: ResolvedSource): ResolvedSource {
 }
 
 function runJobs(jobs: readonly Job[], out: Map<LockedInput | 'root', ResolvedSource>, options: SourceOptions): void {
-  // In a file: a Git tree's list of files can be longer than a command line may be.
-  const dir = mkdtempSync(join(tmpdir(), 'tsportable-flake-'));
-  const file = join(dir, 'sources.nix');
-  writeFileSync(file, jobsExpression(jobs));
-  let r: RunResult;
-  try {
-    r = options.runner.run('nix-instantiate', ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace',
-      '--extra-experimental-features', 'flakes', file]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // On standard input: a Git tree's list of files can be longer than a command line may be.
+  const r = options.runner.run('nix-instantiate', ['--eval', '--strict', '--json', '--read-write-mode', '--show-trace',
+    '--extra-experimental-features', 'flakes', '-'], { input: Buffer.from(jobsExpression(jobs)) });
   if (r.exitCode !== 0) throw jobFailure(jobs, failedJob(jobs, r.stdout, r.stderr), r.stderr, options);
   const results = JSON.parse(r.stdout) as Record<string, { path: string; hash: string | null }>;
   jobs.forEach((job, i) => {

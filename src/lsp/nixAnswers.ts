@@ -20,27 +20,22 @@
  * fetch offline, a process past its time) until any file is, so that it is
  * not tried again on every edit but is after a save.
  *
- * The bridge and the flake code write their programs to temporary files: a
- * question carries the file's text, and the main thread writes its own copy,
- * so a worker that gives up (and removes its file) cannot pull the file from
- * under a running Nix. Analysis never builds: a question that would build or
+ * The bridge and the flake code give Nix their programs on its standard
+ * input, which a question carries: nothing is left to clean up when a worker
+ * gives up or the process ends while Nix runs. Analysis never builds: a question that would build or
  * add a derivation's output to the store gets a Nix-style error instead
  * (copying a flake's sources and fetching its locked inputs, which `nix
  * build` does before it evaluates, are questions like the others).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { NixProgramName, NixRunner, RunResult } from '../bridge/runner.js';
 
-/** Worker → main: one Nix process to run (`files`: arguments that name temporary files, with their text). */
+/** Worker → main: one Nix process to run, and its standard input. */
 interface Question {
   readonly id: number;
   readonly program: NixProgramName;
   readonly args: readonly string[];
-  readonly files: ReadonlyArray<readonly [index: number, text: string]>;
+  readonly input?: Uint8Array;
 }
 
 /** Main → worker. `ran`: a process ran for it (it was not an earlier answer). */
@@ -73,9 +68,6 @@ const enum Tuning {
   /** Characters of answers kept, about 2 bytes each. */
   MaxAnswerChars = 32 * 1024 * 1024,
 }
-
-/** Stands for the path of the question's temporary file in remembered output. */
-const fileToken = '\u0000file\u0000';
 
 /** Whether an analysis that has waited `ms` for Nix should give the worker back. */
 export function outOfPatience(ms: number): boolean {
@@ -110,19 +102,15 @@ export function remoteNixRunner(port: MessagePort, sync: Int32Array, hooks: {
   return {
     counts,
     prefetch(program, args) {
-      port.postMessage({ id: nextId++, program, args, files: [] } satisfies Question);
+      port.postMessage({ id: nextId++, program, args } satisfies Question);
     },
-    run(program, args) {
+    run(program, args, options) {
       const refused = refusal(program, args);
       if (refused !== undefined) return { stdout: '', stderr: refused, exitCode: 1 };
       counts[program]++;
-      const files: Array<[number, string]> = [];
-      args.forEach((a, i) => {
-        if (a.startsWith(`${tmpdir()}/`) && existsSync(a)) files.push([i, readFileSync(a, 'utf8')]);
-      });
       const id = nextId++;
       const started = performance.now();
-      port.postMessage({ id, program, args, files } satisfies Question);
+      port.postMessage({ id, program, args, input: options?.input } satisfies Question);
       for (;;) {
         const seen = Atomics.load(sync, SyncSlot.Answers);
         const got = receiveMessageOnPort(port);
@@ -152,16 +140,10 @@ export class NixAnswers {
   private readonly answers = new Map<string, Remembered>();
   private readonly running = new Map<string, Promise<RunResult | undefined>>();
   private chars = 0;
-  /** Temporary files of questions with Nix now: removed when the process exits with one still running. */
-  private readonly inFlight = new Set<string>();
   processes = 0;
   reused = 0;
 
-  constructor(public timeoutMs: number) {
-    process.on('exit', () => {
-      for (const dir of this.inFlight) rmSync(dir, { recursive: true, force: true });
-    });
-  }
+  constructor(public timeoutMs: number) {}
 
   /**
    * Answers the questions arriving on `port` (one per worker); `sync` wakes
@@ -206,23 +188,21 @@ export class NixAnswers {
   }
 
   private async answer(q: Question): Promise<{ result: RunResult; ran: boolean }> {
-    const fileText = new Map(q.files);
-    const key = [q.program, ...q.args.map((a, i) => (fileText.has(i) ? `${fileToken}${fileText.get(i)}` : a))].join('\u0000');
-    const workerFile = q.files.length ? q.args[q.files[0]![0]]! : undefined;
-    const restore = (r: RunResult): RunResult => workerFile === undefined ? r
-      : { ...r, stdout: r.stdout.replaceAll(fileToken, workerFile), stderr: r.stderr.replaceAll(fileToken, workerFile) };
+    // The input as Latin-1: one character a byte, so that different inputs are different keys.
+    const input = q.input && Buffer.from(q.input.buffer, q.input.byteOffset, q.input.byteLength).toString('latin1');
+    const key = [q.program, ...q.args, ...(input === undefined ? [] : ['', input])].join('\u0000');
     const known = this.answers.get(key);
     if (known) {
       this.reused++;
       // Most recently used last: the first entries are the ones to drop.
       this.answers.delete(key);
       this.answers.set(key, known);
-      return { result: restore(known.result), ran: false };
+      return { result: known.result, ran: false };
     }
     let run = this.running.get(key);
     const ran = run === undefined;
     if (run === undefined) {
-      run = this.run(q, fileText);
+      run = this.run(q);
       this.running.set(key, run);
       void run.finally(() => this.running.delete(key));
     }
@@ -230,35 +210,21 @@ export class NixAnswers {
       stdout: '', stderr: `error: ${q.program} took longer than ${this.timeoutMs} ms and was stopped (the language server's limit for one Nix process)`, exitCode: 1,
     };
     if (ran) this.remember(key, result);
-    return { result: restore(result), ran };
+    return { result, ran };
   }
 
-  /** One process; its output with our temporary file's path written as `fileToken`. Undefined when it timed out. */
-  private async run(q: Question, fileText: ReadonlyMap<number, string>): Promise<RunResult | undefined> {
+  /** One process; undefined when it timed out. */
+  private async run(q: Question): Promise<RunResult | undefined> {
     this.processes++;
-    const dir = fileText.size ? await mkdtemp(join(tmpdir(), 'tsportable-lsp-')) : undefined;
-    if (dir !== undefined) this.inFlight.add(dir);
     try {
-      const args = await Promise.all(q.args.map(async (a, i) => {
-        const text = fileText.get(i);
-        if (text === undefined || dir === undefined) return a;
-        const file = join(dir, basename(a));
-        await writeFile(file, text);
-        return file;
-      }));
       const { execa } = await import('execa');
-      const r = await execa(q.program, args, { reject: false, stdin: 'ignore', timeout: this.timeoutMs, maxBuffer: 1024 * 1024 * 1024 });
+      const r = await execa(q.program, q.args, {
+        reject: false, ...(q.input ? { input: q.input } : { stdin: 'ignore' as const }), timeout: this.timeoutMs, maxBuffer: 1024 * 1024 * 1024,
+      });
       if (r.timedOut) return undefined;
-      const ours = dir === undefined ? undefined : join(dir, basename(q.args[q.files[0]![0]]!));
-      const tokenize = (s: string) => (ours === undefined ? s : s.replaceAll(ours, fileToken));
-      return { stdout: tokenize(String(r.stdout ?? '')), stderr: tokenize(String(r.stderr ?? '')), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
+      return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1, signal: r.signal ?? undefined };
     } catch (e) {
       return { stdout: '', stderr: `error: cannot run ${q.program}: ${(e as Error).message}`, exitCode: 127 };
-    } finally {
-      if (dir !== undefined) {
-        this.inFlight.delete(dir);
-        await rm(dir, { recursive: true, force: true });
-      }
     }
   }
 

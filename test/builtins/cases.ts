@@ -41,6 +41,9 @@ export const CASES: Record<string, string[]> = {
     'builtins.replaceStrings [ "" "a" ] [ "X" "Y" ] "ab"',
     'builtins.replaceStrings [ "oo" "o" ] [ "0" "1" ] "foooo"',
     'builtins.replaceStrings [ ] [ ] "same"',
+    // The first string listed wins where several start; regular-expression characters are text; a list used twice.
+    'let f = builtins.replaceStrings [ "a" "ab" "." "\\\\" "(" "$" ] [ "X" "Y" "D" "B" "P" "S" ]; in [ (f "aab.ab\\\\(c$") (f "ab") (f "") (f "zz") ]',
+    '[ (builtins.replaceStrings [ "x" ] [ "y" ] "éxx") (builtins.replaceStrings [ "é" "e" ] [ "e" "E" ] "café e") ]',
     '[ (baseNameOf "/a/b/c") (baseNameOf "/a/b/") (baseNameOf "c") (baseNameOf /a/b) (baseNameOf "") ]',
     '[ (dirOf "/a/b/c") (dirOf "a") (dirOf "/a") (dirOf "a/b") (toString (dirOf /a/b)) (toString (dirOf /a)) ]',
   ],
@@ -70,6 +73,9 @@ export const CASES: Record<string, string[]> = {
     'builtins.attrValues { b = 1; a = 2; }',
     '[ (builtins.getAttr "a" { a = 1; }) (builtins.hasAttr "a" { a = 1; }) (builtins.hasAttr "b" { a = 1; }) ]',
     'removeAttrs { a = 1; b = 2; c = 3; } [ "a" "c" "z" ]',
+    // Names in byte order through removeAttrs, mapAttrs and `//` (sorted names kept or shared along the way).
+    'let s = { b = 1; "é" = 2; a = 3; "Z" = 4; "\u00ff" = 5; "\u4e00" = 6; }; t = s // { "😀" = 7; "\uffff" = 8; }; in [ (builtins.attrNames t) (builtins.attrNames (removeAttrs t [ "a" ])) (builtins.attrNames (removeAttrs s [ "b" "x" ])) (builtins.attrNames (builtins.mapAttrs (n: v: n) s)) (builtins.attrNames (s // { c = 1; })) (removeAttrs s [ "a" ] == removeAttrs s [ "a" "q" ]) ]',
+    'let n = "a"; s = { a = 1; }; in [ (s.${n} or 2) (s.${"b"} or 3) (s ? ${n}) (s ? ${"b"}) (1 ? ${n}) (s.a or 4) ]',
     'builtins.listToAttrs [ { name = "a"; value = 1; } { name = "b"; value = 2; } { name = "a"; value = 3; } ]',
     'builtins.intersectAttrs { a = 0; b = 0; } { b = 1; c = 2; }',
     'builtins.catAttrs "a" [ { a = 1; } { b = 2; } { a = 3; } ]',

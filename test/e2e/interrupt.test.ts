@@ -16,6 +16,31 @@ import { cliPath, exampleImages, jsStackTrace, tsportable, useWorkspace } from '
 const ws = useWorkspace();
 const demo = exampleImages.find((e) => e.id === 'demo')!;
 
+/**
+ * A build of the demo in `cwd` with `program` in PATH replaced by a shim that,
+ * when its arguments match the shell pattern `when`, records them and waits
+ * (as `sleep`) instead of running; otherwise it runs the real program. Returns
+ * the running CLI once the shim waits (with the arguments it was given), or
+ * fails when the CLI ended first.
+ */
+async function buildUntilShimWaits(name: string, program: string, when: string, cwd: string, env: Record<string, string>) {
+  const shimDir = await ws.dir(`${name}-shims`);
+  const started = join(shimDir, 'started');
+  const real = (await execa('sh', ['-c', `command -v ${program}`])).stdout.trim();
+  await writeFile(join(shimDir, program),
+    `#!/bin/sh\ncase " $* " in ${when}) echo "$@" > '${started}'; exec sleep 60;; esac\nexec '${real}' "$@"\n`);
+  await chmod(join(shimDir, program), 0o755);
+  const child = execa(process.execPath, [cliPath, 'build', demo.file], {
+    cwd, reject: false, stdin: 'ignore', detached: true,
+    env: { NO_COLOR: '1', ...env, PATH: `${shimDir}${delimiter}${process.env.PATH ?? ''}` },
+  });
+  let ended = false;
+  void child.finally(() => { ended = true; });
+  while (!existsSync(started) && !ended) await sleep(50);
+  expect(ended).toBe(false);
+  return { child, args: readFileSync(started, 'utf8') };
+}
+
 async function listAll(dir: string): Promise<string[]> {
   return existsSync(dir) ? (await readdir(dir, { recursive: true })).map(String).sort() : [];
 }
@@ -32,26 +57,13 @@ test('Ctrl-C during mksquashfs: exit 130, no image, no work directory, previous 
   const cwd = await ws.dir('interrupted');
   const tmp = await ws.dir('interrupted-tmp');
   const cacheDir = await ws.dir('interrupted-cache');
-  const shimDir = await ws.dir('interrupted-shims');
-  const started = join(shimDir, 'started');
-  const real = (await execa('sh', ['-c', 'command -v mksquashfs'])).stdout.trim();
-  await writeFile(join(shimDir, 'mksquashfs'),
-    `#!/bin/sh\nif [ "$1" = "-version" ]; then exec '${real}' "$@"; fi\necho "$@" > '${started}'\nexec sleep 60\n`);
-  await chmod(join(shimDir, 'mksquashfs'), 0o755);
   await mkdir(join(cwd, 'previous'));
   await writeFile(join(cwd, 'previous', 'demo_0.9.raw'), 'an earlier image');
   await symlink(join(cwd, 'previous'), join(cwd, 'result'));
 
-  const child = execa(process.execPath, [cliPath, 'build', demo.file], {
-    cwd, reject: false, stdin: 'ignore',
-    env: { NO_COLOR: '1', TSPORTABLE_CACHE_DIR: cacheDir, TMPDIR: tmp, PATH: `${shimDir}${delimiter}${process.env.PATH ?? ''}` },
-  });
-  // Waits for the shim to start (the build is then inside mksquashfs), or for the CLI to end early.
-  let ended = false;
-  void child.finally(() => { ended = true; });
-  while (!existsSync(started) && !ended) await sleep(50);
-  expect(ended).toBe(false);
-  expect(readFileSync(started, 'utf8')).toMatch(/-noappend/);
+  // Until the build is inside mksquashfs making the image (`mksquashfs -version` runs the real one).
+  const { child, args } = await buildUntilShimWaits('interrupted', 'mksquashfs', '*" -noappend "*', cwd, { TSPORTABLE_CACHE_DIR: cacheDir, TMPDIR: tmp });
+  expect(args).toMatch(/-noappend/);
   child.kill('SIGINT');
   const r = await child;
 
@@ -66,6 +78,29 @@ test('Ctrl-C during mksquashfs: exit 130, no image, no work directory, previous 
   // Whatever stays in the cache must be a finished entry, never a work directory; the build's hold on its image is released
   // (syntax/ and facts/ hold what runs remember: parsed files, store path facts).
   expect((await listAll(cacheDir)).filter((p) => !/^(syntax|facts)(\/|$)/.test(p))).toEqual(['roots']);
+  expect(await listAll(tmp)).toEqual([]);
+});
+
+/**
+ * Killed while Nix evaluates what the bridge asks (before any build; a
+ * SIGKILL, or a closed terminal's SIGHUP, runs no clean-up): the program
+ * goes to `nix-instantiate` on its standard input, so there is no file to
+ * leave behind. `nix-instantiate` in PATH is a shim that waits in the
+ * bridge's evaluations (`--read-write-mode`).
+ */
+test('killed while Nix evaluates the bridge\'s program: nothing left in TMPDIR, no link', async () => {
+  const cwd = await ws.dir('bridge');
+  const tmp = await ws.dir('bridge-tmp');
+  const { child, args } = await buildUntilShimWaits('bridge', 'nix-instantiate', '*" --read-write-mode "*', cwd, { TSPORTABLE_CACHE_DIR: await ws.dir('bridge-cache'), TMPDIR: tmp });
+  expect(args).toMatch(/^--eval /);
+  child.kill('SIGKILL');
+  const r = await child;
+  // The shim's sleep, left without its parent.
+  process.kill(-child.pid!, 'SIGKILL');
+
+  expect(r.signal).toBe('SIGKILL');
+  expect(String(r.stdout)).toBe('');
+  expect(await readdir(cwd)).toEqual([]);
   expect(await listAll(tmp)).toEqual([]);
 });
 

@@ -16,11 +16,11 @@
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
-import { Lambda, NixAttrs, NixList, PrimOp, PrimOpApp, type Lazy, type Value } from '../value/index.js';
+import { Lambda, NixAttrs, NixList, PrimOp, PrimOpApp, Thunk, type Lazy, type Value } from '../value/index.js';
 import {
   force, forceAttrs, forceAttrsOrForeign, forceFunction, forceList, forceStringNoContext, lazy,
 } from '../value/force.js';
-import { callFunction } from '../value/call.js';
+import { callFunction, call2 } from '../value/call.js';
 import { getAttr } from '../value/attrs.js';
 import { stringText, type StringValue } from '../value/string.js';
 import { defineBuiltin } from './registry.js';
@@ -30,14 +30,15 @@ defineBuiltin({
   name: 'attrNames',
   arity: 1,
   doc: 'The names of a set, sorted.',
-  fn: ([s], span) => new NixList([...forceAttrs(s, span, 'while evaluating the argument passed to builtins.attrNames').sortedNames()]),
+  // The set's own array of sorted names: lists are never changed in place (NixList.items is readonly).
+  fn1: (s, span) => new NixList(forceAttrs(s, span, 'while evaluating the argument passed to builtins.attrNames').sortedNames()),
 });
 
 defineBuiltin({
   name: 'attrValues',
   arity: 1,
   doc: 'The values of a set, in the order of its sorted names.',
-  fn: ([s], span) => {
+  fn1: (s, span) => {
     const set = forceAttrs(s, span, 'while evaluating the argument passed to builtins.attrValues');
     return new NixList(set.sortedNames().map((n) => set.get(n)!));
   },
@@ -47,7 +48,7 @@ defineBuiltin({
   name: 'getAttr',
   arity: 2,
   doc: 'The value of a named attribute (`builtins.getAttr "x" s` is `s.x`).',
-  fn: ([n, s], span) => {
+  fn2: (n, s, span) => {
     const name = forceStringNoContext(n, span, argCtx('getAttr', 0));
     const set = forceAttrsOrForeign(s, span, argCtx('getAttr', 1));
     if (set instanceof NixAttrs) return force(getAttr(set, name, span));
@@ -61,7 +62,7 @@ defineBuiltin({
   name: 'hasAttr',
   arity: 2,
   doc: 'Whether a set has a named attribute (`s ? x`).',
-  fn: ([n, s], span) => {
+  fn2: (n, s, span) => {
     const name = forceStringNoContext(n, span, argCtx('hasAttr', 0));
     const set = forceAttrsOrForeign(s, span, argCtx('hasAttr', 1));
     if (set instanceof NixAttrs) return set.has(name);
@@ -76,16 +77,18 @@ defineBuiltin({
   arity: 2,
   global: true,
   doc: 'A set without the attributes named in a list.',
-  fn: ([s, l], span) => {
+  fn2: (s, l, span) => {
     const set = forceAttrs(s, span, argCtx('removeAttrs', 0));
-    const list = forceList(l, span, argCtx('removeAttrs', 1));
-    const drop = new Set(list.items.map((x) =>
-      forceStringNoContext(x, span, 'while evaluating the values of the second argument passed to builtins.removeAttrs')));
-    if (![...drop].some((n) => set.has(n))) return set;
-    const map = new Map<string, Lazy>();
-    for (const [k, v] of set.map) if (!drop.has(k)) map.set(k, v);
-    // Positions are only looked at by unsafeGetAttrPos and messages: share them lazily.
-    return new NixAttrs(map, () => set.positions);
+    const items = forceList(l, span, argCtx('removeAttrs', 1)).items;
+    const drop = new Set<string>();
+    let present = 0;
+    for (let i = 0; i < items.length; i++) {
+      const name = forceStringNoContext(items[i], span, 'while evaluating the values of the second argument passed to builtins.removeAttrs');
+      if (drop.has(name)) continue;
+      drop.add(name);
+      if (set.has(name)) present++;
+    }
+    return present === 0 ? set : set.without(drop, present);
   },
 });
 
@@ -93,7 +96,7 @@ defineBuiltin({
   name: 'listToAttrs',
   arity: 1,
   doc: 'A set from a list of { name; value; } pairs; the first pair of a name wins.',
-  fn: ([l], span) => {
+  fn1: (l, span) => {
     const list = forceList(l, span, 'while evaluating the argument passed to builtins.listToAttrs');
     const map = new Map<string, Lazy>();
     // Computed when asked, from the pairs (forced already): the first pair of a name wins here too.
@@ -110,8 +113,9 @@ defineBuiltin({
       }
       return pos;
     };
-    for (const item of list.items) {
-      const pair = forceAttrs(item, span, 'while evaluating an element of the list passed to builtins.listToAttrs');
+    const items = list.items;
+    for (let i = 0; i < items.length; i++) {
+      const pair = forceAttrs(items[i], span, 'while evaluating an element of the list passed to builtins.listToAttrs');
       const nameV = getAttr(pair, 'name', span, 'in a {name=...; value=...;} pair');
       const name = forceStringNoContext(nameV, span,
         'while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs');
@@ -158,11 +162,11 @@ defineBuiltin({
   name: 'mapAttrs',
   arity: 2,
   doc: 'A set whose values are f name value, lazily.',
-  fn: ([f, s], span) => {
+  fn2: (f, s, span) => {
     const set = forceAttrs(s, span, argCtx('mapAttrs', 1));
-    const map = new Map<string, Lazy>();
-    for (const [k, v] of set.map) map.set(k, lazy(() => callFunction(f, [k, v], span)));
-    return new NixAttrs(map);
+    // One thunk per attribute, over its name and value: no closure per attribute.
+    const one = (nv: readonly [string, Lazy]) => call2(force(f), nv[0], nv[1], span);
+    return set.mapValues((name, v) => Thunk.of(one, [name, v] as const));
   },
 });
 
@@ -174,13 +178,14 @@ defineBuiltin({
     forceFunction(f, span, argCtx('zipAttrsWith', 0));
     const list = forceList(l, span, argCtx('zipAttrsWith', 1));
     const groups = new Map<string, Lazy[]>();
-    for (const item of list.items) {
-      const set = forceAttrs(item, span, 'while evaluating a value of the list passed as second argument to builtins.zipAttrsWith');
-      for (const [k, v] of set.map) {
+    const items = list.items;
+    for (let i = 0; i < items.length; i++) {
+      const set = forceAttrs(items[i], span, 'while evaluating a value of the list passed as second argument to builtins.zipAttrsWith');
+      set.map.forEach((v, k) => {
         const g = groups.get(k);
         if (g) g.push(v);
         else groups.set(k, [v]);
-      }
+      });
     }
     const map = new Map<string, Lazy>();
     for (const [k, vs] of groups) map.set(k, lazy(() => callFunction(f, [k, new NixList(vs)], span)));

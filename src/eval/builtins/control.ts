@@ -47,7 +47,7 @@ defineBuiltin({
   name: 'tryEval',
   arity: 1,
   doc: 'Evaluates a value shallowly: { success = true; value; }, or { success = false; value = false; } after a throw or failed assert.',
-  fn: ([e]) => {
+  fn1: (e) => {
     try {
       force(e);
       return new NixAttrs(new Map<string, Lazy>([['success', true], ['value', e]]));
@@ -86,7 +86,7 @@ defineBuiltin({
   name: 'seq',
   arity: 2,
   doc: 'Evaluates the first argument (shallowly), then returns the second.',
-  fn: ([a, b]) => {
+  fn2: (a, b) => {
     force(a);
     return force(b);
   },

@@ -23,7 +23,7 @@ defineBuiltin({
   arity: 2,
   global: true,
   doc: 'Applies a function to each element of a list, lazily.',
-  fn: ([f, listArg], span) => {
+  fn2: (f, listArg, span) => {
     const list = forceList(listArg, span, argCtx('map', 1));
     if (list.items.length === 0) return list;
     const fn = forceFunction(f, span, argCtx('map', 0));
@@ -42,14 +42,15 @@ defineBuiltin({
   name: 'filter',
   arity: 2,
   doc: 'The elements of a list for which a predicate returns true.',
-  fn: ([f, listArg], span) => {
+  fn2: (f, listArg, span) => {
     const list = forceList(listArg, span, argCtx('filter', 1));
-    if (list.items.length === 0) return list;
+    const items = list.items;
+    if (items.length === 0) return list;
     const fn = forceFunction(f, span, argCtx('filter', 0));
     const kept: Lazy[] = [];
-    for (const x of list.items) {
-      const r = call1(fn, x, span);
-      if (r === true || (r !== false && forceBool(r, span, FILTER_RESULT))) kept.push(x);
+    for (let i = 0; i < items.length; i++) {
+      const r = call1(fn, items[i], span);
+      if (r === true || (r !== false && forceBool(r, span, FILTER_RESULT))) kept.push(items[i]);
     }
     return kept.length === list.items.length ? list : new NixList(kept);
   },
@@ -59,9 +60,10 @@ defineBuiltin({
   name: 'elem',
   arity: 2,
   doc: 'Whether a value is an element of a list (by ==).',
-  fn: ([x, listArg], span) => {
-    const list = forceList(listArg, span, argCtx('elem', 1));
-    return list.items.some((y) => valuesEqual(x, y, span));
+  fn2: (x, listArg, span) => {
+    const items = forceList(listArg, span, argCtx('elem', 1)).items;
+    for (let i = 0; i < items.length; i++) if (valuesEqual(x, items[i], span)) return true;
+    return false;
   },
 });
 
@@ -77,7 +79,7 @@ defineBuiltin({
   name: 'elemAt',
   arity: 2,
   doc: 'The element of a list at a 0-based index.',
-  fn: ([listArg, nArg], span) => {
+  fn2: (listArg, nArg, span) => {
     const list = forceList(listArg, span, argCtx('elemAt', 0));
     const n = forceInt(nArg, span, argCtx('elemAt', 1));
     return force(elemAt(list, n, span));
@@ -88,7 +90,7 @@ defineBuiltin({
   name: 'head',
   arity: 1,
   doc: 'The first element of a list.',
-  fn: ([listArg], span) => {
+  fn1: (listArg, span) => {
     const list = forceList(listArg, span, argCtx('head', 0));
     if (list.items.length === 0) throw new NixError('eval', "'builtins.head' called on an empty list", span);
     return force(list.items[0]);
@@ -99,7 +101,7 @@ defineBuiltin({
   name: 'tail',
   arity: 1,
   doc: 'A list without its first element.',
-  fn: ([listArg], span) => {
+  fn1: (listArg, span) => {
     const list = forceList(listArg, span, argCtx('tail', 0));
     if (list.items.length === 0) throw new NixError('eval', "'builtins.tail' called on an empty list", span);
     return new NixList(list.items.slice(1));
@@ -110,18 +112,19 @@ defineBuiltin({
   name: 'length',
   arity: 1,
   doc: 'The number of elements of a list.',
-  fn: ([listArg], span) => forceList(listArg, span, 'while evaluating the first argument passed to builtins.length').items.length,
+  fn1: (listArg, span) => forceList(listArg, span, 'while evaluating the first argument passed to builtins.length').items.length,
 });
 
 defineBuiltin({
   name: 'concatLists',
   arity: 1,
   doc: 'Concatenates a list of lists.',
-  fn: ([listArg], span) => {
-    const lists = forceList(listArg, span, 'while evaluating the first argument passed to builtins.concatLists');
+  fn1: (listArg, span) => {
+    const lists = forceList(listArg, span, 'while evaluating the first argument passed to builtins.concatLists').items;
     const out: Lazy[] = [];
-    for (const l of lists.items) {
-      for (const x of forceList(l, span, 'while evaluating a value of the list passed to builtins.concatLists').items) out.push(x);
+    for (let i = 0; i < lists.length; i++) {
+      const items = forceList(lists[i], span, 'while evaluating a value of the list passed to builtins.concatLists').items;
+      for (let j = 0; j < items.length; j++) out.push(items[j]);
     }
     return new NixList(out);
   },
@@ -131,14 +134,14 @@ defineBuiltin({
   name: 'concatMap',
   arity: 2,
   doc: 'Applies a function returning lists to each element and concatenates the results.',
-  fn: ([f, listArg], span) => {
+  fn2: (f, listArg, span) => {
     const fn = forceFunction(f, span, argCtx('concatMap', 0));
-    const list = forceList(listArg, span, argCtx('concatMap', 1));
+    const items = forceList(listArg, span, argCtx('concatMap', 1)).items;
     const out: Lazy[] = [];
-    for (const x of list.items) {
-      const r = forceList(call1(fn, x, span), span,
-        'while evaluating the return value of the function passed to builtins.concatMap');
-      for (const y of r.items) out.push(y);
+    for (let i = 0; i < items.length; i++) {
+      const r = forceList(call1(fn, items[i], span), span,
+        'while evaluating the return value of the function passed to builtins.concatMap').items;
+      for (let j = 0; j < r.length; j++) out.push(r[j]);
     }
     return new NixList(out);
   },
@@ -153,23 +156,26 @@ defineBuiltin({
     const list = forceList(listArg, span, 'while evaluating the third argument passed to builtins.foldlStrict');
     if (list.items.length === 0) return force(init);
     let acc: Lazy = init;
-    for (const x of list.items) acc = call2(fn, acc, x, span);
+    const items = list.items;
+    for (let i = 0; i < items.length; i++) acc = call2(fn, acc, items[i], span);
     return force(acc);
   },
 });
 
 function anyAll(name: 'any' | 'all', want: boolean) {
   const resultCtx = `while evaluating the return value of the function passed to builtins.${name}`;
+  const fnCtx = argCtx(name, 0);
+  const listCtx = argCtx(name, 1);
   defineBuiltin({
     name,
     arity: 2,
     doc: name === 'any' ? 'Whether a predicate holds for some element of a list.' : 'Whether a predicate holds for every element of a list.',
-    fn: ([f, listArg], span) => {
-      const fn = forceFunction(f, span, argCtx(name, 0));
-      const list = forceList(listArg, span, argCtx(name, 1));
-      for (const x of list.items) {
-        const r = forceBool(call1(fn, x, span), span, resultCtx);
-        if (r === want) return want;
+    fn2: (f, listArg, span) => {
+      const fn = forceFunction(f, span, fnCtx);
+      const items = forceList(listArg, span, listCtx).items;
+      for (let i = 0; i < items.length; i++) {
+        const r = call1(fn, items[i], span);
+        if (r === want || (r !== !want && forceBool(r, span, resultCtx) === want)) return want;
       }
       return !want;
     },
@@ -182,7 +188,7 @@ defineBuiltin({
   name: 'genList',
   arity: 2,
   doc: 'A list of a given length whose element i is f i, lazily.',
-  fn: ([f, nArg], span) => {
+  fn2: (f, nArg, span) => {
     const n = forceInt(nArg, span, argCtx('genList', 1));
     if (n < 0 || n > 1e8) throw new NixError('eval', `cannot create list of size ${n}`, span);
     const fn = forceFunction(f, span, argCtx('genList', 0));

@@ -72,7 +72,7 @@ defineBuiltin({
   name: 'lessThan',
   arity: 2,
   doc: 'Whether the first value is less than the second (`a < b`).',
-  fn: ([a, b], span) => lessThan(a, b, span),
+  fn2: (a, b, span) => lessThan(a, b, span),
 });
 
 const INT_MIN = -(2 ** 63);

@@ -6,7 +6,10 @@
  * The evaluator builds the `builtins` set and the global names from this list.
  *
  * Conventions for implementations:
- * - `fn(args, span)` gets exactly `arity` arguments, *unforced* (`Lazy`);
+ * - `fn(args, span)` gets exactly `arity` arguments, *unforced* (`Lazy`).
+ *   A hot builtin of one or two arguments is declared with `fn1(a, span)` or
+ *   `fn2(a, b, span)` instead: a call site that gives it all its arguments
+ *   then makes no argument array (value/call.ts);
  *   force what you need with the helpers of src/eval/value/force.ts, giving the
  *   span and a context such as "while evaluating the first argument passed to
  *   builtins.map" (Nix's errorCtx), so type errors read as in Nix.
@@ -18,7 +21,7 @@ import type { Span } from '../span.js';
 import type { Lazy, Value } from '../value/index.js';
 import { PrimOp } from '../value/index.js';
 
-export interface BuiltinDef {
+interface BuiltinCommon {
   /** The name inside `builtins` (`map`, `attrNames`); never with the `__` prefix. */
   readonly name: string;
   readonly arity: number;
@@ -28,8 +31,13 @@ export interface BuiltinDef {
   readonly global?: boolean;
   /** A stand-in (core.ts): any other declaration of the name wins, whatever the import order. */
   readonly placeholder?: boolean;
-  readonly fn: (args: Lazy[], span: Span | undefined) => Value;
 }
+
+/** A builtin's declaration: its implementation as `fn`, or (hot builtins of one or two arguments) `fn1`/`fn2`. */
+export type BuiltinDef = BuiltinCommon & (
+  | { readonly fn: (args: Lazy[], span: Span | undefined) => Value }
+  | { readonly arity: 1; readonly fn1: (a: Lazy, span: Span | undefined) => Value }
+  | { readonly arity: 2; readonly fn2: (a: Lazy, b: Lazy, span: Span | undefined) => Value });
 
 export interface ConstantDef {
   readonly name: string;
@@ -57,7 +65,16 @@ function replaces(def: { readonly name: string; readonly placeholder?: boolean }
 
 /** Declares a builtin; a later declaration of the same name replaces an earlier one, except a placeholder. */
 export function defineBuiltin(def: BuiltinDef): PrimOp {
-  const op = new PrimOp(def.name, def.arity, def.fn, def.doc);
+  let op: PrimOp;
+  if ('fn1' in def) {
+    const fn1 = def.fn1;
+    op = new PrimOp(def.name, 1, (args, span) => fn1(args[0], span), def.doc, fn1);
+  } else if ('fn2' in def) {
+    const fn2 = def.fn2;
+    op = new PrimOp(def.name, 2, (args, span) => fn2(args[0], args[1], span), def.doc, undefined, fn2);
+  } else {
+    op = new PrimOp(def.name, def.arity, def.fn, def.doc);
+  }
   if (replaces(def)) definitions.set(def.name, { kind: 'builtin', def, op });
   return op;
 }

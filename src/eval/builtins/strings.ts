@@ -9,7 +9,7 @@
  * built from.
  */
 import { NixError } from '../errors.js';
-import { NixPath, type Value } from '../value/index.js';
+import { NixList, NixPath, type Value } from '../value/index.js';
 import { force, forceInt, forceList, forceStringValue } from '../value/force.js';
 import {
   StringBuilder, coerceToString, mkString, stringContext, stringText, type StringValue,
@@ -23,7 +23,7 @@ defineBuiltin({
   arity: 1,
   global: true,
   doc: 'Converts a value to a string (ints, floats, Booleans, null, lists, paths, sets with __toString or outPath).',
-  fn: ([v], span) =>
+  fn1: (v, span) =>
     coerceToString(v, span, { coerceMore: true, copyToStore: false }, 'while evaluating the first argument passed to builtins.toString'),
 });
 
@@ -53,7 +53,7 @@ defineBuiltin({
   name: 'stringLength',
   arity: 1,
   doc: 'The length of a string in bytes (of its UTF-8 text).',
-  fn: ([s], span) =>
+  fn1: (s, span) =>
     byteLength(stringText(coerceToString(s, span, { copyToStore: true }, 'while evaluating the argument passed to builtins.stringLength'))),
 });
 
@@ -61,7 +61,7 @@ defineBuiltin({
   name: 'concatStringsSep',
   arity: 2,
   doc: 'Joins a list of strings with a separator.',
-  fn: ([sepArg, listArg], span) => {
+  fn2: (sepArg, listArg, span) => {
     const sep = forceStringValue(sepArg, span, 'while evaluating the first argument (the separator string) passed to builtins.concatStringsSep');
     const list = forceList(listArg, span, 'while evaluating the second argument (the list of strings to concat) passed to builtins.concatStringsSep');
     const out = new StringBuilder();
@@ -101,6 +101,17 @@ defineBuiltin({
       if (to > from) out.append(bytes ? fromLatin1(s.slice(from, to)) : s.slice(from, to));
     };
     let copied = 0;
+    const search = bytes ? undefined : searchFor(from, keys);
+    if (search !== undefined) {
+      search.lastIndex = 0;
+      for (let m = search.exec(s); m !== null; m = search.exec(s)) {
+        copy(copied, m.index);
+        out.add(rep(keys.indexOf(m[0])));
+        copied = search.lastIndex;
+      }
+      copy(copied, s.length);
+      return out.toValue();
+    }
     for (let p = 0; p <= s.length; ) {
       let found = -1;
       for (let i = 0; i < keys.length; i++) {
@@ -122,6 +133,27 @@ defineBuiltin({
     return out.toValue();
   },
 });
+
+/**
+ * For `from` lists without "": one regular expression that finds, from left
+ * to right, where one of the strings starts, trying them in their order at
+ * each position as the scan of replaceStrings does (the first string listed
+ * wins, so the matched text's first index in the list is the one that
+ * matched). Made once per list: lib calls replaceStrings with the same lists
+ * (escapeRegex, escapeShellArg), and a scan in JavaScript at each position
+ * costs much more until the engine has optimised it.
+ */
+function searchFor(from: NixList, keys: readonly string[]): RegExp | undefined {
+  let re = searches.get(from);
+  if (re === undefined) {
+    if (keys.length === 0 || keys.includes('')) return undefined;
+    re = new RegExp(keys.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+    searches.set(from, re);
+  }
+  return re;
+}
+
+const searches = new WeakMap<NixList, RegExp>();
 
 defineBuiltin({
   name: 'baseNameOf',

@@ -206,7 +206,9 @@ function compileNames(path: ReadonlyArray<ast.AttrName>, scope: Scope | undefine
 }
 
 function nameOf(n: NameCode, env: Env, span: Span): string {
-  return typeof n === 'string' ? n : forceStringNoContext(n(env), span, 'while evaluating an attribute name');
+  if (typeof n === 'string') return n;
+  const name = n(env);
+  return typeof name === 'string' ? name : forceStringNoContext(name, span, 'while evaluating an attribute name');
 }
 
 function showPath(names: readonly NameCode[], env: Env, span: Span): string {
@@ -221,19 +223,21 @@ export function compileSelect(e: ast.Select, scope: Scope | undefined, cx: Compi
   const names = compileNames(e.path, scope, cx);
   const fallback = e.fallback ? compile(e.fallback, scope, cx) : undefined;
   const span = e.span;
-  const single = names.length === 1 && typeof names[0] === 'string' && !fallback ? names[0] : undefined;
-  if (single !== undefined) {
-    // The common `x.name`: one static name, no `or`.
+  if (names.length === 1) {
+    // The common `x.name`, `x.${name}`, `x.name or d`: one name, from a set.
+    const n0 = names[0];
     return (env) => {
       const v = base(env);
-      if (v instanceof NixAttrs) {
-        const x = v.get(single);
-        if (x === undefined) throw missingAttr(single, v, span);
-        if (!(x instanceof Thunk)) return x;
-        if (x.value !== undefined) return x.value;
-        return forceSelected(x, single, span);
+      if (!(v instanceof NixAttrs)) return selectSlow(v, names, fallback, env, span);
+      const name = typeof n0 === 'string' ? n0 : nameOf(n0, env, span);
+      const x = v.get(name);
+      if (x === undefined) {
+        if (fallback !== undefined) return fallback(env);
+        throw missingAttr(name, v, span);
       }
-      return selectSlow(v, names, undefined, env, span);
+      if (!(x instanceof Thunk)) return x;
+      if (x.value !== undefined) return x.value;
+      return forceSelected(x, name, span);
     };
   }
   return (env) => selectSlow(base(env), names, fallback, env, span);
@@ -292,6 +296,20 @@ export function compileHasAttr(e: ast.HasAttr, scope: Scope | undefined, cx: Com
   const base = compile(e.expr, scope, cx);
   const names = compileNames(e.path, scope, cx);
   const span = e.span;
+  if (names.length === 1) {
+    // The common `x ? name`, `x ? ${name}`.
+    const n0 = names[0];
+    return (env) => {
+      const v = base(env);
+      const name = typeof n0 === 'string' ? n0 : nameOf(n0, env, span);
+      if (v instanceof NixAttrs) return v.get(name) !== undefined;
+      if (v !== null && typeof v === 'object' && isForeign(v)) {
+        const known = v.hasAttr(name);
+        return known !== undefined ? known : v.select(name, span) !== undefined;
+      }
+      return false;
+    };
+  }
   return (env) => {
     let v: Value = base(env);
     for (let i = 0; i < names.length; i++) {

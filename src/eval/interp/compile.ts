@@ -16,7 +16,7 @@ import {
 } from '../value/index.js';
 import { forceThunk, forceBool, forceAttrsOrForeign, force } from '../value/force.js';
 import { normInt } from '../value/int.js';
-import { callFunction } from '../value/call.js';
+import { callFunction, call1, call2 } from '../value/call.js';
 import { assertEqual } from '../value/compare.js';
 import { Scope, resolveVar } from '../compile/scope.js';
 import { type Env, outer, env1 } from './env.js';
@@ -36,8 +36,9 @@ export interface CompileCtx {
   /** Directory that relative paths with interpolation are relative to. */
   readonly baseDir: string;
   /**
-   * Compile a function's body when it is first called (the tree is known to
-   * compile: syntax/compiles.ts), not with the rest of the file.
+   * Compile a function's body when it is first called, and an expression in
+   * a thunk when the thunk is first forced (the tree is known to compile:
+   * syntax/compiles.ts), not with the rest of the file.
    */
   readonly lazyBodies?: boolean;
 }
@@ -81,8 +82,18 @@ export function compileLazy(e: ast.Expr, scope: Scope | undefined, cx: CompileCt
       break;
     case 'var': return compileVarLazy(e, scope, cx);
   }
+  if (cx.lazyBodies) {
+    // Compiled when a thunk of it is first forced, as function bodies are:
+    // much of a library file (attributes, bindings) is never evaluated.
+    let code: Code | undefined;
+    const compileNow: Code = (env) => {
+      code ??= compile(e, scope, cx);
+      return code(env);
+    };
+    return (env) => new Thunk(code ?? compileNow, env);
+  }
   const code = compile(e, scope, cx);
-  return (env) => Thunk.of(code, env);
+  return (env) => new Thunk(code, env);
 }
 
 /**
@@ -128,18 +139,33 @@ function compileVar(e: ast.Var, scope: Scope | undefined, cx: CompileCtx): Code 
     case 'local': {
       const slot = r.slot;
       const sizes = scope!.sizesOut(r.up);
+      // A variable is read more often than anything else: a value, or a thunk
+      // forced already, is returned without calling forceAt (and `outer` is
+      // written out: every call costs until the engine has optimised this).
       switch (r.up) {
-        case 0: return (env) => forceAt(env[slot], span);
+        case 0: return (env) => {
+          const v = env[slot];
+          return !(v instanceof Thunk) ? v : v.value !== undefined ? v.value : forceAt(v, span);
+        };
         case 1: {
           const s0 = sizes[0];
-          return (env) => forceAt(outer(env, s0)[slot], span);
+          return (env) => {
+            const v = (env[s0] as unknown as Env)[slot];
+            return !(v instanceof Thunk) ? v : v.value !== undefined ? v.value : forceAt(v, span);
+          };
         }
         case 2: {
           const s0 = sizes[0];
           const s1 = sizes[1];
-          return (env) => forceAt(outer(outer(env, s0), s1)[slot], span);
+          return (env) => {
+            const v = ((env[s0] as unknown as Env)[s1] as unknown as Env)[slot];
+            return !(v instanceof Thunk) ? v : v.value !== undefined ? v.value : forceAt(v, span);
+          };
         }
-        default: return (env) => forceAt(walkOut(env, sizes)[slot], span);
+        default: return (env) => {
+          const v = walkOut(env, sizes)[slot];
+          return !(v instanceof Thunk) ? v : v.value !== undefined ? v.value : forceAt(v, span);
+        };
       }
     }
     case 'global': {
@@ -199,8 +225,8 @@ function walkOut(env: Env, sizes: readonly number[]): Env {
 function lookupWith(env: Env, ups: readonly number[], sizes: readonly number[], name: string, span: Span): Lazy {
   let cur = env;
   let at = 0;
-  for (const up of ups) {
-    for (; at < up; at++) cur = outer(cur, sizes[at]);
+  for (let i = 0; i < ups.length; i++) {
+    for (const up = ups[i]; at < up; at++) cur = outer(cur, sizes[at]);
     const set = forceAttrsOrForeign(cur[0], span, WITH_CTX);
     if (set instanceof NixAttrs) {
       const v = set.get(name);
@@ -281,13 +307,15 @@ function compileCall(e: ast.Call, scope: Scope | undefined, cx: CompileCtx): Cod
   const fn = compile(e.fn, scope, cx);
   const args = e.args.map((a) => compileLazy(a, scope, cx));
   const span = e.span;
+  // Making an argument's lazy value never fails, so the function may be evaluated first.
   if (args.length === 1) {
     const a0 = args[0];
-    return (env) => {
-      const f = fn(env);
-      if (f instanceof Lambda) return applyLambda(f, a0(env), span);
-      return callFunction(f, [a0(env)], span);
-    };
+    return (env) => call1(fn(env), a0(env), span);
+  }
+  if (args.length === 2) {
+    const a0 = args[0];
+    const a1 = args[1];
+    return (env) => call2(fn(env), a0(env), a1(env), span);
   }
   return (env) => {
     const f = fn(env);

@@ -121,7 +121,7 @@ export function update(a: NixAttrs, b: NixAttrs): NixAttrs {
     if (!pa) return pb;
     if (!pb) return pa;
     const merged = new Map(pa);
-    for (const [k, v] of pb) merged.set(k, v);
+    pb.forEach((v, k) => merged.set(k, v));
     return merged;
   };
   if (b.size * Layers.SmallRatio <= a.size && a.depth < Layers.MaxDepth) {
@@ -131,7 +131,7 @@ export function update(a: NixAttrs, b: NixAttrs): NixAttrs {
     return NixAttrs.layer(a, top, a.size + added, positions);
   }
   const map = a.toMap();
-  for (const [k, v] of b.map) map.set(k, v);
+  b.addTo(map);
   return new NixAttrs(map, positions);
 }
 
@@ -153,7 +153,9 @@ const OPERAND_CTX = { '-': operandCtx('subtraction'), '*': operandCtx('multiplic
 
 /** `-`, `*`, `/` as Nix's __sub, __mul, __div. */
 export function arith(op: '-' | '*' | '/', a: Lazy, b: Lazy, span: Span | undefined): Value {
-  const [first, second] = OPERAND_CTX[op];
+  const ctx = OPERAND_CTX[op];
+  const first = ctx[0];
+  const second = ctx[1];
   const x = a instanceof NixFloat || typeof a === 'number' || typeof a === 'bigint' ? a : undefined;
   const y = b instanceof NixFloat || typeof b === 'number' || typeof b === 'bigint' ? b : undefined;
   if (x instanceof NixFloat || y instanceof NixFloat) {

@@ -6,7 +6,7 @@
 import type { Span } from '../span.js';
 import type * as ast from '../syntax/ast.js';
 import { type Value, NixPath } from '../value/index.js';
-import { StringBuilder, coerceInto } from '../value/string.js';
+import { StringBuilder, coerceInto, type CoerceOptions } from '../value/string.js';
 import { type Scope, resolveVar } from '../compile/scope.js';
 import type { Code } from './code.js';
 import { compile, type CompileCtx } from './compile.js';
@@ -14,6 +14,7 @@ import { concat } from './operators.js';
 import { currentState } from './state.js';
 
 const SEGMENT_CTX = 'while evaluating a path segment';
+const INTERPOLATION: CoerceOptions = { copyToStore: true };
 
 export function compileString(e: ast.Str, scope: Scope | undefined, cx: CompileCtx): Code {
   const parts = e.parts.map((p) => (typeof p === 'string' ? p : { code: compile(p, scope, cx), span: p.span }));
@@ -23,9 +24,10 @@ export function compileString(e: ast.Str, scope: Scope | undefined, cx: CompileC
   }
   return (env) => {
     const b = new StringBuilder();
-    for (const p of parts) {
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
       if (typeof p === 'string') b.append(p);
-      else coerceInto(b, p.code(env), p.span, { copyToStore: true }, SEGMENT_CTX);
+      else coerceInto(b, p.code(env), p.span, INTERPOLATION, SEGMENT_CTX);
     }
     return b.toValue();
   };

@@ -225,6 +225,19 @@ export function compareBytes(a: string, b: string): number {
   return a.length < b.length ? -1 : 1;
 }
 
+/**
+ * Sorts `xs` in place by bytes (as `compareBytes`). Names below U+D800 (all
+ * of them, nearly always) are in byte order by their code units, which the
+ * engine's own sort compares without calling back into JavaScript.
+ */
+export function sortByBytes(xs: string[]): string[] {
+  for (let i = 0; i < xs.length; i++) if (BEYOND_CODE_UNIT_ORDER.test(xs[i])) return xs.sort(compareBytes);
+  return xs.sort();
+}
+
+/** The code units from which UTF-16 order and byte order can differ (compareBytes). */
+const BEYOND_CODE_UNIT_ORDER = /[\ud800-\uffff]/;
+
 /** A path for `node:fs`: a string, or its bytes when it holds bytes that are not UTF-8. */
 export function osPath(s: string): string | Buffer {
   return hasEscapes(s) ? encodeBytes(s) : s;

@@ -54,20 +54,41 @@ export function callFunction(fn: Lazy, args: readonly Lazy[], span?: Span): Valu
 }
 
 /**
- * `fn arg` for loops over big lists (map, filter, genList): a Nix lambda is
- * applied directly, without the argument array of `callFunction`.
+ * `fn arg`, for call sites of one argument and loops over big lists (map,
+ * filter, genList): a Nix lambda is applied directly, a builtin that needs
+ * just this argument is called directly, without the argument array and the
+ * loop of `callFunction`.
  */
 export function call1(fn: Value, arg: Lazy, span: Span | undefined): Value {
-  return fn instanceof Lambda ? applyLambda(fn, arg, span) : callFunction(fn, [arg], span);
+  if (fn instanceof Lambda) return applyLambda(fn, arg, span);
+  if (fn instanceof PrimOp && fn.arity === 1) {
+    const fn1 = fn.fn1;
+    if (fn1 === undefined) return callPrimOp(fn, [arg], span);
+    try {
+      return fn1(arg, span);
+    } catch (e) {
+      throw builtinFailed(fn, e, span);
+    }
+  }
+  return callFunction(fn, [arg], span);
 }
 
-/** `fn a b` (foldl'), as `call1`: `a: b: ...` is applied without arrays. */
+/** `fn a b` (call sites of two arguments, foldl'), as `call1`: `a: b: ...` is applied without arrays. */
 export function call2(fn: Value, a: Lazy, b: Lazy, span: Span | undefined): Value {
   if (fn instanceof Lambda) {
     const r = applyLambda2(fn, a, b);
     if (r !== undefined) return r;
     const g = applyLambda(fn, a, span);
     return g instanceof Lambda ? applyLambda(g, b, span) : callFunction(g, [b], span);
+  }
+  if (fn instanceof PrimOp && fn.arity === 2) {
+    const fn2 = fn.fn2;
+    if (fn2 === undefined) return callPrimOp(fn, [a, b], span);
+    try {
+      return fn2(a, b, span);
+    } catch (e) {
+      throw builtinFailed(fn, e, span);
+    }
   }
   return callFunction(fn, [a, b], span);
 }
@@ -76,10 +97,15 @@ export function callPrimOp(op: PrimOp, args: Lazy[], span: Span | undefined): Va
   try {
     return op.fn(args, span);
   } catch (e) {
-    if (e instanceof NixError) {
-      e.at(span);
-      e.addTrace(`while calling the '${op.name}' builtin`, span);
-    }
-    throw e;
+    throw builtinFailed(op, e, span);
   }
+}
+
+/** An error out of a builtin, with the call's position and "while calling the 'map' builtin". */
+function builtinFailed(op: PrimOp, e: unknown, span: Span | undefined): unknown {
+  if (e instanceof NixError) {
+    e.at(span);
+    e.addTrace(`while calling the '${op.name}' builtin`, span);
+  }
+  return e;
 }

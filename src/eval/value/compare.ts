@@ -62,9 +62,10 @@ function eq(x: Value, y: Value, span?: Span): boolean {
       if (i !== undefined && j !== undefined) return eqNested(i, j, span);
     }
     if (x.size !== y.size) return false;
-    for (const name of x.sortedNames()) {
-      const other = y.get(name);
-      if (other === undefined || !eqNested(x.get(name)!, other, span)) return false;
+    const names = x.sortedNames();
+    for (let i = 0; i < names.length; i++) {
+      const other = y.get(names[i]);
+      if (other === undefined || !eqNested(x.get(names[i])!, other, span)) return false;
     }
     return true;
   }

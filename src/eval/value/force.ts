@@ -95,7 +95,12 @@ export function forceMaterialized(v: Lazy, span?: Span): Value {
   return forced(v, span);
 }
 
+// The typed forces below first return a value of the wanted type as it is:
+// the common case then makes no further calls (which cost until the engine
+// has optimised the caller).
+
 export function forceInt(v: Lazy, span?: Span, ctx?: string): NixInt {
+  if (typeof v === 'number') return v;
   const x = forced(v, span, ctx);
   if (typeof x === 'number' || typeof x === 'bigint') return x;
   throw typeError('an integer', x, span, ctx);
@@ -111,6 +116,7 @@ export function forceFloat(v: Lazy, span?: Span, ctx?: string): number {
 }
 
 export function forceBool(v: Lazy, span?: Span, ctx?: string): boolean {
+  if (typeof v === 'boolean') return v;
   const x = forced(v, span, ctx);
   if (typeof x === 'boolean') return x;
   throw typeError('a Boolean', x, span, ctx);
@@ -118,6 +124,7 @@ export function forceBool(v: Lazy, span?: Span, ctx?: string): boolean {
 
 /** A string value (context kept): a JS string or a NixString. */
 export function forceStringValue(v: Lazy, span?: Span, ctx?: string): string | NixString {
+  if (typeof v === 'string') return v;
   const x = forced(v, span, ctx);
   if (typeof x === 'string' || x instanceof NixString) return x;
   throw typeError('a string', x, span, ctx);
@@ -141,12 +148,14 @@ export function forceStringNoContext(v: Lazy, span?: Span, ctx?: string): string
 }
 
 export function forceList(v: Lazy, span?: Span, ctx?: string): NixList {
+  if (v instanceof NixList) return v;
   const x = forced(v, span, ctx);
   if (x instanceof NixList) return x;
   throw typeError('a list', x, span, ctx);
 }
 
 export function forceAttrs(v: Lazy, span?: Span, ctx?: string): NixAttrs {
+  if (v instanceof NixAttrs) return v;
   const x = forced(v, span, ctx);
   if (x instanceof NixAttrs) return x;
   if (isForeign(x) && x.attrsView) return x.attrsView(span);
@@ -155,6 +164,7 @@ export function forceAttrs(v: Lazy, span?: Span, ctx?: string): NixAttrs {
 
 /** Attrs or a foreign value (which stands for a set), for selection and `?`. */
 export function forceAttrsOrForeign(v: Lazy, span?: Span, ctx?: string): NixAttrs | Foreign {
+  if (v instanceof NixAttrs) return v;
   const x = forcedKeepForeign(v, span, ctx);
   if (x instanceof NixAttrs || isForeign(x)) return x;
   throw typeError('a set', x, span, ctx);
@@ -162,6 +172,7 @@ export function forceAttrsOrForeign(v: Lazy, span?: Span, ctx?: string): NixAttr
 
 /** A function, or a set with `__functor` (callable too), or a foreign value. */
 export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction | NixAttrs | Foreign {
+  if (v instanceof Lambda) return v;
   const x = forcedKeepForeign(v, span, ctx);
   if (x instanceof Lambda || x instanceof PrimOp || x instanceof PrimOpApp || isForeign(x)) return x;
   if (x instanceof NixAttrs && x.has('__functor')) return x;

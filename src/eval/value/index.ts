@@ -26,7 +26,7 @@
  * or a `Thunk`. `force` turns a `Lazy` into a `Value`.
  */
 import type { Span } from '../span.js';
-import { compareBytes } from './bytes.js';
+import { sortByBytes } from './bytes.js';
 
 export type Value =
   | null | boolean | number | bigint
@@ -67,7 +67,7 @@ export class NixPath {
 export class NixList {
   /** The deep walk that last visited it (see `deepWalk`). */
   walk = 0;
-  constructor(readonly items: Lazy[]) {}
+  constructor(readonly items: readonly Lazy[]) {}
 }
 
 let walks = 0;
@@ -142,7 +142,7 @@ export class NixAttrs {
     // whole set each time: quadratic over thousands of overlays).
     while (base.flat === undefined && base.shape === undefined && base.top!.size <= 2 * top.size) {
       const merged = new Map(base.top!);
-      for (const [k, v] of top) merged.set(k, v);
+      top.forEach((v, k) => merged.set(k, v));
       top = merged;
       base = base.base!;
     }
@@ -166,24 +166,31 @@ export class NixAttrs {
 
   /** Every attribute, in insertion order (built once for layered and shaped sets). */
   get map(): Map<string, Lazy> {
-    return (this.flat ??= this.collect(new Map()));
+    return (this.flat ??= this.addTo(new Map()));
   }
 
   /** A new Map of every attribute, without caching one on this set (for building a larger set). */
   toMap(): Map<string, Lazy> {
-    return this.flat ? new Map(this.flat) : this.collect(new Map());
+    return this.flat ? new Map(this.flat) : this.addTo(new Map());
   }
 
-  private collect(into: Map<string, Lazy>): Map<string, Lazy> {
+  /**
+   * Sets every attribute of this set in `into` (replacing what it has of
+   * those names), without building this set's own Map. Map loops here are
+   * `forEach`: `for (const [k, v] of map)` makes an entry array per
+   * attribute and runs the iterator protocol, several times slower until
+   * the engine has optimised the loop.
+   */
+  addTo(into: Map<string, Lazy>): Map<string, Lazy> {
     if (this.flat) {
-      for (const [k, v] of this.flat) into.set(k, v);
+      this.flat.forEach((v, k) => into.set(k, v));
     } else if (this.shape) {
       const names = this.shape.names;
       const vals = this.vals!;
       for (let i = 0; i < names.length; i++) into.set(names[i], vals[i]);
     } else {
-      this.base!.collect(into);
-      for (const [k, v] of this.top!) into.set(k, v);
+      this.base!.addTo(into);
+      this.top!.forEach((v, k) => into.set(k, v));
     }
     return into;
   }
@@ -197,7 +204,7 @@ export class NixAttrs {
   sortedNames(): readonly string[] {
     if (this.sorted) return this.sorted;
     if (this.shape && !this.flat) return (this.sorted = this.shape.sortedNames());
-    return (this.sorted = [...this.map.keys()].sort(compareBytes));
+    return (this.sorted = sortByBytes([...this.map.keys()]));
   }
 
   get(name: string): Lazy | undefined {
@@ -217,6 +224,53 @@ export class NixAttrs {
 
   has(name: string): boolean {
     return this.get(name) !== undefined;
+  }
+
+  /**
+   * This set without the attributes named in `drop` (of which `present` are
+   * in it). Its sorted names are this set's, less those, when they are known.
+   */
+  without(drop: ReadonlySet<string>, present: number): NixAttrs {
+    const map = new Map<string, Lazy>();
+    if (this.shape !== undefined && this.flat === undefined) {
+      const names = this.shape.names;
+      const vals = this.vals!;
+      for (let i = 0; i < names.length; i++) if (!drop.has(names[i])) map.set(names[i], vals[i]);
+    } else {
+      this.map.forEach((v, k) => {
+        if (!drop.has(k)) map.set(k, v);
+      });
+    }
+    // Positions are only looked at by unsafeGetAttrPos and messages: shared, lazily.
+    const s = new NixAttrs(map, () => this.positions);
+    const sorted = this.sorted ?? (this.shape !== undefined && this.flat === undefined ? this.shape.sortedNames() : undefined);
+    if (sorted !== undefined) {
+      const kept = new Array<string>(sorted.length - present);
+      let k = 0;
+      for (let i = 0; i < sorted.length; i++) if (!drop.has(sorted[i])) kept[k++] = sorted[i];
+      s.sorted = kept;
+    }
+    return s;
+  }
+
+  /**
+   * A set of the same names whose values are `f(name, value)`, without
+   * positions. It shares this set's names: its shape (a set written in the
+   * source), or its sorted names.
+   */
+  mapValues(f: (name: string, v: Lazy) => Lazy): NixAttrs {
+    if (this.shape !== undefined && this.flat === undefined) {
+      const names = this.shape.names;
+      const vals = this.vals!;
+      const out = new Array<Lazy>(names.length);
+      for (let i = 0; i < names.length; i++) out[i] = f(names[i], vals[i]);
+      return NixAttrs.shaped(this.shape, out);
+    }
+    const map = new Map<string, Lazy>();
+    this.map.forEach((v, k) => map.set(k, f(k, v)));
+    const s = new NixAttrs(map);
+    s.sorted = this.sorted;
+    return s;
   }
 
   get size(): number {
@@ -253,7 +307,7 @@ export class AttrShape {
   }
 
   sortedNames(): readonly string[] {
-    return (this.sorted ??= [...this.names].sort(compareBytes));
+    return (this.sorted ??= sortByBytes([...this.names]));
   }
 
   /** For each of `sortedNames()`, its index in `names`. */
@@ -286,16 +340,15 @@ export class Thunk {
    * errors), undefined once forced.
    */
   code: ((env: never) => Value) | undefined;
-  env: unknown = undefined;
-  constructor(compute: ((env: never) => Value) | undefined) {
+  env: unknown;
+  constructor(compute: ((env: never) => Value) | undefined, env?: unknown) {
     this.code = compute;
+    this.env = env;
   }
 
   /** A thunk evaluating `code(env)`. */
   static of<E>(code: (env: E) => Value, env: E): Thunk {
-    const t = new Thunk(code as (env: never) => Value);
-    t.env = env;
-    return t;
+    return new Thunk(code as (env: never) => Value, env);
   }
 
   /** Whether it is being forced now. */
@@ -326,7 +379,9 @@ export class Lambda {
 /**
  * A builtin. `fn` receives exactly `arity` arguments, unforced, and the span of
  * the call for errors. Builtins are declared with `defineBuiltin` in
- * src/eval/builtins/, one file per family.
+ * src/eval/builtins/, one file per family. The hot builtins of one or two
+ * arguments also have `fn1`/`fn2`, the same without the argument array, for
+ * calls that give exactly those arguments (value/call.ts).
  */
 export class PrimOp {
   constructor(
@@ -334,6 +389,8 @@ export class PrimOp {
     readonly arity: number,
     readonly fn: (args: Lazy[], span: Span | undefined) => Value,
     readonly doc: string,
+    readonly fn1?: (a: Lazy, span: Span | undefined) => Value,
+    readonly fn2?: (a: Lazy, b: Lazy, span: Span | undefined) => Value,
   ) {}
 }
 
