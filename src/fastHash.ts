@@ -149,6 +149,16 @@ export function hashBytes(bytes: Uint8Array, seed = 0): string {
   return lanes.finish(tail, n);
 }
 
+/** `hashBytes` of the parts one after another, without joining them first (an encoded tree of tens of megabytes is written in parts). */
+export function hashByteParts(parts: readonly Uint8Array[], seed = 0): string {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  if (length < Tuning.NativeFrom) return hashBytes(Buffer.concat(parts), seed);
+  const hash = sha256(seed ^ BYTES_SEED);
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex').slice(0, 32);
+}
+
 /** SHA-256 started with the seed (so that seeds give independent hashes there too). */
 function sha256(seed: number) {
   return createHash('sha256').update(`tsportable ${seed >>> 0}\0`);

@@ -6,14 +6,16 @@
  * `makeDir`: creates the file's folder first. No imports beyond node:fs: the
  * cached rebuild's small bundle uses it too.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export function replaceFile(file: string, data: string | Uint8Array, options: { makeDir?: boolean } = {}): boolean {
+/** `data` may be given in parts, written one after another (a large entry is not joined first). */
+export function replaceFile(file: string, data: string | Uint8Array | readonly Uint8Array[], options: { makeDir?: boolean } = {}): boolean {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     if (options.makeDir) mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temporary, data);
+    if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(temporary, data);
+    else writeParts(temporary, data);
     renameSync(temporary, file);
     return true;
   } catch {
@@ -23,5 +25,16 @@ export function replaceFile(file: string, data: string | Uint8Array, options: { 
       // nothing was written
     }
     return false;
+  }
+}
+
+function writeParts(file: string, parts: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const part of parts) {
+      for (let done = 0; done < part.length;) done += writeSync(fd, part, done, part.length - done);
+    }
+  } finally {
+    closeSync(fd);
   }
 }

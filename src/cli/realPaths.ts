@@ -22,6 +22,11 @@ export function withRealPaths(bridge: Bridge, text: string): string {
   return bridge.resolve([{ value: text }]).texts[0]!;
 }
 
+/** `withRealPaths` of each text, in one Nix process at most (the chunks of a printed value). */
+export function withRealPathsEach(bridge: Bridge, texts: readonly string[]): string[] {
+  return bridge.resolve(texts.map((value) => ({ value }))).texts;
+}
+
 /** Messages with real paths, in one Nix process at most; as they are when Nix cannot give them. */
 function messagesWithRealPaths(bridge: Bridge, messages: readonly string[]): string[] {
   try {

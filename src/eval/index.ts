@@ -37,7 +37,7 @@ import { PathAccess } from './access.js';
 import { evalSettings } from './settings.js';
 import { storeDir } from './builtins/system.js';
 import { nixDir } from '../paths.js';
-import { printValue as printAmbiguous } from './print.js';
+import { printValue as printAmbiguous, printValueChunks } from './print.js';
 
 export interface EvaluatorOptions {
   /** `-I` entries then NIX_PATH entries, each `name=path` or `path`. */
@@ -66,6 +66,8 @@ export interface Evaluator {
   selectAttrPath(v: Lazy, attrPath: string, autoArgs?: ReadonlyMap<string, Lazy>): Value;
   /** `nix-instantiate --eval` output (without the newline); `strict` forces deeply first. */
   printValue(v: Lazy, opts?: { readonly strict?: boolean }): string;
+  /** `printValue`'s text in chunks of some tens of kilobytes (print.ts), for writing a large value out. */
+  printValueChunks(v: Lazy, opts?: { readonly strict?: boolean }): string[];
   /** `nix-instantiate --eval --json` output. */
   toJSON(v: Lazy): string;
   readonly builtins: NixAttrs;
@@ -152,6 +154,10 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
     printValue: (v, o = {}) => run(() => {
       if (o.strict) forceDeep(v); else force(v);
       return printAmbiguous(v, o.strict);
+    }),
+    printValueChunks: (v, o = {}) => run(() => {
+      if (o.strict) forceDeep(v); else force(v);
+      return printValueChunks(v, o.strict);
     }),
     toJSON: (v) => run(() => valueToJSON(v).text),
     parse: (text, sourceName, baseDir) => run(() => {

@@ -66,6 +66,8 @@ const evalCases: readonly (readonly string[])[] = [
   ['-E', '{ z = 1; a = [ ]; m = { }; s = "\\u00e9\\n"; }', '--json', '--strict'],
   ['-E', '{ a = 1; }', '-A', 'a'],
   ['-E', '[ 10 20 ]', '-A', '1'],
+  // Printed and written in chunks (src/eval/print.ts): 150 KB.
+  ['-E', 'builtins.genList (i: { n = i; s = "x\\${toString i}"; l = [ i ]; }) 4000', '--strict'],
 ];
 
 describe('eval prints what nix-instantiate --eval prints', () => {

@@ -133,6 +133,15 @@ export const okCases: Record<string, readonly string[]> = {
     'let s = rec { a = b; b = c; c = 3; }; in s.a', 'builtins.attrNames { a = throw "x"; b = throw "y"; }',
     'let l = [ 1 ] ++ l2; l2 = [ 2 ]; in l', '(rec { a = { b = a; }; }).a.b.b ? b',
   ],
+  // «repeated»: a set by its identity, a list by the slot holding it (the same list in two slots prints twice);
+  // cycles (which have no JSON form) are in print.test.ts.
+  printing: [
+    'let l = [ 1 ]; in [ l l ]', '[ [ 1 ] [ 1 ] ]', 'let l = [ 1 ]; in [ (builtins.head [ l ]) l ]',
+    'let l = [ 1 ]; in { a = [ l ]; b = l; c = { d = l; }; }', 'let s = { a = 1; }; in { x = s; y = [ s ]; z = { inherit s; }; }',
+    'let s = { a = { b = 1; }; }; in builtins.deepSeq s [ s s.a s ]', 'let f = x: [ x ]; l = f 1; in [ l l (f 1) ]',
+    'let s = { a = 1; }; in [ s { inherit (s) a; } (s // { }) ]', 'let l = [ 1 2 ]; s = { inherit l; m = l; }; in [ s.l s.m s ]',
+    'let e = { }; l = [ ]; in { inherit e l; f = e; m = l; n = [ e l ]; }',
+  ],
   builtinsCore: [
     'builtins.typeOf 1', 'builtins.typeOf 1.0', 'builtins.typeOf "a"', 'builtins.typeOf null', 'builtins.typeOf true',
     'builtins.typeOf [ ]', 'builtins.typeOf { }', 'builtins.typeOf (x: x)', 'builtins.typeOf map', 'builtins.typeOf (map (x: x))',

@@ -4,7 +4,7 @@
  * any place, a longer or shorter input, or another seed gives another; bytes
  * hash the same wherever they sit in memory.
  */
-import { hashBytes, hashText } from '../../src/fastHash.js';
+import { hashByteParts, hashBytes, hashText } from '../../src/fastHash.js';
 
 /** A deterministic pseudo-random generator (xorshift), so that a failure can be replayed. */
 function random(seed: number): () => number {
@@ -73,6 +73,18 @@ describe('hashBytes', () => {
       const unaligned = new Uint8Array(new ArrayBuffer(length + 8), 1, length);
       unaligned.set(bytes);
       expect(hashBytes(unaligned)).toBe(hashBytes(aligned));
+    }
+  });
+
+  test('bytes given in parts hash as the bytes joined (hashByteParts), however they are cut', () => {
+    const next = random(13);
+    for (const length of [0, 5, 4095, 4096, 4097, 30_000]) {
+      const bytes = Uint8Array.from({ length }, () => Math.floor(next() * 256));
+      for (const cuts of [[], [0], [length], [1, length - 1], [Math.floor(length / 3), Math.floor(length / 2)]]) {
+        const at = [0, ...cuts.filter((c) => c >= 0 && c <= length), length];
+        const parts = at.slice(1).map((end, i) => bytes.subarray(at[i], end));
+        expect(hashByteParts(parts)).toBe(hashBytes(bytes));
+      }
     }
   });
 

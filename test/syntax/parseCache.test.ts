@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import type { ParseCache } from '../../src/eval/syntax/parseCache.js';
 import { execSync } from 'node:child_process';
-import { bodyIfRead, decodeTree, encodeTree, CorruptTree, LiteralEncoder } from '../../src/eval/syntax/astCodec.js';
+import { bodyIfRead, decodeTree, encodeTree, encodeTreeParts, CorruptTree, LiteralEncoder } from '../../src/eval/syntax/astCodec.js';
 import type { Expr, Lambda } from '../../src/eval/syntax/ast.js';
 import { LiteralAttrs } from '../../src/eval/syntax/literalAttrs.js';
 import { NixError } from '../../src/eval/errors.js';
@@ -67,11 +67,19 @@ const opts = { baseDir: '/dir/sub', home: '/home/u' };
 /** The evaluator's parseFile option through a parse cache, as the CLI sets it (src/cli/session.ts). */
 const through = (cache: ParseCache) => (text: string, file: string) => cache.parse(text, file, { baseDir: dirname(file) });
 
-/** The tree as the parse cache writes it on a first parse: sets of literals lowered straight into the encoding. */
+/**
+ * The tree as the parse cache writes it on a first parse (sets of literals
+ * lowered straight into the encoding), decoded from its bytes; and as that
+ * parse hands it out, read from the encoding without parsing the bytes back,
+ * which must be the same tree.
+ */
 function straightDecoded(text: string, path: string, options = opts): unknown {
   const literals = new LiteralEncoder();
   const lowered = parseNix(text, path, options, literals);
-  return shape(decodeTree(encodeTree(lowered, literals), new PositionTable({ path, text })));
+  const encoded = encodeTreeParts(lowered, literals);
+  const decoded = shape(decodeTree(Buffer.concat(encoded.parts), new PositionTable({ path, text })));
+  expect(shape(encoded.decode(new PositionTable({ path, text })))).toEqual(decoded);
+  return decoded;
 }
 
 /** The tree lowered, encoded and decoded; and as the cache makes it on a first parse. */
@@ -123,6 +131,7 @@ describe('the tree codec', () => {
     'let s = { a = 1; b = [ 2 ]; }; in s', '{ a = { b = 1; } // { c = 2; }; }', "{ a = ''\n  x\n''; b = { c = 1; }; }",
     '{ s = { a = 1; }; s = { "${"b" + ""}" = 2; }; t = { a = 1; }; t = { inherit (x) c; }; }',
     '{ or = 1; b = { or = 2; }; }', '{ a = 1.0; b = 1.50; c = 0.0; }', '{ "\uDC80k" = "a\uDCFFb"; }',
+    '{ x = 1; s = { x = 2; y = { x = 3; }; }; t = [ { x = 4; } ]; y = { x = 5; }; }',
   ];
 
   test.each(LITERAL_SETS)('sets of literals lowered straight into the encoding: %s', (text) => {
@@ -135,6 +144,8 @@ describe('the tree codec', () => {
   const LITERAL_ERRORS = [
     '{ a = 1; a = 2; }', '{ a = { b = 1; }; a = { b = 2; }; }', '{ x = { if = 1; }; }', '{ a = 99999999999999999999; }',
     '{ a = 1.0e400; }', '{ a = "x\0y"; }', '{ a = { b = [ 1 { c = 1; c = 2; } ]; }; }', '{ "a" = 1; a = 2; }',
+    // A name defined twice around a set (or a list of sets) that defines it too.
+    '{ x = 1; s = { x = 2; }; x = 3; }', '{ a = { b = 1; c = { b = 2; d = [ { b = 3; } ]; }; b = 4; }; }',
   ];
 
   test.each(LITERAL_ERRORS)('errors in sets of literals are lowering\'s: %s', (text) => {
@@ -442,6 +453,7 @@ describe('sets of literals read back from the cache', () => {
   ''; p = ./sub/../file; "" = "empty name"; "with space" = [ ];
   l = [ 1 "two" [ 3 [ ] ] { four = 4; } ./p ];
   n = { m = { o = "deep"; q = [ { r = 1; } ]; }; e = { }; };
+  u = { a = 1; b = 2; }; v = { a = 3; b = 4; }; w = { b = 5; a = 6; }; x = { a = 7; }; y = { a = 8; b = 9; };
 }
 `;
 
@@ -457,6 +469,8 @@ describe('sets of literals read back from the cache', () => {
       `builtins.unsafeGetAttrPos "o" (import ${file}).n.m`,
       `builtins.unsafeGetAttrPos "with space" (import ${file})`,
       `builtins.toJSON (import ${file}).n`,
+      // Sets of the same names, one after another, and of other names.
+      `let s = import ${file}; in map (n: [ s.\${n} (builtins.unsafeGetAttrPos "a" s.\${n}) ]) [ "w" "v" "x" "y" "u" ]`,
     ];
     const results = (cache: ParseCache | undefined, strict: boolean) => exprs.map((e) => {
       const ev = createEvaluator({ cwd: dir, parseFile: cache && through(cache) });

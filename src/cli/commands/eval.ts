@@ -6,7 +6,7 @@ import { isTerminal } from '../../stdio.js';
 import { openSession, selectFlakeOutput, type Session } from '../session.js';
 import { nixEvalOutput } from '../../flake/index.js';
 import { evalInputOptions, jsonOption, readEvalInput, type EvalInput } from '../evalInput.js';
-import { showRealPaths, withRealPaths } from '../realPaths.js';
+import { showRealPaths, withRealPaths, withRealPathsEach } from '../realPaths.js';
 import { optFlag, optString, usageError, type OptionSpec, type ParsedArgs } from '../options.js';
 import { LINT_NAMES, lintSettings } from '../../eval/syntax/lint.js';
 import { applyNixOptions, optionOption, parseDiagnose } from '../nixOptions.js';
@@ -95,7 +95,13 @@ function printResults(args: ParsedArgs, input: EvalInput, session: Session): voi
   for (const attrPath of input.attrPaths.length ? input.attrPaths : ['']) {
     let v = attrPath === '' ? root : ev.selectAttrPath(root, attrPath, autoArgs);
     if (autoArgs.size > 0) v = ev.autoCall(v, autoArgs);
-    io.stdout(withRealPaths(session.bridge, json ? ev.toJSON(v) : ev.printValue(v, { strict })) + '\n');
+    if (json) {
+      io.stdout(withRealPaths(session.bridge, ev.toJSON(v)) + '\n');
+      continue;
+    }
+    // Written in chunks as printed: a large value (a generated file prints 20 MB) is never joined into one text.
+    for (const chunk of withRealPathsEach(session.bridge, ev.printValueChunks(v, { strict }))) io.stdout(chunk);
+    io.stdout('\n');
   }
 }
 

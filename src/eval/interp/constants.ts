@@ -10,9 +10,13 @@
 import type { Span } from '../span.js';
 import type * as ast from '../syntax/ast.js';
 import { LiteralAttrs, type LiteralBuilder } from '../syntax/literalAttrs.js';
-import { type Lazy, type Value, NixAttrs, NixFloat, NixList, NixPath, Thunk } from '../value/index.js';
+import { type AttrShape, type Lazy, type Value, NixAttrs, NixFloat, NixList, NixPath, Thunk } from '../value/index.js';
 import { normInt } from '../value/int.js';
 import { attrShape } from './shapes.js';
+
+/** The shape of the last set built from the cache, and its names (the builder hands sets of the same names the same array). */
+let cachedNames: readonly string[] | undefined;
+let cachedShape: AttrShape | undefined;
 
 /** Values from a literal set's cached form, as `constantValue` makes them from a tree. */
 const fromCache: LiteralBuilder<Lazy> = {
@@ -21,10 +25,13 @@ const fromCache: LiteralBuilder<Lazy> = {
   string: (s) => s,
   path: (p) => new NixPath(p),
   list: (items) => new NixList(items),
-  attrs: (names, values, nameSpans) => NixAttrs.shaped(attrShape(names), values, () => {
-    const spans = nameSpans();
-    return new Map(names.map((n, i) => [n, spans[i]!]));
-  }),
+  attrs: (names, values, positions) => {
+    if (names !== cachedNames) {
+      cachedShape = attrShape(names);
+      cachedNames = names;
+    }
+    return NixAttrs.shaped(cachedShape!, values, positions);
+  },
   lazy: (at, buildAt) => Thunk.of(buildAt as (at: number) => Value, at),
 };
 

@@ -24,7 +24,7 @@
  * - So does a function's body (its name comes before it): the body is
  *   decoded when first asked for (LazyLambda).
  */
-import { hashBytes } from '../../fastHash.js';
+import { hashByteParts } from '../../fastHash.js';
 import type {
   AttrDef, AttrName, Attrs, BinaryOperator, DynamicAttr, Expr, Formal, Lambda, Str, Var,
 } from './ast.js';
@@ -42,6 +42,15 @@ const enum Layout {
   HeaderBytes = 8 + ChecksumBytes,
 }
 
+const enum Tuning {
+  /** Slots of a StringTable at first (a power of two). */
+  FirstSlots = 256,
+  /** Source length (UTF-16 units) from which a LiteralEncoder makes room for its ints at once. */
+  PresizeFrom = 1 << 20,
+  /** Ints of room per unit of the source: a generated file of small sets takes about 0.8. */
+  IntsPerUnit = 1,
+}
+
 const enum Tag {
   Int, BigInt, Float, String, Path, SearchPath, Var, Select, HasAttr, Attrs, Let, List,
   Lambda, Call, With, If, Assert, BinOp, Not, Neg,
@@ -57,48 +66,120 @@ const FORMS: ReadonlyArray<Str['form']> = ['double', 'indented', 'uri'];
 const BASES = ['absolute', 'relative', 'home'] as const;
 const OPERATORS: readonly BinaryOperator[] = ['==', '!=', '<', '<=', '>', '>=', '&&', '||', '->', '+', '-', '*', '/', '++', '//'];
 const ATTR_DEF_KINDS: ReadonlyArray<AttrDef['kind']> = ['plain', 'inherit', 'inheritFrom'];
+/** The codes of a plain definition and a `"..."` string, as written. */
+const PLAIN = ATTR_DEF_KINDS.indexOf('plain');
+const DOUBLE = FORMS.indexOf('double');
 
 /** Thrown for bytes that are not a tree this code wrote. */
 export class CorruptTree extends Error {}
 
 // ---- encoding -------------------------------------------------------------
 
+/**
+ * The strings of an encoding, each once, by index (their order in the
+ * table written). A hash table of its own rather than a Map: a string can be
+ * looked up by a range of the source text (`indexOfText`), which makes the
+ * string only when it is new. A generated file has hundreds of thousands of
+ * names and values, most of them repeated (`pname`, `version`).
+ */
+class StringTable {
+  readonly list: string[] = [];
+  /** Open addressing: each slot is an index in `list` plus one, 0 when empty; at most half of them are full. */
+  private slots = new Int32Array(Tuning.FirstSlots);
+
+  indexOf(s: string): number {
+    const hash = hashText(s, 0, s.length);
+    const list = this.list;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot];
+      if (entry === 0) return this.add(s, hash);
+      if (list[entry - 1] === s) return entry - 1;
+    }
+  }
+
+  /** The index of `text.slice(start, end)`. */
+  indexOfText(text: string, start: number, end: number): number {
+    const hash = hashText(text, start, end);
+    const list = this.list;
+    const length = end - start;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot];
+      if (entry === 0) return this.add(text.slice(start, end), hash);
+      const s = list[entry - 1];
+      if (s.length === length && text.startsWith(s, start)) return entry - 1;
+    }
+  }
+
+  private add(s: string, hash: number): number {
+    const index = this.list.length;
+    this.list.push(s);
+    if (2 * this.list.length > this.slots.length) {
+      this.slots = new Int32Array(2 * this.slots.length);
+      this.list.forEach((t, i) => this.place(hashText(t, 0, t.length), i));
+    } else this.place(hash, index);
+    return index;
+  }
+
+  private place(hash: number, index: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = index + 1;
+  }
+}
+
+/** A hash of `text`'s UTF-16 units from `start` to `end` (FNV-1a's multiplier, a unit at a time). */
+function hashText(text: string, start: number, end: number): number {
+  let h = end - start;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
 class Writer {
   ints = new Int32Array(1024);
   n = 0;
 
   /** `strings` is shared when sets lowered straight into this form are copied in (LiteralEncoder). */
-  constructor(readonly strings = new Map<string, number>(), readonly literals?: LiteralEncoder) {}
+  constructor(readonly strings = new StringTable(), readonly literals?: LiteralEncoder) {}
 
   int(x: number): void {
-    if (this.n === this.ints.length) {
-      const grown = new Int32Array(this.ints.length * 2);
-      grown.set(this.ints);
-      this.ints = grown;
-    }
+    if (this.n === this.ints.length) this.grow(this.n + 1);
     this.ints[this.n++] = x;
+  }
+
+  /** Makes room for `count` ints and counts them as written; returns where they go in `ints`. */
+  reserve(count: number): number {
+    const at = this.n;
+    if (at + count > this.ints.length) this.grow(at + count);
+    this.n = at + count;
+    return at;
+  }
+
+  /** Makes `ints` hold at least `capacity` ints. */
+  reserveRoom(capacity: number): void {
+    if (capacity > this.ints.length) this.grow(capacity);
+  }
+
+  private grow(capacity: number): void {
+    const size = Math.max(2 * this.ints.length, capacity);
+    // Not zeroed first (a generated file's encoding is tens of megabytes): every int is written before it is read.
+    const bytes = Buffer.allocUnsafeSlow(size * 4);
+    const grown = new Int32Array(bytes.buffer, bytes.byteOffset, size);
+    grown.set(this.ints.subarray(0, this.n));
+    this.ints = grown;
   }
 
   /** Appends `ints` as they are. */
   append(ints: Int32Array): void {
-    if (this.n + ints.length > this.ints.length) {
-      let capacity = this.ints.length * 2;
-      while (capacity < this.n + ints.length) capacity *= 2;
-      const grown = new Int32Array(capacity);
-      grown.set(this.ints.subarray(0, this.n));
-      this.ints = grown;
-    }
-    this.ints.set(ints, this.n);
-    this.n += ints.length;
+    const at = this.reserve(ints.length);
+    this.ints.set(ints, at);
   }
 
   /** Writes the index of `s` in the strings; returns it. */
   string(s: string): number {
-    let i = this.strings.get(s);
-    if (i === undefined) {
-      i = this.strings.size;
-      this.strings.set(s, i);
-    }
+    const i = this.strings.indexOf(s);
     this.int(i);
     return i;
   }
@@ -120,17 +201,29 @@ class Writer {
   }
 
   stringTable(): string {
-    return JSON.stringify([...this.strings.keys()]);
+    return JSON.stringify(this.strings.list);
   }
 }
 
 /**
- * The bytes of a lowered tree. `literals` is where lowering wrote the sets of
+ * A lowered tree encoded: its bytes in two parts, to be written one after
+ * the other (the header and strings, then the ints: a generated file's tens
+ * of megabytes of ints are not copied into one buffer), and the tree they
+ * decode to, read from the encoding's own ints and strings instead of parsed
+ * back from the bytes.
+ */
+export interface EncodedTree {
+  readonly parts: readonly Uint8Array[];
+  decode(table: PositionTable): Expr;
+}
+
+/**
+ * Encodes a lowered tree. `literals` is where lowering wrote the sets of
  * literals it lowered straight into this form (lower.ts): they are copied as
  * they are. Throws (RangeError included) for a tree too deep to walk here: it
  * is then not cached.
  */
-export function encodeTree(e: Expr, literals?: LiteralEncoder): Uint8Array {
+export function encodeTreeParts(e: Expr, literals?: LiteralEncoder): EncodedTree {
   const w = new Writer(literals?.strings, literals);
   const source = e.kind === 'attrs' && e.attrs instanceof LiteralAttrs ? e.attrs.undecoded : undefined;
   // A file that is one set of literals (a generated one) is its ints as lowering wrote them, not copied.
@@ -138,15 +231,22 @@ export function encodeTree(e: Expr, literals?: LiteralEncoder): Uint8Array {
   else encode(w, e);
   const strings = Buffer.from(w.stringTable(), 'utf8');
   const padding = (4 - (strings.length % 4)) % 4;
-  // Every byte is written below (a large tree's buffer is not zeroed first for nothing).
-  const out = Buffer.allocUnsafe(Layout.HeaderBytes + strings.length + padding + w.n * 4);
-  out.writeUInt32LE(Layout.Magic, 0);
-  out.writeUInt32LE(strings.length, 4);
-  strings.copy(out, Layout.HeaderBytes);
-  out.fill(0, Layout.HeaderBytes + strings.length, Layout.HeaderBytes + strings.length + padding);
-  Buffer.from(w.ints.buffer, w.ints.byteOffset, w.n * 4).copy(out, Layout.HeaderBytes + strings.length + padding);
-  checksum(out.subarray(Layout.HeaderBytes)).copy(out, 8);
-  return out;
+  // Every byte is written below (not zeroed first for nothing).
+  const head = Buffer.allocUnsafe(Layout.HeaderBytes + strings.length + padding);
+  head.writeUInt32LE(Layout.Magic, 0);
+  head.writeUInt32LE(strings.length, 4);
+  strings.copy(head, Layout.HeaderBytes);
+  head.fill(0, Layout.HeaderBytes + strings.length);
+  const ints = w.ints.subarray(0, w.n);
+  const intBytes = new Uint8Array(ints.buffer, ints.byteOffset, ints.byteLength);
+  checksum([head.subarray(Layout.HeaderBytes), intBytes]).copy(head, 8);
+  const list = w.strings.list;
+  return { parts: [head, intBytes], decode: (table) => readTree(ints, list, table) };
+}
+
+/** The bytes of a lowered tree, in one buffer (encodeTreeParts' parts joined). */
+export function encodeTree(e: Expr, literals?: LiteralEncoder): Uint8Array {
+  return Buffer.concat(encodeTreeParts(e, literals).parts);
 }
 
 function offsets(s: Span): { start: number; end: number } {
@@ -191,13 +291,34 @@ function writeFloat(w: Writer, text: string, start: number, end: number): void {
  */
 export class LiteralEncoder {
   /** The strings of the sets written here, then of the tree's whole encoding. */
-  readonly strings = new Map<string, number>();
+  readonly strings = new StringTable();
   private readonly w = new Writer(this.strings);
+
+  /**
+   * `sourceLength`: the length of the text lowered, if it is known: a large
+   * file gets room for its encoding at once (memory the system gives only
+   * as it is written), instead of growing into it by copies.
+   */
+  constructor(sourceLength = 0) {
+    if (sourceLength > Tuning.PresizeFrom) this.w.reserveRoom(sourceLength * Tuning.IntsPerUnit);
+  }
   /** Open lists and sets: where each starts, and its count of elements or definitions so far. */
   private readonly open: number[] = [];
   private count = 0;
-  /** The strings as an array, for reading back (made again when strings were added). */
-  private stringList: string[] = [];
+  /**
+   * Which names the open sets define, to refuse a name defined twice: by a
+   * name's index in the strings, the number of the innermost open set that
+   * defines it. A set that defines a name an outer one has defined writes
+   * over the outer's number, which `end` puts back from `overwritten`
+   * (pairs of a name and the number it had). Sets are numbered from 1,
+   * never twice: a number left by a set that ended means nothing.
+   */
+  private definedBy = new Int32Array(1024);
+  private readonly overwritten: number[] = [];
+  /** The number of each open set (0 for a list), and of the last set opened. */
+  private readonly openSets: number[] = [];
+  private set = 0;
+  private sets = 0;
 
   /** Where the next set starts: what `rollback` takes back to. */
   mark(): number {
@@ -208,23 +329,48 @@ export class LiteralEncoder {
     this.w.n = mark;
     this.open.length = 0;
     this.count = 0;
+    this.overwritten.length = 0;
+    this.openSets.length = 0;
+    this.set = 0;
   }
 
-  /** Opens a set (not `rec`) spanning `start` to `end`; each definition is a `name` then a value. */
+  /** Opens a set (not `rec`) spanning `start` to `end`; each definition is a `define` then a value. */
   attrs(start: number, end: number): void {
     this.element();
     this.begin(Tag.LiteralAttrs, start, end);
-    this.w.int(0); // not rec
-    this.w.int(0); // its count of definitions, set by `end`
+    const w = this.w;
+    const at = w.reserve(2);
+    w.ints[at] = 0; // not rec
+    w.ints[at + 1] = 0; // its count of definitions, set by `end`
+    this.openSets.push(this.set, this.overwritten.length);
+    this.set = ++this.sets;
   }
 
-  /** A definition's name; `start` and `end` are its attribute path's. Returns the name's index in the strings (the same for the same name). */
-  name(name: string, start: number, end: number): number {
-    const index = this.w.string(name);
-    this.w.int(ATTR_DEF_KINDS.indexOf('plain'));
-    this.w.int(start);
-    this.w.int(end);
-    return index;
+  /**
+   * A definition of the name of index `name` (`index`, `textIndex`) in the
+   * innermost set; `start` and `end` are its attribute path's. False, with
+   * nothing written, when the set defines that name already.
+   */
+  define(name: number, start: number, end: number): boolean {
+    const w = this.w;
+    const index = name;
+    let definedBy = this.definedBy;
+    if (index >= definedBy.length) {
+      const grown = new Int32Array(Math.max(2 * definedBy.length, index + 1));
+      grown.set(definedBy);
+      this.definedBy = definedBy = grown;
+    }
+    const before = definedBy[index];
+    if (before === this.set) return false;
+    if (before !== 0) this.overwritten.push(index, before);
+    definedBy[index] = this.set;
+    const at = w.reserve(4);
+    const ints = w.ints;
+    ints[at] = index;
+    ints[at + 1] = PLAIN;
+    ints[at + 2] = start;
+    ints[at + 3] = end;
+    return true;
   }
 
   /** Opens a list spanning `start` to `end`. */
@@ -245,21 +391,41 @@ export class LiteralEncoder {
     writeFloat(this.w, text, start, end);
   }
 
-  /** A `"..."` string without interpolations, its escapes resolved. */
-  string(text: string, start: number, end: number): void {
+  /** The index of `s` in the strings (added if new). */
+  index(s: string): number {
+    return this.strings.indexOf(s);
+  }
+
+  /** The index of `text.slice(start, end)` in the strings (added if new), that string made only if new. */
+  textIndex(text: string, start: number, end: number): number {
+    return this.strings.indexOfText(text, start, end);
+  }
+
+  /** The string of index `index`. */
+  stringAt(index: number): string {
+    return this.strings.list[index];
+  }
+
+  /** A `"..."` string without interpolations, its escapes resolved: the string of index `text` (-1 for the empty one). */
+  string(text: number, start: number, end: number): void {
     this.element();
     const w = this.w;
-    w.int(Tag.String);
-    w.int(start);
-    w.int(end);
-    w.int(FORMS.indexOf('double'));
-    if (text === '') w.int(0);
-    else {
-      w.int(1);
-      w.int(TEXT_PART);
-      w.string(text);
+    const empty = text < 0;
+    const at = w.reserve(empty ? 6 : 8);
+    const ints = w.ints;
+    ints[at] = Tag.String;
+    ints[at + 1] = start;
+    ints[at + 2] = end;
+    ints[at + 3] = DOUBLE;
+    if (empty) {
+      ints[at + 4] = 0; // no parts
+      ints[at + 5] = 0; // no nixParts
+      return;
     }
-    w.int(0); // no nixParts
+    ints[at + 4] = 1; // one part,
+    ints[at + 5] = TEXT_PART; // a text
+    ints[at + 6] = text;
+    ints[at + 7] = 0; // no nixParts
   }
 
   /** Closes the innermost list or set. */
@@ -270,6 +436,12 @@ export class LiteralEncoder {
       w.int(0); // no `inherit (e)`
       w.int(0); // no dynamic names
       w.ints[at + 5] = this.count;
+      // The names the outer sets had defined are theirs again.
+      const overwritten = this.overwritten;
+      const from = this.openSets.pop()!;
+      for (let i = overwritten.length - 2; i >= from; i -= 2) this.definedBy[overwritten[i]] = overwritten[i + 1];
+      overwritten.length = from;
+      this.set = this.openSets.pop()!;
     } else w.ints[at + 4] = this.count;
     w.patchLength(at + 3);
     this.count = this.open.pop()!;
@@ -283,8 +455,7 @@ export class LiteralEncoder {
 
   /** The content of the set written from `at`, read as the parse cache reads it. */
   source(at: number, table: PositionTable): LiteralSource {
-    if (this.stringList.length !== this.strings.size) this.stringList = [...this.strings.keys()];
-    return new Reader(this.w.ints.subarray(0, this.w.n), this.stringList, table).literalSource(at + 4);
+    return new Reader(this.w.ints.subarray(0, this.w.n), this.strings.list, table).literalSource(at + 4);
   }
 
   /** Copies the set written from `at` into `w` (whose strings are this encoder's). */
@@ -305,10 +476,12 @@ export class LiteralEncoder {
     const w = this.w;
     this.open.push(this.count, w.n);
     this.count = 0;
-    w.int(tag);
-    w.int(start);
-    w.int(end);
-    w.lengthSlot();
+    const at = w.reserve(4);
+    const ints = w.ints;
+    ints[at] = tag;
+    ints[at + 1] = start;
+    ints[at + 2] = end;
+    ints[at + 3] = 0; // its count of ints, set by `end`
   }
 }
 
@@ -334,8 +507,9 @@ class LoweredLiterals implements LiteralSource {
   }
 }
 
-function checksum(body: Uint8Array): Buffer {
-  return Buffer.from(hashBytes(body), 'hex');
+/** The checksum of an entry's body (everything after the header), given in parts. */
+function checksum(body: readonly Uint8Array[]): Buffer {
+  return Buffer.from(hashByteParts(body), 'hex');
 }
 
 function encodeParts(w: Writer, parts: ReadonlyArray<string | Expr>): void {
@@ -548,7 +722,7 @@ export function decodeTree(bytes: Uint8Array, table: PositionTable): Expr {
   if (view.readUInt32LE(0) !== Layout.Magic) throw new CorruptTree('not a syntax tree of this version');
   const stringBytes = view.readUInt32LE(4);
   const body = view.subarray(Layout.HeaderBytes);
-  if (!checksum(body).equals(view.subarray(8, Layout.HeaderBytes))) throw new CorruptTree('checksum mismatch');
+  if (!checksum([body]).equals(view.subarray(8, Layout.HeaderBytes))) throw new CorruptTree('checksum mismatch');
   const intsStart = stringBytes + ((4 - (stringBytes % 4)) % 4);
   if (intsStart > body.length || (body.length - intsStart) % 4 !== 0) throw new CorruptTree('bad lengths');
   const strings = JSON.parse(body.toString('utf8', 0, stringBytes)) as unknown;
@@ -557,7 +731,12 @@ export function decodeTree(bytes: Uint8Array, table: PositionTable): Expr {
   const at = body.byteOffset + intsStart;
   const count = (body.length - intsStart) / 4;
   const ints = at % 4 === 0 ? new Int32Array(body.buffer, at, count) : new Int32Array(body.buffer.slice(at, at + count * 4));
-  const r = new Reader(ints, strings as string[], table);
+  return readTree(ints, strings as string[], table);
+}
+
+/** The tree whose encoding is `ints` with `strings`. */
+function readTree(ints: Int32Array, strings: readonly string[], table: PositionTable): Expr {
+  const r = new Reader(ints, strings, table);
   const e = r.expr();
   if (r.at !== ints.length) throw new CorruptTree('trailing data');
   return e;
@@ -879,6 +1058,15 @@ export function bodyIfRead(e: Lambda): Expr | undefined {
 class LiteralValues<V> {
   /** Where the node `valueAt` read ends. */
   private end = 0;
+  /**
+   * The names of the last set built, and their indexes in the strings: the
+   * next set with the same names gets the same array (the sets of a
+   * generated file mostly have the same names, in the same order).
+   */
+  private names: readonly string[] = [];
+  private nameIndexes: number[] = [];
+  /** The indexes of the set being built (swapped with `nameIndexes` when they differ). */
+  private scratch: number[] = [];
 
   constructor(
     private readonly ints: Int32Array,
@@ -897,15 +1085,25 @@ class LiteralValues<V> {
     const ints = this.ints;
     const n = ints[at + 1];
     let i = at + 2;
-    const names: string[] = new Array(n);
+    const indexes = this.scratch;
+    indexes.length = n;
     const values: V[] = new Array(n);
     for (let k = 0; k < n; k++) {
-      names[k] = this.strings[ints[i]];
-      // The definition's kind (plain) and its name's span, then the value.
+      indexes[k] = ints[i];
+      // The definition's kind (plain) and its name's span, then the value (a list or set is lazy: not read here).
       values[k] = this.valueAt(i + 4);
       i = this.end;
     }
-    return this.builder.attrs(names, values, () => this.nameSpans(at));
+    const last = this.nameIndexes;
+    let same = last.length === n;
+    for (let k = 0; same && k < n; k++) same = last[k] === indexes[k];
+    if (!same) {
+      this.names = indexes.map((index) => this.strings[index]);
+      this.nameIndexes = indexes;
+      this.scratch = last;
+    }
+    const names = this.names;
+    return this.builder.attrs(names, values, () => this.positionsAt(at, names));
   }
 
   private listAt(at: number): V {
@@ -959,16 +1157,16 @@ class LiteralValues<V> {
     }
   }
 
-  /** Where each name of the set at `at` is defined, read again when positions are asked for. */
-  private nameSpans(at: number): Span[] {
+  /** Where each name (`names`) of the set at `at` is defined, read again when positions are asked for. */
+  private positionsAt(at: number, names: readonly string[]): Map<string, Span> {
     const ints = this.ints;
     const n = ints[at + 1];
     let i = at + 2;
-    const spans: Span[] = [];
+    const positions = new Map<string, Span>();
     for (let k = 0; k < n; k++) {
-      spans.push(this.table.span(ints[i + 2], ints[i + 3]));
+      positions.set(names[k], this.table.span(ints[i + 2], ints[i + 3]));
       i = this.skipAt(i + 4);
     }
-    return spans;
+    return positions;
   }
 }

@@ -22,8 +22,11 @@ export interface LiteralBuilder<V> {
   /** An absolute, canonical path (lowering made it so). */
   path(p: string): V;
   list(items: V[]): V;
-  /** `nameSpans` gives where each name is defined, when positions are asked for. */
-  attrs(names: string[], values: V[], nameSpans: () => Span[]): V;
+  /**
+   * `names` may be the array of an earlier set with the same names (not to
+   * be changed); `positions` gives where each name is defined, when asked for.
+   */
+  attrs(names: readonly string[], values: V[], positions: () => Map<string, Span>): V;
   /** A list or set inside another: `buildAt(at)` makes it, when (and if) it is needed. */
   lazy(at: number, buildAt: (at: number) => V): V;
 }

@@ -71,7 +71,7 @@ const NONASSOC_GROUP: Readonly<Record<string, number>> = { '==': 1, '!=': 1, '<'
  * form (lowerLiterals.ts).
  */
 export function lowerTree(tree: FlatTree, text: string, table: PositionTable, opts: LowerOptions, literals?: LiteralEncoder): Expr {
-  return new Lowerer(tree.cursor(), text, table, opts, literals && { encoder: literals, candidates: tree.subtreesOf(LITERAL_NODE_TYPES) }).sourceCode();
+  return new Lowerer(tree.cursor(), text, table, opts, literals && { encoder: literals, tree, candidates: tree.subtreesOf(LITERAL_NODE_TYPES) }).sourceCode();
 }
 
 class Lowerer {
@@ -84,7 +84,7 @@ class Lowerer {
     private readonly table: PositionTable,
     private readonly opts: LowerOptions,
     /** Where sets of literals go, and which nodes may be one (by index: 1 when the subtree has only LITERAL_NODE_TYPES). */
-    private readonly literals?: { readonly encoder: LiteralEncoder; readonly candidates: Uint8Array },
+    private readonly literals?: { readonly encoder: LiteralEncoder; readonly tree: FlatTree; readonly candidates: Uint8Array },
   ) {}
 
   sourceCode(): Expr {
@@ -566,7 +566,7 @@ class Lowerer {
     const literals = this.literals;
     if (literals === undefined || literals.candidates[this.c.nodeIndex] === 0) return undefined;
     const at = literals.encoder.mark();
-    if (!lowerLiteralSet(this.c, this.text, literals.encoder)) return undefined;
+    if (!lowerLiteralSet(literals.tree, this.c.nodeIndex, this.text, literals.encoder)) return undefined;
     return literals.encoder.node(at, this.span(start, end), this.table);
   }
 

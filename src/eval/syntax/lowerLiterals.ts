@@ -6,7 +6,10 @@
  * thousands of them; lowering made a tree of millions of objects for them,
  * that the cache then encoded and threw away (the evaluator builds their
  * values from the encoded form: literalAttrs.ts). Here such a set goes from
- * the flat tree to its encoded ints in one walk, making nothing else.
+ * the flat tree to its encoded ints in one walk, making nothing else. The
+ * walk reads the flat tree's ints itself (node kinds by grammar symbol,
+ * children by the `After` field), not through a cursor: on a generated file
+ * it visits millions of nodes.
  *
  * Only what is plainly a set of literals is taken: lower.ts asks only for
  * sets whose whole subtree is of LITERAL_NODE_TYPES (FlatTree.subtreesOf),
@@ -19,7 +22,8 @@
  * gives.
  */
 import type { LiteralEncoder } from './astCodec.js';
-import { gotoFirstCodeChild, gotoNextCodeSibling, type SyntaxCursor } from './flatTree.js';
+import { Field, type FlatTree } from './flatTree.js';
+import { grammarSymbols } from './treeSitter.js';
 import { RESERVED_KEYWORDS } from './keywords.js';
 import { floatLiteral, integerLiteral } from './literals.js';
 import { unescapeDouble } from './strings.js';
@@ -31,33 +35,27 @@ export const LITERAL_NODE_TYPES: ReadonlySet<string> = new Set([
   'integer_expression', 'float_expression', 'comment',
 ]);
 
-/** The names a set has defined so far, by their index in the encoding's strings: a list while short, then a Set. */
-class Names {
-  private list: number[] | undefined = [];
-  private set: Set<number> | undefined;
+/** The node types the walk tells apart. */
+const enum Kind { Other, Set, BindingSet, Binding, AttrPath, Identifier, List, String, Integer, Float, Comment }
 
-  /** Adds `name`; false if it was there. */
-  add(name: number): boolean {
-    const list = this.list;
-    if (list !== undefined) {
-      if (list.includes(name)) return false;
-      list.push(name);
-      if (list.length > Tuning.ListedNames) {
-        this.set = new Set(list);
-        this.list = undefined;
-      }
-      return true;
-    }
-    const set = this.set!;
-    if (set.has(name)) return false;
-    set.add(name);
-    return true;
+const KINDS: Readonly<Record<string, Kind>> = {
+  attrset_expression: Kind.Set, binding_set: Kind.BindingSet, binding: Kind.Binding, attrpath: Kind.AttrPath,
+  identifier: Kind.Identifier, list_expression: Kind.List, string_expression: Kind.String,
+  integer_expression: Kind.Integer, float_expression: Kind.Float, comment: Kind.Comment,
+};
+
+const SYMBOL_MASK = 0xffff;
+
+let kindsBySymbol: Uint8Array | undefined;
+
+/** Each grammar symbol's Kind (several symbols may share a name, as they share a node type). */
+function kinds(): Uint8Array {
+  if (kindsBySymbol === undefined) {
+    const symbols = grammarSymbols();
+    kindsBySymbol = new Uint8Array(symbols.length);
+    symbols.forEach((name, symbol) => { kindsBySymbol![symbol] = KINDS[name] ?? Kind.Other; });
   }
-}
-
-const enum Tuning {
-  /** Names looked for in a list up to this many (most sets are small), then in a Set. */
-  ListedNames = 16,
+  return kindsBySymbol;
 }
 
 /** Thrown inside the walk when the set is not one it takes. */
@@ -65,147 +63,171 @@ class NotTaken {}
 const NOT_TAKEN = new NotTaken();
 
 /**
- * Writes the set under the cursor (an attrset_expression whose subtree has
- * only LITERAL_NODE_TYPES) into `encoder`. Returns false, with nothing
- * written and the cursor where it was, when it is not plainly a set of
- * literals. The cursor ends where it started.
+ * Writes the set at node `index` of `tree` (an attrset_expression whose
+ * subtree has only LITERAL_NODE_TYPES) into `encoder`. Returns false, with
+ * nothing written, when it is not plainly a set of literals.
  */
-export function lowerLiteralSet(c: SyntaxCursor, text: string, encoder: LiteralEncoder): boolean {
-  const walk = new Walk(c, text, encoder);
+export function lowerLiteralSet(tree: FlatTree, index: number, text: string, encoder: LiteralEncoder): boolean {
   const mark = encoder.mark();
   try {
-    walk.attrs();
+    new Walk(tree.nodes, kinds(), text, encoder).attrs(index);
     return true;
   } catch (e) {
     if (e !== NOT_TAKEN) throw e;
     encoder.rollback(mark);
-    walk.backToStart();
     return false;
   }
 }
 
+/** Nodes are numbered in preorder; a node's fields are at `index * Field.Count` (flatTree.ts). */
 class Walk {
-  /** How far below the starting node the cursor is. */
-  private depth = 0;
+  constructor(
+    private readonly n: Int32Array,
+    private readonly kinds: Uint8Array,
+    private readonly text: string,
+    private readonly out: LiteralEncoder,
+  ) {}
 
-  constructor(private readonly c: SyntaxCursor, private readonly text: string, private readonly out: LiteralEncoder) {}
-
-  backToStart(): void {
-    for (; this.depth > 0; this.depth--) this.c.gotoParent();
+  private kind(node: number): Kind {
+    return this.kinds[this.n[node * Field.Count + Field.Type] & SYMBOL_MASK] as Kind;
   }
 
-  /** The set at the cursor. */
-  attrs(): void {
-    const c = this.c;
-    this.out.attrs(c.startIndex, c.endIndex);
-    const names = new Names();
-    if (this.down()) {
-      do {
-        if (c.nodeType === 'binding_set') this.bindings(names);
-      } while (this.next());
-      this.up();
+  /** The first child of `node` that is not a comment (comments may stand between any two children), or -1. */
+  private firstChild(node: number): number {
+    return this.nextFrom(node + 1, this.n[node * Field.Count + Field.After]);
+  }
+
+  /** The sibling after `node` that is not a comment, or -1; `end` is where the parent's subtree ends. */
+  private nextSibling(node: number, end: number): number {
+    return this.nextFrom(this.n[node * Field.Count + Field.After], end);
+  }
+
+  /** The first node that is not a comment from `node` on, stepping over subtrees, before `end`; -1 if none. */
+  private nextFrom(node: number, end: number): number {
+    for (let c = node; c < end; c = this.n[c * Field.Count + Field.After]) {
+      if (this.kind(c) !== Kind.Comment) return c;
     }
-    this.out.end();
+    return -1;
   }
 
-  private bindings(names: Names): void {
-    const c = this.c;
-    this.down();
-    do {
-      if (c.nodeType !== 'binding') throw NOT_TAKEN;
-      this.binding(names);
-    } while (this.next());
-    this.up();
+  /** The set at `node`. */
+  attrs(node: number): void {
+    const n = this.n;
+    const at = node * Field.Count;
+    const out = this.out;
+    out.attrs(n[at + Field.Start], n[at + Field.End]);
+    const end = n[at + Field.After];
+    for (let c = node + 1; c < end; c = n[c * Field.Count + Field.After]) {
+      if (this.kind(c) === Kind.BindingSet) this.bindings(c);
+    }
+    out.end();
+  }
+
+  private bindings(node: number): void {
+    const end = this.n[node * Field.Count + Field.After];
+    let b = this.firstChild(node);
+    if (b < 0) throw NOT_TAKEN;
+    for (; b >= 0; b = this.nextSibling(b, end)) {
+      if (this.kind(b) !== Kind.Binding) throw NOT_TAKEN;
+      this.binding(b);
+    }
   }
 
   /** `name = value;` (the attribute path first; `=` and `;` are not in the flat tree). */
-  private binding(names: Names): void {
-    const c = this.c;
-    this.down();
-    const start = c.startIndex;
-    const end = c.endIndex;
-    if (!names.add(this.out.name(this.name(), start, end))) throw NOT_TAKEN;
-    if (!this.next()) throw NOT_TAKEN;
-    this.value();
-    if (this.next()) throw NOT_TAKEN;
-    this.up();
+  private binding(node: number): void {
+    const n = this.n;
+    const end = n[node * Field.Count + Field.After];
+    const path = this.firstChild(node);
+    if (path < 0 || this.kind(path) !== Kind.AttrPath) throw NOT_TAKEN;
+    const value = this.nextSibling(path, end);
+    if (value < 0 || this.nextSibling(value, end) >= 0) throw NOT_TAKEN;
+    const at = path * Field.Count;
+    if (!this.out.define(this.name(path), n[at + Field.Start], n[at + Field.End])) throw NOT_TAKEN;
+    this.value(value);
   }
 
-  /** The one name of the attribute path at the cursor. */
-  private name(): string {
-    const c = this.c;
-    if (c.nodeType !== 'attrpath' || !this.down()) throw NOT_TAKEN;
-    let name: string;
-    const type: string = c.nodeType;
-    if (type === 'identifier') {
-      name = this.text.slice(c.startIndex, c.endIndex);
-      if (RESERVED_KEYWORDS.has(name)) throw NOT_TAKEN;
-    } else if (type === 'string_expression') name = this.stringText();
-    else throw NOT_TAKEN;
-    if (this.next()) throw NOT_TAKEN; // `a.b = `
-    this.up();
+  /** The one name of the attribute path at `node`: its index in the encoding's strings. */
+  private name(node: number): number {
+    const n = this.n;
+    const end = n[node * Field.Count + Field.After];
+    const c = this.firstChild(node);
+    if (c < 0 || this.nextSibling(c, end) >= 0) throw NOT_TAKEN; // none, or `a.b = `
+    const kind = this.kind(c);
+    if (kind === Kind.String) {
+      const name = this.stringText(c);
+      return name < 0 ? this.out.index('') : name;
+    }
+    if (kind !== Kind.Identifier) throw NOT_TAKEN;
+    const at = c * Field.Count;
+    const name = this.out.textIndex(this.text, n[at + Field.Start], n[at + Field.End]);
+    if (RESERVED_KEYWORDS.has(this.out.stringAt(name))) throw NOT_TAKEN;
     return name;
   }
 
-  private value(): void {
-    const c = this.c;
-    const start = c.startIndex;
-    const end = c.endIndex;
-    switch (c.nodeType) {
-      case 'integer_expression': {
+  private value(node: number): void {
+    const n = this.n;
+    const at = node * Field.Count;
+    const start = n[at + Field.Start];
+    const end = n[at + Field.End];
+    switch (this.kind(node)) {
+      case Kind.Integer: {
         // Up to 9 digits, a number (no BigInt made): its value fits 32 bits.
-        const t = this.text.slice(start, end);
-        const value = t.length <= 9 ? Number(t) : integerLiteral(t);
+        if (end - start <= 9) {
+          let value = 0;
+          for (let i = start; i < end; i++) value = value * 10 + (this.text.charCodeAt(i) - 0x30);
+          this.out.int(value, start, end);
+          return;
+        }
+        const value = integerLiteral(this.text.slice(start, end));
         if (value === undefined) throw NOT_TAKEN;
         this.out.int(value, start, end);
         return;
       }
-      case 'float_expression': {
+      case Kind.Float: {
         const t = this.text.slice(start, end);
         if (floatLiteral(t) === undefined) throw NOT_TAKEN;
         this.out.float(t, start, end);
         return;
       }
-      case 'string_expression':
-        this.out.string(this.stringText(), start, end);
+      case Kind.String:
+        this.out.string(this.stringText(node), start, end);
         return;
-      case 'attrset_expression':
-        this.attrs();
+      case Kind.Set:
+        this.attrs(node);
         return;
-      case 'list_expression':
+      case Kind.List: {
         this.out.list(start, end);
-        if (this.down()) {
-          do this.value(); while (this.next());
-          this.up();
-        }
+        const after = n[at + Field.After];
+        for (let c = this.firstChild(node); c >= 0; c = this.nextSibling(c, after)) this.value(c);
         this.out.end();
         return;
+      }
       default:
         throw NOT_TAKEN;
     }
   }
 
-  /** The text of the `"..."` string at the cursor (it has no interpolations), as lower.ts reads it. */
-  private stringText(): string {
-    const text = unescapeDouble(this.text.slice(this.c.startIndex + 1, this.c.endIndex - 1));
+  /**
+   * The text of the `"..."` string at `node` (it has no interpolations), as
+   * lower.ts reads it: its index in the encoding's strings, -1 if empty.
+   */
+  private stringText(node: number): number {
+    const at = node * Field.Count;
+    const start = this.n[at + Field.Start] + 1;
+    const end = this.n[at + Field.End] - 1;
+    if (start === end) return -1;
+    const source = this.text;
+    let plain = true;
+    for (let i = start; i < end; i++) {
+      const c = source.charCodeAt(i);
+      if (c === 0x5c || c === 0x0d || c === 0) { // `\`, CR, NUL
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return this.out.textIndex(source, start, end);
+    const text = unescapeDouble(source.slice(start, end));
     if (text.includes('\0')) throw NOT_TAKEN;
-    return text;
-  }
-
-  /** To the first child that is not a comment; false (the cursor unmoved) if none. */
-  private down(): boolean {
-    if (!gotoFirstCodeChild(this.c)) return false;
-    this.depth++;
-    return true;
-  }
-
-  private up(): void {
-    this.c.gotoParent();
-    this.depth--;
-  }
-
-  /** To the next sibling that is not a comment. */
-  private next(): boolean {
-    return gotoNextCodeSibling(this.c);
+    return text === '' ? -1 : this.out.index(text);
   }
 }

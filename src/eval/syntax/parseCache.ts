@@ -36,7 +36,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Expr } from './ast.js';
-import { decodeTree, encodeTree, LiteralEncoder } from './astCodec.js';
+import { decodeTree, encodeTreeParts, LiteralEncoder, type EncodedTree } from './astCodec.js';
 import { knownToCompile, whenCompiled } from './compiles.js';
 import { sameFreeNames } from '../compile/freeNames.js';
 import { lintSettings, LINT_NAMES, parserWarnings } from './lint.js';
@@ -103,7 +103,7 @@ export function diskParseCache(dir: string): ParseCache {
   };
 
   /** Writes the entry; whether it was written. */
-  const store = (file: string, bytes: Uint8Array): boolean => {
+  const store = (file: string, bytes: readonly Uint8Array[]): boolean => {
     try {
       if (!madeDir) {
         mkdirSync(dir, { recursive: true });
@@ -142,22 +142,22 @@ export function diskParseCache(dir: string): ParseCache {
         }
       }
       const warnings = parserWarnings();
-      const literals = new LiteralEncoder();
+      const literals = new LiteralEncoder(text.length);
       const lowered = parseNix(text, sourcePath, opts, literals);
       if (parserWarnings() !== warnings) return lowered;
-      let bytes: Uint8Array;
+      let encoded: EncodedTree;
       try {
-        bytes = encodeTree(lowered, literals);
+        encoded = encodeTreeParts(lowered, literals);
       } catch {
         return lowered; // a tree too deep to encode here: parsed again next time
       }
-      const written = store(file, bytes);
+      const written = store(file, encoded.parts);
       if (written) rmSync(`${file}${COMPILES}`, { force: true });
       // The tree as the next run will read it: its sets of literals are never decoded, and the
       // lowered tree can go at once (for a large generated file, most of the memory).
       let expr: Expr;
       try {
-        expr = decodeTree(bytes, new PositionTable({ path: sourcePath, text }));
+        expr = encoded.decode(new PositionTable({ path: sourcePath, text }));
       } catch {
         return lowered;
       }

@@ -39,8 +39,12 @@ export function printIdentifier(s: string): string {
   return /^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(s) ? s : printString(s);
 }
 
+/** What printString escapes. */
+const NEEDS_ESCAPE = /["\\\n\r\t]|\$\{/;
+
 /** A string literal with Nix's escapes (`\n \r \t \" \\ \${`). */
 export function printString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s[i];

@@ -179,11 +179,21 @@ export function forceFunction(v: Lazy, span?: Span, ctx?: string): NixFunction |
   throw typeError('a function', x, span, ctx);
 }
 
-/** The attribute a value of a deep walk is held by, and the one holding that set (for the error's trace). */
-interface HeldBy {
-  readonly set: NixAttrs;
-  readonly name: string;
-  readonly parent: HeldBy | undefined;
+/**
+ * A set or list a deep walk is inside of, with the next of its values to
+ * visit. Frames are kept from one visit to the next (a walk of 300,000 sets
+ * made no object per value visited, only per level of nesting).
+ */
+class WalkFrame {
+  /** A set's frame: the set, and its names in the order visited (Nix's); undefined in a list's. */
+  set: NixAttrs | undefined = undefined;
+  names: readonly string[] | undefined = undefined;
+  /** A list's frame: its items; undefined in a set's. */
+  items: readonly Lazy[] | undefined = undefined;
+  /** The index of the next value to visit (the one being visited is `next - 1`). */
+  next = 0;
+  /** The depth of its values. */
+  depth = 0;
 }
 
 /**
@@ -201,14 +211,13 @@ interface HeldBy {
 export function forceDeep(v: Lazy, span?: Span): void {
   const walk = deepWalk();
   const base = currentCallDepth();
-  const stack: Lazy[] = [v];
-  const depths: number[] = [base];
-  const heldBy: (HeldBy | undefined)[] = [undefined];
+  const frames: WalkFrame[] = [];
+  /** Frames in use: frames[top - 1] is the innermost. */
+  let top = 0;
+  let x = v;
+  let depth = base;
   try {
-    while (stack.length) {
-      const depth = depths.pop()!;
-      const x = stack.pop()!;
-      const held = heldBy.pop();
+    for (;;) {
       let val: Value;
       try {
         if (depth > evalSettings.maxCallDepth) throw stackOverflow(span);
@@ -216,27 +225,56 @@ export function forceDeep(v: Lazy, span?: Span): void {
         val = forcedKeepForeign(x);
       } catch (e) {
         if (e instanceof NixError) {
-          for (let h = held; h; h = h.parent) e.addTrace(`while evaluating the attribute '${h.name}'`, h.set.positions?.get(h.name));
+          for (let i = top - 1; i >= 0; i--) {
+            const f = frames[i];
+            if (f.set === undefined) continue;
+            const name = f.names![f.next - 1];
+            e.addTrace(`while evaluating the attribute '${name}'`, f.set.positions?.get(name));
+          }
         }
         throw e;
       }
       // Only sets and lists can be met twice in a way that matters (shared, or in a cycle).
-      if (!(val instanceof NixList) && !(val instanceof NixAttrs)) continue;
-      if (val.walk === walk) continue;
-      val.walk = walk;
-      if (val instanceof NixList) {
-        for (let i = val.items.length - 1; i >= 0; i--) {
-          stack.push(val.items[i]);
-          depths.push(depth + 1);
-          heldBy.push(held);
+      if ((val instanceof NixList || val instanceof NixAttrs) && val.walk !== walk) {
+        val.walk = walk;
+        const f = frames[top] ??= new WalkFrame();
+        top++;
+        if (val instanceof NixList) {
+          f.set = undefined;
+          f.names = undefined;
+          f.items = val.items;
+        } else {
+          f.set = val;
+          f.names = val.sortedNames();
+          f.items = undefined;
         }
-      } else {
-        const names = val.sortedNames();
-        for (let i = names.length - 1; i >= 0; i--) {
-          stack.push(val.get(names[i])!);
-          depths.push(depth + 1);
-          heldBy.push({ set: val, name: names[i], parent: held });
+        f.next = 0;
+        f.depth = depth + 1;
+      }
+      // The next value to visit: the next one of the innermost frame that has one left.
+      for (;;) {
+        if (top === 0) return;
+        const f = frames[top - 1];
+        const items = f.items;
+        if (items !== undefined) {
+          if (f.next < items.length) {
+            x = items[f.next++];
+            depth = f.depth;
+            break;
+          }
+        } else {
+          const names = f.names!;
+          if (f.next < names.length) {
+            x = f.set!.sortedValue(f.next++);
+            depth = f.depth;
+            break;
+          }
         }
+        // Done with it: its values are not kept alive by the frame.
+        f.set = undefined;
+        f.items = undefined;
+        f.names = undefined;
+        top--;
       }
     }
   } finally {

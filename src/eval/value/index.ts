@@ -279,6 +279,16 @@ export class NixAttrs {
     return this.count;
   }
 
+  /**
+   * The value of the `i`-th name of `sortedNames()`: a set written in the
+   * source reads it by its shape's order, without looking the name up (deep
+   * walks and printing visit every attribute in that order).
+   */
+  sortedValue(i: number): Lazy {
+    if (this.shape !== undefined) return this.vals![this.shape.sortedOrder()[i]];
+    return this.get(this.sortedNames()[i])!;
+  }
+
   static readonly empty = new NixAttrs(new Map());
 }
 
@@ -288,6 +298,8 @@ const EMPTY_MAP = new Map<string, Lazy>();
 export class AttrShape {
   readonly index: ReadonlyMap<string, number>;
   private sorted?: readonly string[];
+  /** Where each of `sortedNames()` is in `names`. */
+  private order?: Int32Array;
   constructor(readonly names: readonly string[]) {
     const index = new Map<string, number>();
     for (let i = 0; i < names.length; i++) index.set(names[i], i);
@@ -296,6 +308,17 @@ export class AttrShape {
 
   sortedNames(): readonly string[] {
     return (this.sorted ??= sortByBytes([...this.names]));
+  }
+
+  /** For each of `sortedNames()`, its index in `names`. */
+  sortedOrder(): Int32Array {
+    if (this.order === undefined) {
+      const sorted = this.sortedNames();
+      const order = new Int32Array(sorted.length);
+      for (let i = 0; i < sorted.length; i++) order[i] = this.index.get(sorted[i])!;
+      this.order = order;
+    }
+    return this.order;
   }
 }
 
