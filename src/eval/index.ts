@@ -37,7 +37,7 @@ import { PathAccess } from './access.js';
 import { evalSettings } from './settings.js';
 import { storeDir } from './builtins/system.js';
 import { nixDir } from '../paths.js';
-import { printValue as printAmbiguous, printValueChunks } from './print.js';
+import { printValueChunks } from './print.js';
 
 export interface EvaluatorOptions {
   /** `-I` entries then NIX_PATH entries, each `name=path` or `path`. */
@@ -151,10 +151,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
     }),
     autoCall: (v, args) => run(() => autoCall(v, args)),
     selectAttrPath: (v, attrPath, autoArgs = new Map()) => run(() => selectAttrPath(v, attrPath, autoArgs)),
-    printValue: (v, o = {}) => run(() => {
-      if (o.strict) forceDeep(v); else force(v);
-      return printAmbiguous(v, o.strict);
-    }),
+    printValue: (v, o) => evaluator.printValueChunks(v, o).join(''),
     printValueChunks: (v, o = {}) => run(() => {
       if (o.strict) forceDeep(v); else force(v);
       return printValueChunks(v, o.strict);

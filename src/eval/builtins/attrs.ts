@@ -40,7 +40,7 @@ defineBuiltin({
   doc: 'The values of a set, in the order of its sorted names.',
   fn1: (s, span) => {
     const set = forceAttrs(s, span, 'while evaluating the argument passed to builtins.attrValues');
-    return new NixList(set.sortedNames().map((n) => set.get(n)!));
+    return new NixList(set.sortedNames().map((_, i) => set.sortedValue(i)));
   },
 });
 

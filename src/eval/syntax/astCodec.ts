@@ -88,19 +88,12 @@ class StringTable {
   private slots = new Int32Array(Tuning.FirstSlots);
 
   indexOf(s: string): number {
-    const hash = hashText(s, 0, s.length);
-    const list = this.list;
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot];
-      if (entry === 0) return this.add(s, hash);
-      if (list[entry - 1] === s) return entry - 1;
-    }
+    return this.indexOfText(s, 0, s.length);
   }
 
   /** The index of `text.slice(start, end)`. */
   indexOfText(text: string, start: number, end: number): number {
-    const hash = hashText(text, start, end);
+    const hash = rangeHash(text, start, end);
     const list = this.list;
     const length = end - start;
     const mask = this.slots.length - 1;
@@ -117,7 +110,7 @@ class StringTable {
     this.list.push(s);
     if (2 * this.list.length > this.slots.length) {
       this.slots = new Int32Array(2 * this.slots.length);
-      this.list.forEach((t, i) => this.place(hashText(t, 0, t.length), i));
+      this.list.forEach((t, i) => this.place(rangeHash(t, 0, t.length), i));
     } else this.place(hash, index);
     return index;
   }
@@ -131,7 +124,7 @@ class StringTable {
 }
 
 /** A hash of `text`'s UTF-16 units from `start` to `end` (FNV-1a's multiplier, a unit at a time). */
-function hashText(text: string, start: number, end: number): number {
+function rangeHash(text: string, start: number, end: number): number {
   let h = end - start;
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h ^ (h >>> 15);
@@ -347,13 +340,13 @@ export class LiteralEncoder {
   }
 
   /**
-   * A definition of the name of index `name` (`index`, `textIndex`) in the
-   * innermost set; `start` and `end` are its attribute path's. False, with
-   * nothing written, when the set defines that name already.
+   * A definition, in the innermost set, of the name whose index in the
+   * strings is `index` (as `index` or `textIndex` gives it); `start` and
+   * `end` are its attribute path's. False, with nothing written, when the
+   * set defines that name already.
    */
-  define(name: number, start: number, end: number): boolean {
+  define(index: number, start: number, end: number): boolean {
     const w = this.w;
-    const index = name;
     let definedBy = this.definedBy;
     if (index >= definedBy.length) {
       const grown = new Int32Array(Math.max(2 * definedBy.length, index + 1));
