@@ -31,6 +31,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <tree_sitter/api.h>
+/* tree-sitter's internal headers (lib/src), for `flatten`'s walk of the subtrees. */
+#include "language.h"
+#include "subtree.h"
+#include "tree.h"
 
 const TSLanguage *tree_sitter_nix(void);
 
@@ -200,6 +204,18 @@ static int grow(Buffer *b, size_t need) {
 /* The node types whose anonymous children (their operators) lowering reads. */
 static TSSymbol binary_symbol, unary_symbol;
 
+/* A subtree whose children the walk in `flatten` is going through. */
+typedef struct {
+  const Subtree *children;
+  uint32_t count, next, structural;
+  /* Where the next child starts (bytes), and the alias of each structural child (or NULL). */
+  uint32_t position;
+  const TSSymbol *aliases;
+  /* The index of the node the children are copied under; `own`: this frame's subtree is that node (not a hidden one). */
+  int32_t under;
+  int own;
+} Frame;
+
 /*
  * Preorder copy: each node's type (with NAMED_BIT), start and end as UTF-16
  * indices, its parent's index (-1 for the root) and the index just after its
@@ -207,52 +223,105 @@ static TSSymbol binary_symbol, unary_symbol;
  * except the operators of binary and unary expressions: lowering reads
  * nothing else of them, and they were most of a large file's nodes.
  * Returns 0 when out of memory.
+ *
+ * The nodes are those a tree cursor visits, but the walk reads tree-sitter's
+ * subtrees itself (its internal headers, from the same vendored sources this
+ * module is built with): a cursor re-derives each node's alias, position and
+ * visibility from its stack at every step, and that was a fifth of a large
+ * file's parse. A child is a node when it is visible or its parent's
+ * production aliases it (extras never are); a hidden child's children are
+ * taken as its parent's.
  */
 static int flatten(TSTree *tree, Buffer *out) {
-  TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
-  /* Indices of the nodes whose subtrees are open. */
-  Buffer open = {0};
-  int ok = 1;
+  const TSLanguage *language = tree->language;
+  Subtree root = tree->root;
+  Frame *stack = NULL;
+  size_t depth = 0, capacity = 0;
+  if (!grow(out, FIELDS)) return 0;
+  uint32_t root_start = ts_subtree_padding(root).bytes;
+  int32_t *f = out->data;
+  f[F_TYPE] = (int32_t)ts_language_public_symbol(language, ts_subtree_symbol(root)) | (ts_subtree_named(root) ? NAMED_BIT : 0);
+  f[F_START] = (int32_t)(root_start / 2);
+  f[F_END] = (int32_t)((root_start + ts_subtree_size(root).bytes) / 2);
+  f[F_PARENT] = -1;
+  f[F_AFTER] = 1;
+  out->count = FIELDS;
+  const Subtree *parent = &root;
+  uint32_t position = root_start;
+  int32_t under = 0;
+  int own = 1;
   for (;;) {
-    TSNode node = ts_tree_cursor_current_node(&cursor);
-    if (!ts_node_is_named(node) && open.count && ts_node_child_count(node) == 0) {
-      TSSymbol parent = (TSSymbol)(out->data[open.data[open.count - 1] * FIELDS + F_TYPE] & 0xffff);
-      if (parent != binary_symbol && parent != unary_symbol) {
-        /* Left out: on to the next sibling, closing the subtrees left behind. */
-        int32_t next = (int32_t)(out->count / FIELDS);
-        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-          if (!open.count) goto done;
-          out->data[open.data[--open.count] * FIELDS + F_AFTER] = next;
-          ts_tree_cursor_goto_parent(&cursor);
-        }
+    /* Open `parent`'s children as a frame. */
+    if (ts_subtree_child_count(*parent) > 0) {
+      if (depth == capacity) {
+        capacity = capacity ? capacity * 2 : 64;
+        Frame *grown = realloc(stack, capacity * sizeof(Frame));
+        if (!grown) { free(stack); return 0; }
+        stack = grown;
+      }
+      stack[depth++] = (Frame){
+        .children = ts_subtree_children(*parent),
+        .count = parent->ptr->child_count,
+        .position = position,
+        .aliases = ts_language_alias_sequence(language, parent->ptr->production_id),
+        .under = under,
+        .own = own,
+      };
+    }
+    /* The next child to descend into, closing the frames that are done. */
+    parent = NULL;
+    while (depth) {
+      Frame *frame = &stack[depth - 1];
+      if (frame->next == frame->count) {
+        if (frame->own) out->data[frame->under * FIELDS + F_AFTER] = (int32_t)(out->count / FIELDS);
+        depth--;
         continue;
       }
+      const Subtree *child = &frame->children[frame->next++];
+      uint32_t start = frame->position;
+      uint32_t size = ts_subtree_size(*child).bytes;
+      frame->position += size;
+      if (frame->next < frame->count) frame->position += ts_subtree_padding(frame->children[frame->next]).bytes;
+      TSSymbol alias = 0;
+      if (!ts_subtree_extra(*child)) {
+        if (frame->aliases) alias = frame->aliases[frame->structural];
+        frame->structural++;
+      }
+      uint32_t visible_children = ts_subtree_visible_child_count(*child);
+      if (!ts_subtree_visible(*child) && !alias) {
+        /* Hidden: its children are this frame's (when it has any visible ones). */
+        if (visible_children == 0) continue;
+        parent = child;
+        position = start;
+        under = frame->under;
+        own = 0;
+        break;
+      }
+      int named = alias ? ts_language_symbol_metadata(language, alias).named : ts_subtree_named(*child);
+      if (!named && visible_children == 0) {
+        TSSymbol parent_type = (TSSymbol)(out->data[frame->under * FIELDS + F_TYPE] & 0xffff);
+        if (parent_type != binary_symbol && parent_type != unary_symbol) continue;
+      }
+      if (!grow(out, FIELDS)) { free(stack); return 0; }
+      int32_t index = (int32_t)(out->count / FIELDS);
+      f = out->data + out->count;
+      out->count += FIELDS;
+      f[F_TYPE] = (int32_t)ts_language_public_symbol(language, alias ? alias : ts_subtree_symbol(*child)) | (named ? NAMED_BIT : 0);
+      f[F_START] = (int32_t)(start / 2);
+      f[F_END] = (int32_t)((start + size) / 2);
+      f[F_PARENT] = frame->under;
+      f[F_AFTER] = index + 1;
+      if (visible_children == 0) continue;
+      parent = child;
+      position = start;
+      under = index;
+      own = 1;
+      break;
     }
-    if (!grow(out, FIELDS) || !grow(&open, 1)) { ok = 0; break; }
-    int32_t index = (int32_t)(out->count / FIELDS);
-    int32_t *f = out->data + out->count;
-    out->count += FIELDS;
-    f[F_TYPE] = (int32_t)ts_node_symbol(node) | (ts_node_is_named(node) ? NAMED_BIT : 0);
-    f[F_START] = (int32_t)(ts_node_start_byte(node) / 2);
-    f[F_END] = (int32_t)(ts_node_end_byte(node) / 2);
-    f[F_PARENT] = open.count ? open.data[open.count - 1] : -1;
-    f[F_AFTER] = index + 1;
-    if (ts_tree_cursor_goto_first_child(&cursor)) {
-      open.data[open.count++] = index;
-      continue;
-    }
-    /* Close the subtrees left behind until a sibling exists. */
-    int32_t next = index + 1;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!open.count) goto done;
-      out->data[open.data[--open.count] * FIELDS + F_AFTER] = next;
-      ts_tree_cursor_goto_parent(&cursor);
-    }
+    if (!parent) break;
   }
-done:
-  free(open.data);
-  ts_tree_cursor_delete(&cursor);
-  return ok;
+  free(stack);
+  return 1;
 }
 
 /*
