@@ -187,18 +187,69 @@ static napi_value throw_error(napi_env env, const char *message) {
   return NULL;
 }
 
-/* A growable int32 buffer. */
-typedef struct { int32_t *data; size_t count, capacity; } Buffer;
+/*
+ * Memory of the text's copy and of the flat trees. A large block is a
+ * mapping offered huge pages, as the arena's are: a 20 MB file's flat tree
+ * is some 80 MB, and with 4 KB pages every page of it, of each piece's tree
+ * and of the text's copy was a page fault of its own (a tenth of the first
+ * parse's time). A small block is malloc's.
+ */
+enum { MAPPED_FROM = 1 << 21 };
+
+/* `bytes` of memory, or NULL; `*mapped` gets the size of the mapping it is, or 0 when it is malloc's. */
+static void *big_alloc(size_t bytes, size_t *mapped) {
+  *mapped = 0;
+  if (bytes < MAPPED_FROM) return malloc(bytes ? bytes : 1);
+  size_t size = (bytes + MAPPED_FROM - 1) & ~(size_t)(MAPPED_FROM - 1);
+  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise(p, size, MADV_HUGEPAGE);
+#endif
+  *mapped = size;
+  return p;
+}
+
+static void big_free(void *p, size_t mapped) {
+  if (mapped) munmap(p, mapped);
+  else free(p);
+}
+
+/* A growable int32 buffer; `mapped` as big_alloc says. */
+typedef struct { int32_t *data; size_t count, capacity, mapped; } Buffer;
+
+/* Room for `capacity` ints in all. Returns 0 when out of memory. */
+static int reserve(Buffer *b, size_t capacity) {
+  if (capacity <= b->capacity) return 1;
+  size_t bytes = capacity * sizeof(int32_t);
+  if (!b->mapped && bytes < MAPPED_FROM) {
+    int32_t *data = realloc(b->data, bytes);
+    if (!data) return 0;
+    b->data = data;
+    b->capacity = capacity;
+    return 1;
+  }
+  size_t mapped;
+  int32_t *data = big_alloc(bytes, &mapped);
+  if (!data) return 0;
+  if (b->count) memcpy(data, b->data, b->count * sizeof(int32_t));
+  big_free(b->data, b->mapped);
+  b->data = data;
+  b->capacity = mapped / sizeof(int32_t);
+  b->mapped = mapped;
+  return 1;
+}
 
 static int grow(Buffer *b, size_t need) {
   if (b->count + need <= b->capacity) return 1;
   size_t capacity = b->capacity ? b->capacity * 2 : 4096;
   while (capacity < b->count + need) capacity *= 2;
-  int32_t *data = realloc(b->data, capacity * sizeof(int32_t));
-  if (!data) return 0;
-  b->data = data;
-  b->capacity = capacity;
-  return 1;
+  return reserve(b, capacity);
+}
+
+static void buffer_free(Buffer *b) {
+  big_free(b->data, b->mapped);
+  *b = (Buffer){0};
 }
 
 /* The node types whose anonymous children (their operators) lowering reads. */
@@ -237,7 +288,8 @@ static int flatten(TSTree *tree, Buffer *out) {
   Subtree root = tree->root;
   Frame *stack = NULL;
   size_t depth = 0, capacity = 0;
-  if (!grow(out, FIELDS)) return 0;
+  /* Room for every visible node at once (anonymous tokens left out make it more than enough). */
+  if (!reserve(out, out->count + ((size_t)ts_subtree_visible_descendant_count(root) + 1) * FIELDS)) return 0;
   uint32_t root_start = ts_subtree_padding(root).bytes;
   int32_t *f = out->data;
   f[F_TYPE] = (int32_t)ts_language_public_symbol(language, ts_subtree_symbol(root)) | (ts_subtree_named(root) ? NAMED_BIT : 0);
@@ -626,6 +678,11 @@ static int parse_pieces(const TSLanguage *language, const char16_t *t, size_t le
     if (results[k] != 1) { result = results[k] < 0 ? -1 : 0; goto done; }
   }
 
+  /* Room for the pieces' nodes at once (some are left out: more than enough). */
+  size_t all = 0;
+  for (size_t k = 0; k <= count; k++) all += flats[k].count;
+  if (!reserve(out, all)) { result = -1; goto done; }
+
   /* The joined tree's source_code, set and binding_set: the first piece's. */
   int32_t root = 0, set = -1, bindings = -1;
   for (size_t k = 0; k <= count; k++) {
@@ -677,11 +734,10 @@ static int parse_pieces(const TSLanguage *language, const char16_t *t, size_t le
       o[root * FIELDS + F_END] = n[F_END];
       result = 1;
     }
-    free(flats[k].data);
-    flats[k].data = NULL;
+    buffer_free(&flats[k]);
   }
 done:
-  if (flats) for (size_t k = 0; k <= count; k++) free(flats[k].data);
+  if (flats) for (size_t k = 0; k <= count; k++) buffer_free(&flats[k]);
   free(flats);
   free(results);
   free(bounds);
@@ -693,10 +749,10 @@ done:
 /** How many pieces the last parse on this thread was made of (1: parsed whole), for tests. */
 static _Thread_local uint32_t last_pieces;
 
+/* The finalizer of a flat tree's ArrayBuffer: `hint` is the Buffer's `mapped`. */
 static void free_buffer(napi_env env, void *data, void *hint) {
   (void)env;
-  (void)hint;
-  free(data);
+  big_free(data, (size_t)(uintptr_t)hint);
 }
 
 /*
@@ -722,10 +778,11 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   }
   size_t length;
   if (napi_get_value_string_utf16(env, argv[0], NULL, 0, &length) != napi_ok) return throw_error(env, "parse: expected a string");
-  char16_t *text = malloc((length + 1) * sizeof(char16_t));
+  size_t text_mapped;
+  char16_t *text = big_alloc((length + 1) * sizeof(char16_t), &text_mapped);
   if (!text) return throw_error(env, "parse: out of memory");
   if (napi_get_value_string_utf16(env, argv[0], text, length + 1, &length) != napi_ok) {
-    free(text);
+    big_free(text, text_mapped);
     return NULL;
   }
   const TSLanguage *language = tree_sitter_nix();
@@ -739,19 +796,19 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   free(splits);
   last_pieces = pieces == 1 ? count + 1 : 1;
   if (pieces < 0) {
-    free(text);
-    free(out.data);
+    big_free(text, text_mapped);
+    buffer_free(&out);
     return throw_error(env, "parse: out of memory");
   }
   if (pieces == 1) {
-    free(text);
+    big_free(text, text_mapped);
     ok = 1;
   } else {
     /* The parser and the tree live in the arena: made here, gone with it below (never freed one by one). */
     TSParser *parser = ts_parser_new();
     ts_parser_set_language(parser, language);
     TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, (const char *)text, (uint32_t)(length * sizeof(char16_t)), TSInputEncodingUTF16LE);
-    free(text);
+    big_free(text, text_mapped);
     if (!tree) {
       arena_release();
       return throw_error(env, "parse: tree-sitter failed");
@@ -762,12 +819,12 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   }
   napi_value result;
   if (!ok) {
-    free(out.data);
+    buffer_free(&out);
     return throw_error(env, "parse: out of memory");
   }
   /* The buffer becomes the ArrayBuffer's memory, freed by the garbage collector. */
-  if (napi_create_external_arraybuffer(env, out.data, out.count * sizeof(int32_t), free_buffer, NULL, &result) != napi_ok) {
-    free(out.data);
+  if (napi_create_external_arraybuffer(env, out.data, out.count * sizeof(int32_t), free_buffer, (void *)(uintptr_t)out.mapped, &result) != napi_ok) {
+    buffer_free(&out);
     return NULL;
   }
   return result;
