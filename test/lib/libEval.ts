@@ -7,16 +7,15 @@
  * The checkout itself is never part of the project: its path is given.
  *
  * Counting the files the evaluator reads is how laziness is observed from
- * outside: `readFileSync` is wrapped for the duration of one evaluation
- * (the worker is ours alone, so nothing else is counted).
+ * outside: each `.nix` file it parses (an import: read, then parsed) is
+ * recorded, through the evaluator's `parseFile` option.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { syncBuiltinESMExports } from 'node:module';
 import { execa } from 'execa';
 import { createBridge } from '../../src/bridge/index.js';
 import { createEvaluator, type Evaluator, type Lazy } from '../../src/eval/index.js';
 import { diskParseCache } from '../../src/eval/syntax/parseCache.js';
+import { parseNix } from '../../src/eval/syntax/parse.js';
 import { runOnBigStack } from '../../src/eval/bigStack.js';
 import { diagnostics } from '../../src/eval/diagnostics.js';
 
@@ -54,7 +53,8 @@ function cwdOf(req: LibEvalRequest): string {
   return process.cwd();
 }
 
-function openEvaluator(req: LibEvalRequest): Evaluator {
+/** `reads`: where the `.nix` files parsed are recorded, in order. */
+function openEvaluator(req: LibEvalRequest, reads?: string[]): Evaluator {
   let ev: Evaluator | undefined;
   const cwd = cwdOf(req);
   const bridge = createBridge({
@@ -68,47 +68,31 @@ function openEvaluator(req: LibEvalRequest): Evaluator {
   // The CLI's parse cache, where the caller chose a cache directory (the lib benchmark does).
   const cacheDir = process.env.TSPORTABLE_CACHE_DIR;
   const cache = cacheDir ? diskParseCache(path.join(cacheDir, 'syntax')) : undefined;
-  const parseFile = cache && ((text: string, file: string) => cache.parse(text, file, { baseDir: path.dirname(file) }));
+  const parse = (text: string, file: string) => (cache ? cache.parse(text, file, { baseDir: path.dirname(file) }) : parseNix(text, file, { baseDir: path.dirname(file) }));
+  const parseFile = reads === undefined ? (cache && parse) : (text: string, file: string) => {
+    if (file.endsWith('.nix')) reads.push(file);
+    return parse(text, file);
+  };
   ev = createEvaluator({ searchPath: bridge.searchPath, cwd, parseFile });
   return ev;
 }
 
-/** Wraps readFileSync to record `.nix` reads; returns the record and the undo. */
-function recordReads(): { files: string[]; restore(): void } {
-  const files: string[] = [];
-  const original = fs.readFileSync;
-  const wrapped = ((p: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
-    if (typeof p === 'string' && p.endsWith('.nix')) files.push(p);
-    return (original as (...a: unknown[]) => unknown)(p, ...rest);
-  }) as typeof fs.readFileSync;
-  fs.readFileSync = wrapped;
-  syncBuiltinESMExports();
-  return {
-    files,
-    restore() {
-      fs.readFileSync = original;
-      syncBuiltinESMExports();
-    },
-  };
-}
-
 /** Runs in the worker: evaluates and prints as nix-instantiate --eval [--strict]. */
 export function evalLibHere(req: LibEvalRequest): LibEvalResult {
-  const reads = req.countReads ? recordReads() : undefined;
+  const reads = req.countReads ? [] : undefined;
   // Warnings (lib's deprecation notices) are kept out of the output, as nix-instantiate's stderr is.
   const write = diagnostics.write;
   diagnostics.write = () => undefined;
   const t = performance.now();
   try {
-    const ev = openEvaluator(req);
+    const ev = openEvaluator(req, reads);
     let v: Lazy = req.expr !== undefined ? ev.evalExpr(req.expr, cwdOf(req)) : ev.evalFile(req.file!);
     if (req.argstr) v = ev.autoCall(v, new Map(Object.entries(req.argstr)));
     const output = ev.printValue(v, { strict: req.strict ?? true });
-    return { output, ms: performance.now() - t, filesRead: reads?.files };
+    return { output, ms: performance.now() - t, filesRead: reads };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e), ms: performance.now() - t, filesRead: reads?.files };
+    return { error: e instanceof Error ? e.message : String(e), ms: performance.now() - t, filesRead: reads };
   } finally {
-    reads?.restore();
     diagnostics.write = write;
   }
 }
