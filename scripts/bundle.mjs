@@ -129,6 +129,13 @@ async function bundle(entry, name) {
     console.error(`bundle: an import() of a module outside the bundle (dist/${name}.cjs:${line} before the banner); import it statically`);
     process.exit(1);
   }
+  // A default or namespace import of a Node module (`import fs from 'node:fs'`) is a copy of all its
+  // exports (esbuild's __toESM) at every start; named imports are read where used.
+  const copied = /__toESM\(require\("(node:[\w/]+)"\)/.exec(result.outputFiles[0].text);
+  if (copied) {
+    console.error(`bundle: dist/${name}.cjs copies ${copied[1]} whole at start-up; import what is used by name (import { x } from '${copied[1]}')`);
+    process.exit(1);
+  }
   // bin/tsportable.js reads the bundle as Latin-1 (a copy, where UTF-8 is decoded): it must be ASCII.
   // esbuild escapes strings and names; a regular expression literal it keeps as written.
   const nonAscii = code.findIndex((byte) => byte > 0x7f);

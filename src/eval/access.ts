@@ -12,7 +12,7 @@
  * to the store. Nix refuses a store path reached without a string context
  * too; tsportable lets the whole store be read.
  */
-import path from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { NixError } from './errors.js';
 import { evalSettings } from './settings.js';
 import type { Span } from './span.js';
@@ -22,11 +22,11 @@ export class PathAccess {
   private readonly allowed: ReadonlySet<string>;
 
   constructor(allowed: Iterable<string>) {
-    this.allowed = new Set([...allowed].map((p) => path.resolve(p)));
+    this.allowed = new Set([...allowed].map((p) => resolve(p)));
   }
 
   private isAllowed(p: string): boolean {
-    for (let q = p; ; q = path.dirname(q)) {
+    for (let q = p; ; q = dirname(q)) {
       if (this.allowed.has(q)) return true;
       if (q === '/') break;
     }
@@ -38,7 +38,7 @@ export class PathAccess {
   /** Nix's "access to absolute path ... is forbidden" when a setting restricts reading and `p` is not allowed. */
   check(p: string, span: Span | undefined): void {
     if (!evalSettings.pureEval && !evalSettings.restrictEval) return;
-    const abs = path.resolve(p);
+    const abs = resolve(p);
     if (this.isAllowed(abs)) return;
     const mode = evalSettings.pureEval ? "in pure evaluation mode (use '--impure' to override)" : 'in restricted mode';
     throw new ForbiddenPathError(`access to absolute path '${abs}' is forbidden ${mode}`, span);

@@ -10,8 +10,8 @@
  * evaluator where the stack is large (see bigStack.ts) to evaluate as deeply
  * as Nix does.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { type Stats, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { NixError } from './errors.js';
 import { fileError } from './fileErrors.js';
 import type { Span } from './span.js';
@@ -88,7 +88,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
   const access = new PathAccess([
     storeDir(), COREPKGS, nixDir, ...(opts.allowedPaths ?? []), ...entries.filter((e) => !isUrl(e.path)).map((e) => e.path),
   ]);
-  const parse = opts.parseFile ?? ((text: string, file: string) => parseNix(text, file, { baseDir: path.dirname(file) }));
+  const parse = opts.parseFile ?? ((text: string, file: string) => parseNix(text, file, { baseDir: dirname(file) }));
   const parseFile = (file: string, span: Span | undefined) => parse(readSource(file, span), file);
   const { globals, builtins } = makeGlobals();
   const importCache = new Map<string, Thunk>();
@@ -112,7 +112,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       const file = resolveImport(p, span);
       let t = importCache.get(file);
       if (t === undefined) {
-        t = new Thunk(() => runProgram(parseFile(file, span), globals, path.dirname(file)));
+        t = new Thunk(() => runProgram(parseFile(file, span), globals, dirname(file)));
         importCache.set(file, t);
       }
       return force(t);
@@ -120,7 +120,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
     scopedImport(scope, p, span) {
       access.check(p, span);
       const file = resolveImport(p, span);
-      return runScoped(parseFile(file, span), globals, path.dirname(file), scope.map);
+      return runScoped(parseFile(file, span), globals, dirname(file), scope.map);
     },
   };
 
@@ -139,7 +139,7 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
 
   const evaluator: Evaluator = {
     builtins,
-    evalFile: (p) => run(() => state.importFile(path.resolve(cwd, p), undefined)),
+    evalFile: (p) => run(() => state.importFile(resolve(cwd, p), undefined)),
     evalExpr: (text, baseDir, sourceName = '«string»') => run(() => {
       const expr = parseNix(text, sourceName, { baseDir });
       return runProgram(expr, globals, baseDir);
@@ -163,10 +163,10 @@ export function createEvaluator(opts: EvaluatorOptions = {}): Evaluator {
       return expr;
     }),
     parseFile: (p) => run(() => {
-      access.check(path.resolve(cwd, p), undefined);
-      const file = resolveImport(path.resolve(cwd, p), undefined);
+      access.check(resolve(cwd, p), undefined);
+      const file = resolveImport(resolve(cwd, p), undefined);
       const expr = parseFile(file, undefined);
-      checkProgram(expr, globals, path.dirname(file));
+      checkProgram(expr, globals, dirname(file));
       return expr;
     }),
     lookupCaptured: (fn, name) => lookupCaptured(fn, name, globals),
@@ -181,18 +181,18 @@ export function asNixError(e: unknown): unknown {
 }
 
 function resolveImport(p: string, span: Span | undefined): string {
-  let st: fs.Stats;
+  let st: Stats;
   try {
-    st = fs.statSync(osPath(p));
+    st = statSync(osPath(p));
   } catch (e) {
     throw fileError(e, p, 'getting status of', span);
   }
-  return st.isDirectory() ? path.join(p, 'default.nix') : p;
+  return st.isDirectory() ? join(p, 'default.nix') : p;
 }
 
 function readSource(file: string, span: Span | undefined): string {
   try {
-    return decodeBytes(fs.readFileSync(osPath(file)));
+    return decodeBytes(readFileSync(osPath(file)));
   } catch (e) {
     throw fileError(e, file, 'opening file', span);
   }

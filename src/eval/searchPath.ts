@@ -8,8 +8,8 @@
  * unnoticed). URL entries need Nix to fetch them and are reported as such.
  * `<nix/fetchurl.nix>` is Nix's own file when no entry provides it.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, normalize, resolve } from 'node:path';
 import { NixError } from './errors.js';
 import type { Span } from './span.js';
 import { diagnostics } from './diagnostics.js';
@@ -18,7 +18,7 @@ import { evalSettings } from './settings.js';
 import { packageRoot } from '../paths.js';
 
 /** Where tsportable keeps its own version of Nix's corepkgs (readable in pure evaluation too, as Nix's are). */
-export const COREPKGS = path.join(packageRoot, 'src', 'eval', 'builtins', 'corepkgs');
+export const COREPKGS = join(packageRoot, 'src', 'eval', 'builtins', 'corepkgs');
 
 export interface SearchPathEntry {
   readonly prefix: string;
@@ -31,7 +31,7 @@ export function parseSearchPath(entries: readonly string[], cwd: string): Search
     const eq = e.indexOf('=');
     const prefix = eq >= 0 ? e.slice(0, eq) : '';
     const p = eq >= 0 ? e.slice(eq + 1) : e;
-    return { prefix, path: isUrl(p) ? p : path.resolve(cwd, p) };
+    return { prefix, path: isUrl(p) ? p : resolve(cwd, p) };
   });
 }
 
@@ -86,17 +86,17 @@ export function findInSearchPath(entries: readonly SearchPathEntry[], name: stri
     if (isUrl(entry.path)) {
       throw new NixError('eval', `the search path entry '${entry.prefix ? entry.prefix + '=' : ''}${entry.path}' needs Nix to fetch it`, span);
     }
-    if (!fs.existsSync(entry.path)) {
+    if (!existsSync(entry.path)) {
       warnMissingEntry(entry.path);
       continue;
     }
-    const candidate = rest === '' ? entry.path : path.join(entry.path, rest);
-    if (fs.existsSync(candidate)) return path.normalize(candidate).replace(/(.)\/$/, '$1');
+    const candidate = rest === '' ? entry.path : join(entry.path, rest);
+    if (existsSync(candidate)) return normalize(candidate).replace(/(.)\/$/, '$1');
   }
   // Nix's own files (`<nix/fetchurl.nix>`) come last, and are no entry of __nixPath.
   if (name.startsWith('nix/')) {
-    const core = path.join(COREPKGS, name.slice(4));
-    if (fs.existsSync(core)) return core;
+    const core = join(COREPKGS, name.slice(4));
+    if (existsSync(core)) return core;
   }
   // A `throw` in Nix (tryEval catches it).
   throw new NixError('throw', evalSettings.pureEval

@@ -10,8 +10,8 @@
  * Nix does (the `storeReferences` hook asks the store). Contents, names and
  * paths are bytes (value/bytes.ts), whether or not they are UTF-8.
  */
-import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
+import { type Dirent, type Stats, lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
 import { NixError } from '../errors.js';
 import { fileError, missingPath } from '../fileErrors.js';
 import type { Span } from '../span.js';
@@ -34,7 +34,7 @@ export function realisePath(v: Lazy, span: Span | undefined, ctx?: string): stri
 /** Reads a file's bytes with Nix's messages. */
 export function readFileBytes(path: string, span: Span | undefined): Buffer {
   try {
-    return fs.readFileSync(osPath(path));
+    return readFileSync(osPath(path));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new NixError('eval', `file '${path}' is not a regular file`, span);
     throw fileError(e, path, 'opening file', span);
@@ -60,7 +60,7 @@ defineBuiltin({
   },
 });
 
-function fileType(st: fs.Stats): string {
+function fileType(st: Stats): string {
   if (st.isFile()) return 'regular';
   if (st.isDirectory()) return 'directory';
   if (st.isSymbolicLink()) return 'symlink';
@@ -75,13 +75,13 @@ defineBuiltin({
     let path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readDir');
     try {
       // Nix resolves every symlink of the path first; its messages name the target.
-      path = decodeBytes(fs.realpathSync(osPath(path), { encoding: 'buffer' }));
+      path = decodeBytes(realpathSync(osPath(path), { encoding: 'buffer' }));
     } catch {
       // A missing path is reported below, under the name given.
     }
-    let entries: fs.Dirent<Buffer>[];
+    let entries: Dirent<Buffer>[];
     try {
-      entries = fs.readdirSync(osPath(path), { withFileTypes: true, encoding: 'buffer' });
+      entries = readdirSync(osPath(path), { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw missingPath(path, span);
@@ -103,7 +103,7 @@ defineBuiltin({
   fn: ([p], span) => {
     const path = realisePath(p, span, 'while evaluating the first argument passed to builtins.readFileType');
     try {
-      return fileType(fs.lstatSync(osPath(path)));
+      return fileType(lstatSync(osPath(path)));
     } catch {
       throw missingPath(path, span);
     }
@@ -128,7 +128,7 @@ defineBuiltin({
     }
     try {
       // Symlinks are followed on the way but not at the end: a dangling link exists.
-      return mustBeDir ? fs.statSync(osPath(path)).isDirectory() : (fs.lstatSync(osPath(path)), true);
+      return mustBeDir ? statSync(osPath(path)).isDirectory() : (lstatSync(osPath(path)), true);
     } catch {
       return false;
     }
@@ -141,6 +141,6 @@ defineBuiltin({
   doc: 'Deprecated: an absolute path string, canonicalised (returns a string, not a path).',
   fn: ([p], span) => {
     const { path } = coerceToPath(p, span, 'while evaluating the first argument passed to builtins.toPath');
-    return nodePath.posix.normalize(path).replace(/(.)\/$/, '$1');
+    return posix.normalize(path).replace(/(.)\/$/, '$1');
   },
 });

@@ -11,8 +11,8 @@
  * hooks on the evaluator's hook object; without the bridge, a clear "needs
  * Nix" error, never a made-up value.
  */
-import fs from 'node:fs';
-import nodePath from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
 import { NixAttrs, type Lazy, type Value } from '../value/index.js';
@@ -69,9 +69,9 @@ export function badStoreName(name: string): string | undefined {
 function applyFilter(root: string, filter: Lazy, span: Span | undefined): string[] {
   const kept: string[] = [];
   const visit = (dir: string) => {
-    const entries = fs.readdirSync(osPath(dir), { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
+    const entries = readdirSync(osPath(dir), { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
-      const p = nodePath.join(dir, decodeBytes(entry.name));
+      const p = join(dir, decodeBytes(entry.name));
       const type = entry.isDirectory() ? 'directory' : entry.isFile() ? 'regular' : entry.isSymbolicLink() ? 'symlink' : 'unknown';
       const keep = forceBool(callFunction(filter, [p, type], span), span, 'while evaluating the return value of the path filter function');
       if (!keep) continue;
@@ -79,12 +79,12 @@ function applyFilter(root: string, filter: Lazy, span: Span | undefined): string
       if (entry.isDirectory()) visit(p);
     }
   };
-  if (fs.statSync(osPath(root)).isDirectory()) visit(root);
+  if (statSync(osPath(root)).isDirectory()) visit(root);
   return kept;
 }
 
 function nameOrBase(path: string, name: string | undefined, span: Span | undefined): string {
-  const n = name ?? nodePath.basename(path);
+  const n = name ?? basename(path);
   const bad = badStoreName(n);
   if (bad) throw new NixError('eval', `invalid store path name: ${bad}`, span);
   return n;
@@ -98,7 +98,7 @@ defineBuiltin({
     const { path } = coerceToPath(p, span, "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'");
     forceFunction(filter, span, argCtx('filterSource', 0));
     checkAccess(path, span);
-    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
+    if (!existsSync(osPath(path))) throw missingPath(path, span);
     nameOrBase(path, undefined, span);
     applyFilter(path, filter, span);
     return hooks.filterSource(filter, path, span);
@@ -126,7 +126,7 @@ defineBuiltin({
     }
     if (path === undefined) throw new NixError('eval', "missing required 'path' attribute in the first argument to 'builtins.path'", span);
     checkAccess(path, span);
-    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
+    if (!existsSync(osPath(path))) throw missingPath(path, span);
     nameOrBase(path, name, span);
     if (filter !== undefined) applyFilter(path, filter, span);
     return hooks.addPath(args, span);

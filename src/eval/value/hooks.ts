@@ -6,7 +6,7 @@
  */
 import { NixError } from '../errors.js';
 import type { Span } from '../span.js';
-import fs from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Value, Lazy, NixAttrs, NixString, Context, Foreign } from './index.js';
 import { osPath } from './bytes.js';
 import { missingPath } from '../fileErrors.js';
@@ -57,7 +57,7 @@ export function needsNix(what: string, span: Span | undefined): NixError {
 
 const defaults: EvalHooks = {
   copyPathToStore(path, span) {
-    if (!fs.existsSync(osPath(path))) throw missingPath(path, span);
+    if (!existsSync(osPath(path))) throw missingPath(path, span);
     throw needsNix(`copying the path '${path}' to the store`, span);
   },
   derivationStrict(_attrs, span) {
