@@ -50,10 +50,10 @@ export async function bench(): Promise<BenchRow[]> {
     // Each cold run gets a cache directory of its own, never used again.
     let coldRuns = 0;
     const cold = {
-      file: process.execPath, args: [cli, 'eval', '-E', expr],
+      file: cli, args: ['eval', '-E', expr],
       get options() { return { memory, env: { TSPORTABLE_CACHE_DIR: path.join(work, `cold-${coldRuns++}`) } }; },
     };
-    const warm = { file: process.execPath, args: [cli, 'eval', '-E', expr], options: { memory, env: { TSPORTABLE_CACHE_DIR: warmCache } } };
+    const warm = { file: cli, args: ['eval', '-E', expr], options: { memory, env: { TSPORTABLE_CACHE_DIR: warmCache } } };
     const nix = { file: 'nix-instantiate', args: ['--eval', '-E', expr], options: { memory } };
     await runProcess(warm.file, warm.args, warm.options); // fills the warm cache
     const [n, c, w] = await alternate([nix, cold, warm], Tuning.Runs);

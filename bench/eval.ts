@@ -58,7 +58,7 @@ interface Run { readonly ms: number; readonly out: string }
 async function both(input: Input): Promise<{ nix: Run; ours: Run }> {
   const [n, o] = await alternate([
     { file: 'nix-instantiate', args: ['--eval', '--strict', ...input.args] },
-    { file: process.execPath, args: [cli, 'eval', '--strict', ...input.args] },
+    { file: cli, args: ['eval', '--strict', ...input.args] },
   ], Runs.Count);
   return { nix: { ms: n!.ms, out: outcome(n!.last) }, ours: { ms: o!.ms, out: outcome(o!.last) } };
 }

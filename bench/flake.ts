@@ -15,7 +15,7 @@ export async function bench(): Promise<BenchRow[]> {
   const cwd = join(root, 'examples', 'flake');
   const override = ['--override-input', 'nixpkgs', `path:${join(root, 'nix', 'pkgs')}`];
   const contenders: Contender[] = [
-    { file: process.execPath, args: [cli, 'show', '.#default', ...override], options: { cwd } },
+    { file: cli, args: ['show', '.#default', ...override], options: { cwd } },
     { file: 'nix', args: ['--extra-experimental-features', 'nix-command flakes', 'eval', '--offline', '--raw', ...override, '.#default.name'], options: { cwd } },
   ];
   for (const c of contenders) {

@@ -73,12 +73,12 @@ interface StartUp { readonly nix: number; readonly ours: number }
 
 /** `tsportable eval` with the request's arguments, as a process; `cacheDir` for its parse cache. */
 async function evalWithCli(req: LibEvalRequest, cacheDir: string): Promise<LibEvalResult> {
-  const args = [cli, 'eval', ...((req.strict ?? true) ? ['--strict'] : [])];
+  const args = ['eval', ...((req.strict ?? true) ? ['--strict'] : [])];
   for (const entry of req.searchPath ?? []) args.push('-I', entry);
   for (const [name, value] of Object.entries(req.argstr ?? {})) args.push('--argstr', name, value);
   if (req.expr !== undefined) args.push('-E', req.expr);
   else args.push(req.file!);
-  const r = await runProcess(process.execPath, args, { cwd: req.cwd ?? path.dirname(req.file ?? '.'), env: { TSPORTABLE_CACHE_DIR: cacheDir } });
+  const r = await runProcess(cli, args, { cwd: req.cwd ?? path.dirname(req.file ?? '.'), env: { TSPORTABLE_CACHE_DIR: cacheDir } });
   return r.exitCode === 0 ? { output: r.stdout.trim(), ms: r.ms } : { error: r.stderr.trim().split('\n')[0], ms: r.ms };
 }
 

@@ -73,7 +73,7 @@ async function flakeRows(): Promise<BenchRow[]> {
   const shows: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    await execa(process.execPath, [cliPath, 'show', '.#default', '--override-input', 'nixpkgs', standIn], { cwd: flakeDir });
+    await execa(cliPath, ['show', '.#default', '--override-input', 'nixpkgs', standIn], { cwd: flakeDir });
     shows.push(performance.now() - t0);
   }
   const client = await LspClient.start(flakeOptions);
@@ -110,7 +110,7 @@ async function demoRows(): Promise<BenchRow[]> {
   const shows: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    await execa(process.execPath, [cliPath, 'show', demo], { env: { NIX_PATH: '' } });
+    await execa(cliPath, ['show', demo], { env: { NIX_PATH: '' } });
     shows.push(performance.now() - t0);
   }
 

@@ -13,7 +13,11 @@ import { execa } from 'execa';
 
 /** The repository (bench/ compiles to dist/bench). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The CLI as users run it. */
+/**
+ * The CLI as users run it: the installed command is this file, run by its
+ * #! line (which, unlike `node bin/tsportable.js`, spares Node reading
+ * NODE_EXTRA_CA_CERTS: bin/tsportable.js says why).
+ */
 export const cli = path.join(root, 'bin/tsportable.js');
 
 export interface ProcessRun {

@@ -26,7 +26,7 @@ export async function bench(): Promise<BenchRow[]> {
     const file = path.join(root, 'examples/demo/default.nix');
     const include = ['-I', `nixpkgs=${path.join(root, 'test/fixtures/nixpkgs')}`];
     const options = { cwd: work, env: { TSPORTABLE_CACHE_DIR: path.join(work, 'cache') } };
-    const ours = { file: process.execPath, args: [cli, 'build', file, ...include, '-o', 'result-tsportable'], options };
+    const ours = { file: cli, args: ['build', file, ...include, '-o', 'result-tsportable'], options };
     const nix = { file: 'nix-build', args: [...include, file, '-o', 'result-nix'], options };
     for (const first of [ours, nix]) {
       const r = await runProcess(first.file, first.args, first.options);

@@ -21,7 +21,7 @@ export async function bench(): Promise<BenchRow[]> {
   // The image's name and its units' text: what `show` prints, computed by Nix.
   const nixExpr = `let i = import ${file} {}; in [ i.name ]`;
   const [show, nix, drv] = await alternate([
-    { file: process.execPath, args: [cli, 'show', file, '-I', include] },
+    { file: cli, args: ['show', file, '-I', include] },
     { file: 'nix-instantiate', args: ['--eval', '--strict', '-I', include, '-E', nixExpr] },
     { file: 'nix-instantiate', args: ['-I', include, file] },
   ], Tuning.Runs);

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS TSPORTABLE_NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} node
 /*
  * The `tsportable` command. It loads the CLI and runs it: `launch` in the main
  * thread, `workerMain` in the worker thread `launch` may start on this same
@@ -18,8 +18,23 @@
  *
  * This file is CommonJS (bin/package.json says so): Node starts a CommonJS
  * entry point faster than a module.
+ *
+ * The #! line starts Node without NODE_EXTRA_CA_CERTS, kept aside in
+ * TSPORTABLE_NODE_EXTRA_CA_CERTS and put back below. Node reads every
+ * certificate that variable names before it runs any script (with the
+ * system's bundle, as machines behind a TLS proxy set it, about as long as
+ * the rest of its start-up), and tsportable opens no TLS connection itself:
+ * the evaluation (`builtins.getEnv`) and the programs it runs see the
+ * variable as the user set it. Run as `node bin/tsportable.js`, Node reads
+ * the certificates as it would for any script.
  */
 'use strict';
+// The shebang starts Node without NODE_EXTRA_CA_CERTS (see above); the processes tsportable starts get it back.
+const extraCaCerts = process.env.TSPORTABLE_NODE_EXTRA_CA_CERTS;
+if (extraCaCerts !== undefined) {
+  delete process.env.TSPORTABLE_NODE_EXTRA_CA_CERTS;
+  if (extraCaCerts !== '') process.env.NODE_EXTRA_CA_CERTS = extraCaCerts;
+}
 const fs = require('node:fs');
 const path = require('node:path');
 // launch's workers run this file with this argument (src/cli/launch.ts's WORKER_ARGUMENT);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../../src/paths.js';
 import { validateError } from '../show/showSchema.js';
-import { cliPath, jsStackTrace, tsportable, useWorkspace } from './cli.js';
+import { cliPath, jsStackTrace, testNixpkgs, tsportable, useWorkspace } from './cli.js';
 
 const ws = useWorkspace();
 let cwd: string;
@@ -181,5 +181,36 @@ describe('a reader that goes away', () => {
     const r = await pipeline(`"$1" "$2" eval --strict -E 'builtins.genList (x: x) 500000' >/dev/full 2>"$3"; echo "$?"`);
     expect(r.stdout).toBe('1');
     expect(r.cliStderr).toBe('tsportable: cannot write to stdout: ENOSPC: no space left on device, write\n');
+  });
+});
+
+describe('the command as installed (bin/tsportable.js run by its #! line)', () => {
+  // Node reads every certificate of NODE_EXTRA_CA_CERTS before running any
+  // script (half of its start-up where the variable names the system's
+  // bundle); tsportable opens no TLS connection, so its #! line starts Node
+  // without it and puts it back for evaluation and the programs it runs.
+  let env: Record<string, string>;
+  beforeAll(() => {
+    env = { NO_COLOR: '1', TSPORTABLE_CACHE_DIR: cacheDir, NODE_EXTRA_CA_CERTS: '/nonexistent/extra ca.pem' };
+  });
+
+  test('Node does not read NODE_EXTRA_CA_CERTS, and evaluation still sees it', async () => {
+    const r = await execa(cliPath, ['eval', '-E', 'builtins.getEnv "NODE_EXTRA_CA_CERTS"'], { cwd, env, reject: false });
+    expect({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }).toEqual({ exitCode: 0, stdout: '"/nonexistent/extra ca.pem"', stderr: '' });
+    // Its stand-in is gone from what evaluation sees.
+    const stash = await execa(cliPath, ['eval', '-E', 'builtins.getEnv "TSPORTABLE_NODE_EXTRA_CA_CERTS"'], { cwd, env });
+    expect(stash.stdout).toBe('""');
+  });
+
+  test('the programs it starts get it back (the same run through node itself: Node warns of the missing file)', async () => {
+    const shims = await ws.dir('ca-shims');
+    await writeFile(join(shims, 'nix-instantiate'), '#!/bin/sh\necho "saw NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS" >&2\nexit 3\n', { mode: 0o755 });
+    const args = ['eval', '-I', `nixpkgs=${testNixpkgs}`, '-E', '(import <nixpkgs> { }).hello.outPath'];
+    const withShims = { ...env, PATH: `${shims}:${process.env.PATH}` };
+    const installed = await execa(cliPath, args, { cwd, env: withShims, reject: false });
+    expect(installed.stderr).toMatch(/^error: saw NODE_EXTRA_CA_CERTS=\/nonexistent\/extra ca\.pem\n/);
+    const viaNode = await execa(process.execPath, [cliPath, ...args], { cwd, env: withShims, reject: false });
+    expect(viaNode.stderr).toMatch(/^Warning: Ignoring extra certs from `\/nonexistent\/extra ca\.pem`/);
+    expect(viaNode.stderr).toContain('saw NODE_EXTRA_CA_CERTS=/nonexistent/extra ca.pem');
   });
 });
