@@ -1,31 +1,33 @@
 /**
  * A 128-bit hash for the keys and checksums of the caches the CLI reads at
  * every start (the parse cache's keys and entries, the global-name sets of
- * compiled trees), cheap for a run that reads a few small files. Loading
- * `node:crypto` costs a few milliseconds of a run that should take tens, so
- * small inputs are hashed in JavaScript; but JavaScript that has just been
- * loaded runs slowly (V8 optimises a loop only after many turns: a cold
- * 250 KB text takes 30 ms, SHA-256 1 ms), so inputs of `Tuning.NativeFrom`
- * units or more are hashed by node:crypto's SHA-256 (its first 128 bits),
- * loaded then. Which one is a matter of the length alone: the same input
+ * compiled trees), cheap for a run that reads a few small files. Short inputs
+ * are hashed in JavaScript: loading even tsportable's own native module
+ * costs more than hashing them. But JavaScript that has just been loaded runs
+ * slowly (V8 optimises a loop only after many turns: a cold 250 KB text took
+ * 30 ms), so inputs of `Tuning.NativeFrom` units or more are hashed by the
+ * native module (src/native.ts; hundreds of megabytes a second, where
+ * node:crypto's SHA-256 took 6 ms to load and a first-use conversion of the
+ * text to UTF-8). Which one is a matter of the length alone: the same input
  * always gets the same hash.
  *
- * The JavaScript hash is not a cryptographic one. It finds accidental
- * differences (edited files, damaged entries) with the odds of 128 random
- * bits; nobody is defended against here, as the caches are written by the
- * user's own runs in the user's own directory. Hashes that leave the process or stand for
- * content to others (store paths, `builtins.hashString`, image keys) stay
+ * Neither is a cryptographic hash. They find accidental differences (edited
+ * files, damaged entries) with the odds of 128 random bits; nobody is
+ * defended against here, as the caches are written by the user's own runs in
+ * the user's own directory. Hashes that leave the process or stand for
+ * content to others (store paths, `builtins.hashString`, image keys) are
  * SHA-2s from `node:crypto`.
  *
- * Four 32-bit lanes each take one 32-bit word of every 16 bytes (or 8 UTF-16
- * units), multiplied, rotated and mixed; the length and the other lanes are
- * folded in at the end, and each lane is finished with an avalanche step.
+ * The JavaScript hash: four 32-bit lanes each take one 32-bit word of every
+ * 16 bytes (or 8 UTF-16 units), multiplied, rotated and mixed; the length and
+ * the other lanes are folded in at the end, and each lane is finished with an
+ * avalanche step. The native one is described in grammar/src/binding.c.
  */
 
-import { createHash } from 'node:crypto';
+import { nativeModule } from './native.js';
 
 const enum Tuning {
-  /** UTF-16 units (of a text) or bytes from which SHA-256 hashes. */
+  /** UTF-16 units (of a text) or bytes from which the native module hashes. */
   NativeFrom = 4096,
 }
 
@@ -106,11 +108,7 @@ class Lanes {
  * digits; `seed` gives another, independent hash of the same text.
  */
 export function hashText(text: string, seed = 0): string {
-  if (text.length >= Tuning.NativeFrom) {
-    // As UTF-8 when it is well-formed (that says each text once, in half the bytes of UTF-16), else as UTF-16.
-    const wellFormed = (text as string & { isWellFormed(): boolean }).isWellFormed(); // ES2024, in Node 20
-    return sha256(seed).update(wellFormed ? 'u' : 'w').update(text, wellFormed ? 'utf8' : 'utf16le').digest('hex').slice(0, 32);
-  }
+  if (text.length >= Tuning.NativeFrom) return nativeModule().hashText(text, seed >>> 0);
   const lanes = new Lanes(seed);
   const n = text.length;
   const whole = n - (n % 8);
@@ -133,7 +131,7 @@ const BYTES_SEED = 0x7f4a7c15;
 
 /** The hash of bytes (words read little-endian), as 32 hex digits. */
 export function hashBytes(bytes: Uint8Array, seed = 0): string {
-  if (bytes.length >= Tuning.NativeFrom) return sha256(seed ^ BYTES_SEED).update(bytes).digest('hex').slice(0, 32);
+  if (bytes.length >= Tuning.NativeFrom) return nativeModule().hashBytes(bytes, (seed ^ BYTES_SEED) >>> 0);
   const lanes = new Lanes(seed ^ BYTES_SEED);
   const n = bytes.length;
   const whole = n - (n % 16);
@@ -154,12 +152,5 @@ export function hashByteParts(parts: readonly Uint8Array[], seed = 0): string {
   let length = 0;
   for (const part of parts) length += part.length;
   if (length < Tuning.NativeFrom) return hashBytes(Buffer.concat(parts), seed);
-  const hash = sha256(seed ^ BYTES_SEED);
-  for (const part of parts) hash.update(part);
-  return hash.digest('hex').slice(0, 32);
-}
-
-/** SHA-256 started with the seed (so that seeds give independent hashes there too). */
-function sha256(seed: number) {
-  return createHash('sha256').update(`tsportable ${seed >>> 0}\0`);
+  return nativeModule().hashParts(parts, (seed ^ BYTES_SEED) >>> 0);
 }

@@ -20,6 +20,10 @@
  * tree-sitter's memory during `parse` comes from an arena (below), not malloc;
  * a large file that is one attribute set is parsed in pieces, on several
  * threads (further below).
+ *
+ * 3. `hashText`, `hashBytes`, `hashParts`: the 128-bit hash of the parse
+ *    cache's keys and checksums for inputs too long for src/fastHash.ts's
+ *    JavaScript (see there), without loading node:crypto.
  */
 #include <node_api.h>
 #include <pthread.h>
@@ -749,6 +753,203 @@ done:
 /** How many pieces the last parse on this thread was made of (1: parsed whole), for tests. */
 static _Thread_local uint32_t last_pieces;
 
+/*
+ * The hash of fastHash.ts's long inputs: 128 bits from two 64-bit lanes, each
+ * 16-byte block (two little-endian words) taken into both lanes by a 64x64 to
+ * 128-bit multiplication folded to 64 bits; the length and a final mixing of
+ * the lanes end it. Not a cryptographic hash: it tells apart inputs that
+ * differ by accident (an edited file, a damaged cache entry), as the JS one.
+ */
+enum { HASH_BLOCK = 16 };
+static const uint64_t HASH_K[] = {
+  0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL, 0x165667b19e3779f9ULL, 0xd6e8feb86659fd93ULL,
+  0xa0761d6478bd642fULL, 0xe7037ed1a0b428dbULL, 0x8ebc6af09c88c6e3ULL, 0x589965cc75374cc3ULL,
+};
+
+typedef struct {
+  uint64_t a, b, length;
+  unsigned char tail[HASH_BLOCK];
+  size_t tail_length;
+} HashState;
+
+static inline uint64_t fold_mul(uint64_t x, uint64_t y) {
+  __uint128_t r = (__uint128_t)x * y;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t read_le64(const unsigned char *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+#else
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+  return v;
+#endif
+}
+
+static void hash_init(HashState *h, uint32_t seed) {
+  h->a = HASH_K[0] ^ fold_mul(seed + HASH_K[1], HASH_K[2]);
+  h->b = HASH_K[3] ^ fold_mul(seed + HASH_K[4], HASH_K[5]);
+  h->length = 0;
+  h->tail_length = 0;
+}
+
+static inline void hash_block(HashState *h, const unsigned char *p) {
+  uint64_t x = read_le64(p), y = read_le64(p + 8);
+  uint64_t a = fold_mul(h->a ^ x, HASH_K[1] ^ y);
+  uint64_t b = fold_mul(h->b ^ y, HASH_K[6] ^ x);
+  /* Each lane also gets the other's last state, so that neither is a function of half the input. */
+  h->a = a + (h->b << 23 | h->b >> 41);
+  h->b = b + (h->a << 17 | h->a >> 47);
+}
+
+static void hash_update(HashState *h, const unsigned char *p, size_t n) {
+  h->length += n;
+  if (h->tail_length) {
+    size_t take = HASH_BLOCK - h->tail_length < n ? HASH_BLOCK - h->tail_length : n;
+    memcpy(h->tail + h->tail_length, p, take);
+    h->tail_length += take;
+    p += take;
+    n -= take;
+    if (h->tail_length < HASH_BLOCK) return;
+    hash_block(h, h->tail);
+    h->tail_length = 0;
+  }
+  for (; n >= HASH_BLOCK; p += HASH_BLOCK, n -= HASH_BLOCK) hash_block(h, p);
+  memcpy(h->tail, p, n);
+  h->tail_length = n;
+}
+
+/* The digest as 32 hex digits (and a NUL) in `out`. */
+static void hash_final(HashState *h, char *out) {
+  unsigned char last[HASH_BLOCK] = {0};
+  memcpy(last, h->tail, h->tail_length);
+  last[HASH_BLOCK - 1] ^= (unsigned char)(0x80 | h->tail_length);
+  hash_block(h, last);
+  uint64_t a = h->a ^ fold_mul(h->length ^ HASH_K[7], HASH_K[2]);
+  uint64_t b = h->b ^ fold_mul(h->length + HASH_K[5], HASH_K[0]);
+  a = fold_mul(a ^ (b >> 31), HASH_K[3]);
+  b = fold_mul(b ^ (a >> 29), HASH_K[4]);
+  a = fold_mul(a ^ (b >> 33), HASH_K[6]);
+  b ^= a;
+  static const char digits[] = "0123456789abcdef";
+  for (int i = 0; i < 16; i++) {
+    out[i] = digits[(a >> (60 - 4 * i)) & 15];
+    out[16 + i] = digits[(b >> (60 - 4 * i)) & 15];
+  }
+  out[32] = 0;
+}
+
+static napi_value hash_result(napi_env env, HashState *h) {
+  char hex[33];
+  hash_final(h, hex);
+  napi_value result;
+  CHECK(napi_create_string_latin1(env, hex, 32, &result));
+  return result;
+}
+
+/* The seed argument at `index` (0 when missing). */
+static int hash_seed(napi_env env, size_t argc, napi_value *argv, size_t index, uint32_t *seed) {
+  *seed = 0;
+  if (argc <= index) return 1;
+  return napi_get_value_uint32(env, argv[index], seed) == napi_ok;
+}
+
+/* The bytes of a Uint8Array (or any typed array or Buffer). */
+static int typed_bytes(napi_env env, napi_value value, const unsigned char **data, size_t *length) {
+  napi_typedarray_type type;
+  size_t count, offset;
+  void *base;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, value, &type, &count, &base, &buffer, &offset) != napi_ok) return 0;
+  size_t unit = type == napi_int16_array || type == napi_uint16_array ? 2
+    : type == napi_int32_array || type == napi_uint32_array || type == napi_float32_array ? 4
+    : type == napi_float64_array || type == napi_bigint64_array || type == napi_biguint64_array ? 8 : 1;
+  *data = base;
+  *length = count * unit;
+  return 1;
+}
+
+/* hashText(text, seed?): the hash of the text's UTF-16 units, little-endian. */
+static napi_value hash_text(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t seed;
+  size_t length;
+  if (argc < 1 || !hash_seed(env, argc, argv, 1, &seed) || napi_get_value_string_utf16(env, argv[0], NULL, 0, &length) != napi_ok) {
+    return throw_error(env, "hashText: expected a string and a seed");
+  }
+  size_t mapped;
+  char16_t *units = big_alloc((length + 1) * sizeof(char16_t), &mapped);
+  if (!units) return throw_error(env, "hashText: out of memory");
+  if (napi_get_value_string_utf16(env, argv[0], units, length + 1, &length) != napi_ok) {
+    big_free(units, mapped);
+    return NULL;
+  }
+  HashState h;
+  hash_init(&h, seed);
+  /* As little-endian bytes whatever the host's order. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  hash_update(&h, (const unsigned char *)units, length * sizeof(char16_t));
+#else
+  unsigned char block[4096];
+  size_t filled = 0;
+  for (size_t i = 0; i < length; i++) {
+    block[filled++] = (unsigned char)(units[i] & 0xff);
+    block[filled++] = (unsigned char)(units[i] >> 8);
+    if (filled == sizeof block) {
+      hash_update(&h, block, filled);
+      filled = 0;
+    }
+  }
+  hash_update(&h, block, filled);
+#endif
+  big_free(units, mapped);
+  return hash_result(env, &h);
+}
+
+/* hashBytes(bytes, seed?): the hash of a typed array's bytes. */
+static napi_value hash_bytes(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t seed;
+  const unsigned char *data;
+  size_t length;
+  if (argc < 1 || !hash_seed(env, argc, argv, 1, &seed) || !typed_bytes(env, argv[0], &data, &length)) {
+    return throw_error(env, "hashBytes: expected bytes and a seed");
+  }
+  HashState h;
+  hash_init(&h, seed);
+  hash_update(&h, data, length);
+  return hash_result(env, &h);
+}
+
+/* hashParts(parts, seed?): hashBytes of the parts joined, without joining them. */
+static napi_value hash_parts(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t seed, count;
+  if (argc < 1 || !hash_seed(env, argc, argv, 1, &seed) || napi_get_array_length(env, argv[0], &count) != napi_ok) {
+    return throw_error(env, "hashParts: expected an array of bytes and a seed");
+  }
+  HashState h;
+  hash_init(&h, seed);
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value part;
+    const unsigned char *data;
+    size_t length;
+    CHECK(napi_get_element(env, argv[0], i, &part));
+    if (!typed_bytes(env, part, &data, &length)) return throw_error(env, "hashParts: expected an array of bytes");
+    hash_update(&h, data, length);
+  }
+  return hash_result(env, &h);
+}
+
 /* The finalizer of a flat tree's ArrayBuffer: `hint` is the Buffer's `mapped`. */
 static void free_buffer(napi_env env, void *data, void *hint) {
   (void)env;
@@ -866,6 +1067,12 @@ static napi_value init(napi_env env, napi_value exports) {
   CHECK(napi_set_named_property(env, exports, "symbols", fn));
   CHECK(napi_create_function(env, "lastPieces", NAPI_AUTO_LENGTH, last_pieces_count, NULL, &fn));
   CHECK(napi_set_named_property(env, exports, "lastPieces", fn));
+  CHECK(napi_create_function(env, "hashText", NAPI_AUTO_LENGTH, hash_text, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "hashText", fn));
+  CHECK(napi_create_function(env, "hashBytes", NAPI_AUTO_LENGTH, hash_bytes, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "hashBytes", fn));
+  CHECK(napi_create_function(env, "hashParts", NAPI_AUTO_LENGTH, hash_parts, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "hashParts", fn));
   return exports;
 }
 

@@ -47,7 +47,7 @@ describe('hashText', () => {
     expect(seen.size).toBeGreaterThan(3000);
   });
 
-  test('long texts (hashed by SHA-256): the same text the same hash, a changed unit or a longer text another', () => {
+  test('long texts (hashed by the native module): the same text the same hash, a changed unit or a longer text another', () => {
     const long = 'abcdefgh'.repeat(5000);
     const changed = [long, `${long}\0`, long.slice(1), `${long.slice(0, 20000)}\ud800${long.slice(20001)}`, `${long.slice(0, 20000)}\ufffd${long.slice(20001)}`];
     const hashes = changed.map((t) => hashText(t));
@@ -100,5 +100,36 @@ describe('hashBytes', () => {
       }
     }
     expect(hashes.size).toBe(base.length + 1 + base.length * 2);
+  });
+
+  test('long bytes (the native module): every length near its blocks, every bit at sampled places, trailing zeros and the seed give hashes of their own', () => {
+    const next = random(17);
+    const base = Uint8Array.from({ length: 4200 }, () => Math.floor(next() * 256));
+    const hashes = new Set<string>();
+    let made = 0;
+    const note = (h: string) => {
+      hashes.add(h);
+      made++;
+    };
+    for (let length = 4096; length <= 4160; length++) note(hashBytes(base.subarray(0, length)));
+    const places = [0, 1, 7, 8, 15, 16, 17, 4095, 4096, 4150, 4199, ...Array.from({ length: 40 }, (_, i) => 100 + i * 97)];
+    for (const at of places) {
+      for (let bit = 0; bit < 8; bit++) {
+        const changed = Uint8Array.from(base);
+        changed[at]! ^= 1 << bit;
+        note(hashBytes(changed));
+      }
+    }
+    for (let zeros = 1; zeros <= 20; zeros++) {
+      const longer = new Uint8Array(base.length + zeros);
+      longer.set(base);
+      note(hashBytes(longer));
+    }
+    for (let seed = 1; seed <= 20; seed++) note(hashBytes(base, seed));
+    expect(hashes.size).toBe(made);
+    // A text is hashed as its UTF-16 units, little-endian, under its own seed: not as those bytes.
+    const text = 'x\u00e9\ud800'.repeat(2000);
+    expect(hashText(text)).toBe(hashText(text.slice(0, 3000) + text.slice(3000)));
+    expect(hashText(text)).not.toBe(hashBytes(Buffer.from(text, 'utf16le')));
   });
 });

@@ -1,14 +1,12 @@
 /**
- * Loads the Nix grammar's N-API shim (grammar/src/binding.c, compiled by
- * node-gyp at install): its `parse` is how every file is parsed (see
- * flatTree.ts). The `tree-sitter` package, which needs the shim's language,
- * is loaded only when a file has syntax errors, to describe them: loading it
- * costs more than parsing a small file. Both are CommonJS native modules,
- * hence `createRequire`.
+ * The Nix grammar: the N-API module's `parse` (src/native.ts) is how every
+ * file is parsed (see flatTree.ts). The `tree-sitter` package, which needs
+ * the module's language, is loaded only when a file has syntax errors, to
+ * describe them: loading it costs more than parsing a small file. It is a
+ * CommonJS native module, hence `createRequire`.
  */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { packageRoot } from '../../paths.js';
+import { nativeModule } from '../../native.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,16 +21,6 @@ const require = createRequire(import.meta.url);
  */
 const LOADED = Symbol.for('tsportable.treeSitter');
 type Loaded = { Parser: typeof import('tree-sitter'); language: unknown };
-/** What grammar/src/binding.c exports. */
-interface GrammarBinding {
-  readonly language: unknown;
-  /** The flat tree of `text` (flatTree.ts); `pieceLength` (tests) parses a file in pieces of that length where it can. */
-  parse(text: string, pieceLength?: number): ArrayBuffer;
-  /** How many pieces the last parse on this thread was made of (1: parsed whole). */
-  lastPieces(): number;
-  /** Node type names by grammar symbol. */
-  symbols(): string[];
-}
 type LookaheadLanguage = ConstructorParameters<typeof import('tree-sitter').LookaheadIterator>[0];
 const holder = Buffer as unknown as { [LOADED]?: Loaded };
 
@@ -50,26 +38,11 @@ export type TSNode = import('tree-sitter').SyntaxNode;
 export type TSTree = import('tree-sitter').Tree;
 
 let shared: TSParser | undefined;
-let binding: GrammarBinding | undefined;
 let symbolNames: string[] | undefined;
-
-function grammarBinding(): GrammarBinding {
-  if (binding) return binding;
-  const file = join(packageRoot, 'grammar', 'build', 'Release', 'tree_sitter_nix_napi.node');
-  try {
-    binding = require(file) as GrammarBinding;
-  } catch (e) {
-    throw new Error(`tsportable: the Nix grammar binding is not built (${file}); run 'npm run setup'`, { cause: e });
-  }
-  if (typeof binding.parse !== 'function' || typeof binding.lastPieces !== 'function') {
-    throw new Error(`tsportable: the Nix grammar binding (${file}) is out of date; run 'npm run setup'`);
-  }
-  return binding;
-}
 
 function loadLanguage(): unknown {
   // The package's language object: the shim's, with the grammar's node types.
-  const language = grammarBinding() as unknown as { nodeTypeInfo?: unknown };
+  const language = nativeModule() as unknown as { nodeTypeInfo?: unknown };
   language.nodeTypeInfo = require('tree-sitter-nix/src/node-types.json');
   return language;
 }
@@ -80,17 +53,17 @@ function loadLanguage(): unknown {
  * tests, makes pieces of that many UTF-16 units of any file.
  */
 export function parseFlat(text: string, pieceLength?: number): ArrayBuffer {
-  return grammarBinding().parse(text, pieceLength);
+  return nativeModule().parse(text, pieceLength);
 }
 
 /** How many pieces the last parseFlat was made of (1: parsed whole), for tests. */
 export function lastParsePieces(): number {
-  return grammarBinding().lastPieces();
+  return nativeModule().lastPieces();
 }
 
 /** Node type names by grammar symbol (the `type` field of flat trees). */
 export function grammarSymbols(): readonly string[] {
-  symbolNames ??= grammarBinding().symbols();
+  symbolNames ??= nativeModule().symbols();
   return symbolNames;
 }
 

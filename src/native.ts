@@ -1,0 +1,47 @@
+/**
+ * tsportable's own N-API module (grammar/src/binding.c, compiled by node-gyp
+ * at install): the Nix grammar's parser and flat-tree copy
+ * (src/eval/syntax/treeSitter.ts), and the hash of long inputs
+ * (src/fastHash.ts). Loaded on first use: `eval -E 1` needs neither.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { packageRoot } from './paths.js';
+
+const require = createRequire(import.meta.url);
+
+/** What grammar/src/binding.c exports. */
+export interface NativeModule {
+  /** The grammar's language, for the `tree-sitter` package. */
+  readonly language: unknown;
+  /** The flat tree of `text` (flatTree.ts); `pieceLength` (tests) parses a file in pieces of that length where it can. */
+  parse(text: string, pieceLength?: number): ArrayBuffer;
+  /** How many pieces the last parse on this thread was made of (1: parsed whole). */
+  lastPieces(): number;
+  /** Node type names by grammar symbol. */
+  symbols(): string[];
+  /** 32 hex digits: the hash of a text's UTF-16 units (as little-endian bytes). */
+  hashText(text: string, seed: number): string;
+  /** 32 hex digits: the hash of bytes. */
+  hashBytes(bytes: Uint8Array, seed: number): string;
+  /** hashBytes of the parts joined. */
+  hashParts(parts: readonly Uint8Array[], seed: number): string;
+}
+
+let loaded: NativeModule | undefined;
+
+export function nativeModule(): NativeModule {
+  if (loaded) return loaded;
+  const file = join(packageRoot, 'grammar', 'build', 'Release', 'tree_sitter_nix_napi.node');
+  let module: NativeModule;
+  try {
+    module = require(file) as NativeModule;
+  } catch (e) {
+    throw new Error(`tsportable: the Nix grammar binding is not built (${file}); run 'npm run setup'`, { cause: e });
+  }
+  if (typeof module.parse !== 'function' || typeof module.lastPieces !== 'function' || typeof module.hashParts !== 'function') {
+    throw new Error(`tsportable: the Nix grammar binding (${file}) is out of date; run 'npm run setup'`);
+  }
+  loaded = module;
+  return module;
+}
