@@ -754,6 +754,31 @@ done:
 static _Thread_local uint32_t last_pieces;
 
 /*
+ * A copy of a JavaScript string's UTF-16 units (free it with big_free(units,
+ * *mapped)), or NULL with an exception thrown; `who` names the function in
+ * its message.
+ */
+static char16_t *string_units(napi_env env, napi_value value, const char *who, size_t *length, size_t *mapped) {
+  char message[64];
+  if (napi_get_value_string_utf16(env, value, NULL, 0, length) != napi_ok) {
+    snprintf(message, sizeof message, "%s: expected a string", who);
+    throw_error(env, message);
+    return NULL;
+  }
+  char16_t *units = big_alloc((*length + 1) * sizeof(char16_t), mapped);
+  if (!units) {
+    snprintf(message, sizeof message, "%s: out of memory", who);
+    throw_error(env, message);
+    return NULL;
+  }
+  if (napi_get_value_string_utf16(env, value, units, *length + 1, length) != napi_ok) {
+    big_free(units, *mapped);
+    return NULL;
+  }
+  return units;
+}
+
+/*
  * The hash of fastHash.ts's long inputs: 128 bits from two 64-bit lanes, each
  * 16-byte block (two little-endian words) taken into both lanes by a 64x64 to
  * 128-bit multiplication folded to 64 bits; the length and a final mixing of
@@ -878,17 +903,10 @@ static napi_value hash_text(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   uint32_t seed;
-  size_t length;
-  if (argc < 1 || !hash_seed(env, argc, argv, 1, &seed) || napi_get_value_string_utf16(env, argv[0], NULL, 0, &length) != napi_ok) {
-    return throw_error(env, "hashText: expected a string and a seed");
-  }
-  size_t mapped;
-  char16_t *units = big_alloc((length + 1) * sizeof(char16_t), &mapped);
-  if (!units) return throw_error(env, "hashText: out of memory");
-  if (napi_get_value_string_utf16(env, argv[0], units, length + 1, &length) != napi_ok) {
-    big_free(units, mapped);
-    return NULL;
-  }
+  if (argc < 1 || !hash_seed(env, argc, argv, 1, &seed)) return throw_error(env, "hashText: expected a string and a seed");
+  size_t length, mapped;
+  char16_t *units = string_units(env, argv[0], "hashText", &length, &mapped);
+  if (!units) return NULL;
   HashState h;
   hash_init(&h, seed);
   /* As little-endian bytes whatever the host's order. */
@@ -977,15 +995,9 @@ static napi_value parse(napi_env env, napi_callback_info info) {
       piece_length = given;
     }
   }
-  size_t length;
-  if (napi_get_value_string_utf16(env, argv[0], NULL, 0, &length) != napi_ok) return throw_error(env, "parse: expected a string");
-  size_t text_mapped;
-  char16_t *text = big_alloc((length + 1) * sizeof(char16_t), &text_mapped);
-  if (!text) return throw_error(env, "parse: out of memory");
-  if (napi_get_value_string_utf16(env, argv[0], text, length + 1, &length) != napi_ok) {
-    big_free(text, text_mapped);
-    return NULL;
-  }
+  size_t length, text_mapped;
+  char16_t *text = string_units(env, argv[0], "parse", &length, &text_mapped);
+  if (!text) return NULL;
   const TSLanguage *language = tree_sitter_nix();
   binary_symbol = ts_language_symbol_for_name(language, "binary_expression", 17, true);
   unary_symbol = ts_language_symbol_for_name(language, "unary_expression", 16, true);
