@@ -1068,23 +1068,20 @@ static napi_value symbols(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
-  napi_value language, fn;
+  napi_value language;
   ts_set_allocator(arena_malloc, arena_calloc, arena_realloc, arena_free);
   CHECK(napi_create_external(env, (void *)tree_sitter_nix(), NULL, NULL, &language));
   CHECK(napi_type_tag_object(env, language, &language_type_tag));
-  CHECK(napi_set_named_property(env, exports, "language", language));
-  CHECK(napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn));
-  CHECK(napi_set_named_property(env, exports, "parse", fn));
-  CHECK(napi_create_function(env, "symbols", NAPI_AUTO_LENGTH, symbols, NULL, &fn));
-  CHECK(napi_set_named_property(env, exports, "symbols", fn));
-  CHECK(napi_create_function(env, "lastPieces", NAPI_AUTO_LENGTH, last_pieces_count, NULL, &fn));
-  CHECK(napi_set_named_property(env, exports, "lastPieces", fn));
-  CHECK(napi_create_function(env, "hashText", NAPI_AUTO_LENGTH, hash_text, NULL, &fn));
-  CHECK(napi_set_named_property(env, exports, "hashText", fn));
-  CHECK(napi_create_function(env, "hashBytes", NAPI_AUTO_LENGTH, hash_bytes, NULL, &fn));
-  CHECK(napi_set_named_property(env, exports, "hashBytes", fn));
-  CHECK(napi_create_function(env, "hashParts", NAPI_AUTO_LENGTH, hash_parts, NULL, &fn));
-  CHECK(napi_set_named_property(env, exports, "hashParts", fn));
+  const napi_property_descriptor properties[] = {
+    { "language", NULL, NULL, NULL, NULL, language, napi_enumerable, NULL },
+    { "parse", NULL, parse, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "symbols", NULL, symbols, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "lastPieces", NULL, last_pieces_count, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "hashText", NULL, hash_text, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "hashBytes", NULL, hash_bytes, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "hashParts", NULL, hash_parts, NULL, NULL, NULL, napi_enumerable, NULL },
+  };
+  CHECK(napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
   return exports;
 }
 
