@@ -78,13 +78,24 @@ enum {
   /** The first mapping's bytes; each next one is twice the last, up to ARENA_MAX_CHUNK. */
   ARENA_FIRST_CHUNK = 1 << 16,
   ARENA_MAX_CHUNK = 1 << 26,
-  /** Mappings this large are offered huge pages (2 MB: one page fault instead of 512). */
-  ARENA_HUGE = 1 << 21,
   /** A thread keeps its arena's last mapping between parses when it is no larger (arena_done). */
   ARENA_KEEP = 1 << 23,
   /** Blocks are multiples of 8 bytes after an 8-byte size header; free lists for sizes below 8 * ARENA_CLASSES. */
   ARENA_CLASSES = 64,
 };
+
+/** Mappings this large are offered huge pages (2 MB: one page fault instead of 512). */
+enum { HUGE_PAGE = 1 << 21 };
+
+/* `size` bytes of fresh memory, offered huge pages when large enough; NULL when there is none. */
+static void *map_memory(size_t size) {
+  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+  if (size >= HUGE_PAGE) madvise(p, size, MADV_HUGEPAGE);
+#endif
+  return p;
+}
 
 typedef struct Chunk { struct Chunk *previous; size_t size, used; } Chunk;
 
@@ -105,15 +116,12 @@ static void *arena_malloc(size_t n) {
     size_t size = arena_next_chunk;
     while (size < need + sizeof(Chunk)) size *= 2;
     if (arena_next_chunk < ARENA_MAX_CHUNK) arena_next_chunk *= 2;
-    Chunk *chunk = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (chunk == MAP_FAILED) {
+    Chunk *chunk = map_memory(size);
+    if (!chunk) {
       /* As tree-sitter's own allocator does when malloc fails. */
       fprintf(stderr, "tsportable: out of memory while parsing\n");
       abort();
     }
-#ifdef MADV_HUGEPAGE
-    if (size >= ARENA_HUGE) madvise(chunk, size, MADV_HUGEPAGE);
-#endif
     chunk->previous = arena_top;
     chunk->size = size;
     chunk->used = sizeof(Chunk);
@@ -198,19 +206,14 @@ static napi_value throw_error(napi_env env, const char *message) {
  * and of the text's copy was a page fault of its own (a tenth of the first
  * parse's time). A small block is malloc's.
  */
-enum { MAPPED_FROM = 1 << 21 };
 
 /* `bytes` of memory, or NULL; `*mapped` gets the size of the mapping it is, or 0 when it is malloc's. */
 static void *big_alloc(size_t bytes, size_t *mapped) {
   *mapped = 0;
-  if (bytes < MAPPED_FROM) return malloc(bytes ? bytes : 1);
-  size_t size = (bytes + MAPPED_FROM - 1) & ~(size_t)(MAPPED_FROM - 1);
-  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return NULL;
-#ifdef MADV_HUGEPAGE
-  madvise(p, size, MADV_HUGEPAGE);
-#endif
-  *mapped = size;
+  if (bytes < HUGE_PAGE) return malloc(bytes ? bytes : 1);
+  size_t size = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+  void *p = map_memory(size);
+  if (p) *mapped = size;
   return p;
 }
 
@@ -226,7 +229,7 @@ typedef struct { int32_t *data; size_t count, capacity, mapped; } Buffer;
 static int reserve(Buffer *b, size_t capacity) {
   if (capacity <= b->capacity) return 1;
   size_t bytes = capacity * sizeof(int32_t);
-  if (!b->mapped && bytes < MAPPED_FROM) {
+  if (!b->mapped && bytes < HUGE_PAGE) {
     int32_t *data = realloc(b->data, bytes);
     if (!data) return 0;
     b->data = data;
@@ -882,18 +885,14 @@ static int hash_seed(napi_env env, size_t argc, napi_value *argv, size_t index, 
   return napi_get_value_uint32(env, argv[index], seed) == napi_ok;
 }
 
-/* The bytes of a Uint8Array (or any typed array or Buffer). */
+/* The bytes of a Uint8Array (a Buffer is one); 0 for anything else. */
 static int typed_bytes(napi_env env, napi_value value, const unsigned char **data, size_t *length) {
   napi_typedarray_type type;
-  size_t count, offset;
   void *base;
   napi_value buffer;
-  if (napi_get_typedarray_info(env, value, &type, &count, &base, &buffer, &offset) != napi_ok) return 0;
-  size_t unit = type == napi_int16_array || type == napi_uint16_array ? 2
-    : type == napi_int32_array || type == napi_uint32_array || type == napi_float32_array ? 4
-    : type == napi_float64_array || type == napi_bigint64_array || type == napi_biguint64_array ? 8 : 1;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, length, &base, &buffer, &offset) != napi_ok || type != napi_uint8_array) return 0;
   *data = base;
-  *length = count * unit;
   return 1;
 }
 
