@@ -81,14 +81,13 @@ defineBuiltin({
     const set = forceAttrs(s, span, argCtx('removeAttrs', 0));
     const items = forceList(l, span, argCtx('removeAttrs', 1)).items;
     const drop = new Set<string>();
-    let present = 0;
+    let present = false;
     for (let i = 0; i < items.length; i++) {
       const name = forceStringNoContext(items[i], span, 'while evaluating the values of the second argument passed to builtins.removeAttrs');
-      if (drop.has(name)) continue;
       drop.add(name);
-      if (set.has(name)) present++;
+      if (!present && set.has(name)) present = true;
     }
-    return present === 0 ? set : set.without(drop, present);
+    return present ? set.without(drop) : set;
   },
 });
 

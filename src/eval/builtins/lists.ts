@@ -174,8 +174,7 @@ function anyAll(name: 'any' | 'all', want: boolean) {
       const fn = forceFunction(f, span, fnCtx);
       const items = forceList(listArg, span, listCtx).items;
       for (let i = 0; i < items.length; i++) {
-        const r = call1(fn, items[i], span);
-        if (r === want || (r !== !want && forceBool(r, span, resultCtx) === want)) return want;
+        if (forceBool(call1(fn, items[i], span), span, resultCtx) === want) return want;
       }
       return !want;
     },

@@ -206,9 +206,7 @@ function compileNames(path: ReadonlyArray<ast.AttrName>, scope: Scope | undefine
 }
 
 function nameOf(n: NameCode, env: Env, span: Span): string {
-  if (typeof n === 'string') return n;
-  const name = n(env);
-  return typeof name === 'string' ? name : forceStringNoContext(name, span, 'while evaluating an attribute name');
+  return typeof n === 'string' ? n : forceStringNoContext(n(env), span, 'while evaluating an attribute name');
 }
 
 function showPath(names: readonly NameCode[], env: Env, span: Span): string {
@@ -296,35 +294,32 @@ export function compileHasAttr(e: ast.HasAttr, scope: Scope | undefined, cx: Com
   const base = compile(e.expr, scope, cx);
   const names = compileNames(e.path, scope, cx);
   const span = e.span;
-  if (names.length === 1) {
+  const last = names.length - 1;
+  if (last === 0) {
     // The common `x ? name`, `x ? ${name}`.
     const n0 = names[0];
-    return (env) => {
-      const v = base(env);
-      const name = typeof n0 === 'string' ? n0 : nameOf(n0, env, span);
-      if (v instanceof NixAttrs) return v.get(name) !== undefined;
-      if (v !== null && typeof v === 'object' && isForeign(v)) {
-        const known = v.hasAttr(name);
-        return known !== undefined ? known : v.select(name, span) !== undefined;
-      }
-      return false;
-    };
+    return (env) => hasName(base(env), typeof n0 === 'string' ? n0 : nameOf(n0, env, span), span);
   }
   return (env) => {
     let v: Value = base(env);
-    for (let i = 0; i < names.length; i++) {
+    for (let i = 0; i < last; i++) {
       const name = nameOf(names[i], env, span);
       let x: Lazy | undefined;
       if (v instanceof NixAttrs) x = v.get(name);
-      else if (v !== null && typeof v === 'object' && isForeign(v)) {
-        const known = v.hasAttr(name);
-        if (known === false) return false;
-        if (known === true && i === names.length - 1) return true;
-        x = v.select(name, span);
-      } else return false;
+      else if (v !== null && typeof v === 'object' && isForeign(v) && v.hasAttr(name) !== false) x = v.select(name, span);
       if (x === undefined) return false;
-      if (i < names.length - 1) v = force(x);
+      v = force(x);
     }
-    return true;
+    return hasName(v, nameOf(names[last], env, span), span);
   };
+}
+
+/** `v ? name` for a value already forced: false when it is not a set. */
+function hasName(v: Value, name: string, span: Span): boolean {
+  if (v instanceof NixAttrs) return v.get(name) !== undefined;
+  if (v !== null && typeof v === 'object' && isForeign(v)) {
+    const known = v.hasAttr(name);
+    return known !== undefined ? known : v.select(name, span) !== undefined;
+  }
+  return false;
 }

@@ -138,6 +138,7 @@ export function forceString(v: Lazy, span?: Span, ctx?: string): string {
 
 /** A string without context, for names and the like ("the string 'x' is not allowed to refer to a store path"). */
 export function forceStringNoContext(v: Lazy, span?: Span, ctx?: string): string {
+  if (typeof v === 'string') return v;
   const x = forceStringValue(v, span, ctx);
   if (typeof x === 'string') return x;
   if (x.context.size === 0) return x.s;

@@ -226,30 +226,14 @@ export class NixAttrs {
     return this.get(name) !== undefined;
   }
 
-  /**
-   * This set without the attributes named in `drop` (of which `present` are
-   * in it). Its sorted names are this set's, less those, when they are known.
-   */
-  without(drop: ReadonlySet<string>, present: number): NixAttrs {
-    const map = new Map<string, Lazy>();
-    if (this.shape !== undefined && this.flat === undefined) {
-      const names = this.shape.names;
-      const vals = this.vals!;
-      for (let i = 0; i < names.length; i++) if (!drop.has(names[i])) map.set(names[i], vals[i]);
-    } else {
-      this.map.forEach((v, k) => {
-        if (!drop.has(k)) map.set(k, v);
-      });
-    }
+  /** This set without the attributes named in `drop`. Its sorted names are this set's, less those, when they are known. */
+  without(drop: ReadonlySet<string>): NixAttrs {
+    const map = this.toMap();
+    drop.forEach((name) => map.delete(name));
     // Positions are only looked at by unsafeGetAttrPos and messages: shared, lazily.
     const s = new NixAttrs(map, () => this.positions);
     const sorted = this.sorted ?? (this.shape !== undefined && this.flat === undefined ? this.shape.sortedNames() : undefined);
-    if (sorted !== undefined) {
-      const kept = new Array<string>(sorted.length - present);
-      let k = 0;
-      for (let i = 0; i < sorted.length; i++) if (!drop.has(sorted[i])) kept[k++] = sorted[i];
-      s.sorted = kept;
-    }
+    if (sorted !== undefined) s.sorted = sorted.filter((name) => !drop.has(name));
     return s;
   }
 
