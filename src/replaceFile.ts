@@ -6,7 +6,7 @@
  * `makeDir`: creates the file's folder first. No imports beyond node:fs: the
  * cached rebuild's small bundle uses it too.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** `data` may be given in parts, written one after another (a large entry is not joined first). */
@@ -31,9 +31,8 @@ export function replaceFile(file: string, data: string | Uint8Array | readonly U
 function writeParts(file: string, parts: readonly Uint8Array[]): void {
   const fd = openSync(file, 'w');
   try {
-    for (const part of parts) {
-      for (let done = 0; done < part.length;) done += writeSync(fd, part, done, part.length - done);
-    }
+    // On a descriptor, writeFileSync writes at the current offset until the whole part is written.
+    for (const part of parts) writeFileSync(fd, part);
   } finally {
     closeSync(fd);
   }

@@ -19,7 +19,7 @@ import { NixError, type TraceFrame } from '../eval/errors.js';
 
 /** `text` with the real store path where each placeholder is (Nix's errors are thrown). */
 export function withRealPaths(bridge: Bridge, text: string): string {
-  return bridge.resolve([{ value: text }]).texts[0]!;
+  return withRealPathsEach(bridge, [text])[0]!;
 }
 
 /** `withRealPaths` of each text, in one Nix process at most (the chunks of a printed value). */
@@ -30,7 +30,7 @@ export function withRealPathsEach(bridge: Bridge, texts: readonly string[]): str
 /** Messages with real paths, in one Nix process at most; as they are when Nix cannot give them. */
 function messagesWithRealPaths(bridge: Bridge, messages: readonly string[]): string[] {
   try {
-    return bridge.resolve(messages.map((value) => ({ value }))).texts;
+    return withRealPathsEach(bridge, messages);
   } catch (e) {
     // Nothing is built for a text without context: a 'build' error is an interruption, which still stops the command.
     if (e instanceof NixError && e.kind !== 'build') return [...messages];

@@ -99,7 +99,7 @@ function printResults(args: ParsedArgs, input: EvalInput, session: Session): voi
       io.stdout(withRealPaths(session.bridge, ev.toJSON(v)) + '\n');
       continue;
     }
-    // Written in chunks as printed: a large value (a generated file prints 20 MB) is never joined into one text.
+    // Written chunk by chunk: a large value (a generated file prints 20 MB) is never joined into one text.
     for (const chunk of withRealPathsEach(session.bridge, ev.printValueChunks(v, { strict }))) io.stdout(chunk);
     io.stdout('\n');
   }

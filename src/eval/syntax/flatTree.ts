@@ -63,7 +63,8 @@ export const enum Field { Type = 0, Start = 1, End = 2, Parent = 3, After = 4, C
 
 const NAMED_BIT = 0x10000;
 const ERROR_BIT = 0x20000;
-const SYMBOL_MASK = 0xffff;
+/** The grammar symbol's bits of a node's type field. */
+export const SYMBOL_MASK = 0xffff;
 
 /** A flat tree as binding.c makes it. */
 export class FlatTree {

@@ -22,7 +22,7 @@
  * gives.
  */
 import type { LiteralEncoder } from './astCodec.js';
-import { Field, type FlatTree } from './flatTree.js';
+import { Field, SYMBOL_MASK, type FlatTree } from './flatTree.js';
 import { grammarSymbols } from './treeSitter.js';
 import { RESERVED_KEYWORDS } from './keywords.js';
 import { floatLiteral, integerLiteral } from './literals.js';
@@ -43,8 +43,6 @@ const KINDS: Readonly<Record<string, Kind>> = {
   identifier: Kind.Identifier, list_expression: Kind.List, string_expression: Kind.String,
   integer_expression: Kind.Integer, float_expression: Kind.Float, comment: Kind.Comment,
 };
-
-const SYMBOL_MASK = 0xffff;
 
 let kindsBySymbol: Uint8Array | undefined;
 
