@@ -308,7 +308,7 @@ export class LiteralEncoder {
    */
   private definedBy = new Int32Array(1024);
   private readonly overwritten: number[] = [];
-  /** The number of each open set (0 for a list), and of the last set opened. */
+  /** For each open set, in pairs: the number of the set it is in, and the length of `overwritten` when it opened. */
   private readonly openSets: number[] = [];
   private set = 0;
   private sets = 0;
