@@ -1,8 +1,9 @@
 /**
  * tsportable's own N-API module (grammar/src/binding.c, compiled by node-gyp
  * at install): the Nix grammar's parser and flat-tree copy
- * (src/eval/syntax/treeSitter.ts), and the hash of long inputs
- * (src/fastHash.ts). Loaded on first use: `eval -E 1` needs neither.
+ * (src/eval/syntax/treeSitter.ts), the hash of long inputs
+ * (src/fastHash.ts), and the file mappings bin/tsportable.js loads the CLI's
+ * bundle with (it loads the module itself, by the same path).
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -26,6 +27,10 @@ export interface NativeModule {
   hashBytes(bytes: Uint8Array, seed: number): string;
   /** hashBytes of the parts joined. */
   hashParts(parts: readonly Uint8Array[], seed: number): string;
+  /** A file's bytes over a private mapping of it (writes stay in this process), or undefined when it is missing, empty or not a regular file. */
+  mapFile(path: string): Uint8Array | undefined;
+  /** The same as a Latin-1 string V8 reads from the mapping (bin/tsportable.js loads its bundle so). */
+  mapFileLatin1(path: string): string | undefined;
 }
 
 let loaded: NativeModule | undefined;

@@ -24,6 +24,10 @@
  * 3. `hashText`, `hashBytes`, `hashParts`: the 128-bit hash of the parse
  *    cache's keys and checksums for inputs too long for src/fastHash.ts's
  *    JavaScript (see there), without loading node:crypto.
+ *
+ * 4. `mapFile`, `mapFileLatin1`: a file's bytes, or its text as Latin-1,
+ *    mapped rather than read: bin/tsportable.js loads the CLI's bundle and
+ *    V8's code cache for it this way (see there).
  */
 #include <node_api.h>
 #include <pthread.h>
@@ -32,7 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <tree_sitter/api.h>
 /* tree-sitter's internal headers (lib/src), for `flatten`'s walk of the subtrees. */
@@ -1066,6 +1072,100 @@ static napi_value symbols(napi_env env, napi_callback_info info) {
   return names;
 }
 
+/*
+ * Files mapped, not read: reading the CLI's bundle (600 KB) copied it twice,
+ * into a buffer and then into V8's heap as a string, page fault by page
+ * fault; a mapping is given to V8 as it is, and V8 touches only the pages
+ * it reads (with the code cache, those of the functions it must compile).
+ * The mapping is private and writable: a write to the bytes stays in this
+ * process. Whoever replaces a mapped file must rename a new one over it
+ * (scripts/bundle.mjs and the code cache's writer do): a file cut short
+ * under a mapping would fault when its lost pages are read.
+ */
+
+/* Node >= 20.4 has it (declared by its headers only for NAPI_EXPERIMENTAL until it became stable). */
+#ifndef NODE_API_EXPERIMENTAL_HAS_EXTERNAL_STRINGS
+NAPI_EXTERN napi_status NAPI_CDECL node_api_create_external_string_latin1(
+    napi_env env, char *str, size_t length, node_api_basic_finalize finalize_callback,
+    void *finalize_hint, napi_value *result, bool *copied);
+#endif
+
+/* A file's mapping; `size` 0 when there is none (the file is missing, empty or unreadable). */
+typedef struct { void *data; size_t size; } Mapping;
+
+static Mapping map_file(napi_env env, napi_value path_value) {
+  Mapping m = { NULL, 0 };
+  size_t length;
+  if (napi_get_value_string_utf8(env, path_value, NULL, 0, &length) != napi_ok) return m;
+  char *path = malloc(length + 1);
+  if (!path) return m;
+  napi_get_value_string_utf8(env, path_value, path, length + 1, &length);
+  int fd = strlen(path) == length ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+  free(path);
+  if (fd < 0) return m;
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void *data = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (data != MAP_FAILED) m = (Mapping){ data, (size_t)st.st_size };
+  }
+  close(fd);
+  return m;
+}
+
+static void unmap_file(napi_env env, void *data, void *hint) {
+  (void)env;
+  munmap(data, (size_t)(uintptr_t)hint);
+}
+
+/* The path argument; NULL (with an exception) when there is none. */
+static napi_value path_argument(napi_env env, napi_callback_info info, const char *who) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_valuetype type;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1
+      || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_string) {
+    char message[64];
+    snprintf(message, sizeof message, "%s: expected a path", who);
+    return throw_error(env, message);
+  }
+  return argv[0];
+}
+
+/* mapFile(path): the file's bytes (a Uint8Array over its mapping), or undefined. */
+static napi_value map_file_bytes(napi_env env, napi_callback_info info) {
+  napi_value path = path_argument(env, info, "mapFile"), buffer, result;
+  if (!path) return NULL;
+  Mapping m = map_file(env, path);
+  if (!m.size) {
+    CHECK(napi_get_undefined(env, &result));
+    return result;
+  }
+  if (napi_create_external_arraybuffer(env, m.data, m.size, unmap_file, (void *)(uintptr_t)m.size, &buffer) != napi_ok) {
+    munmap(m.data, m.size);
+    return NULL;
+  }
+  CHECK(napi_create_typedarray(env, napi_uint8_array, m.size, buffer, 0, &result));
+  return result;
+}
+
+/* mapFileLatin1(path): the file's bytes as a Latin-1 string over its mapping, or undefined. */
+static napi_value map_file_latin1(napi_env env, napi_callback_info info) {
+  napi_value path = path_argument(env, info, "mapFileLatin1"), result;
+  if (!path) return NULL;
+  Mapping m = map_file(env, path);
+  if (!m.size) {
+    CHECK(napi_get_undefined(env, &result));
+    return result;
+  }
+  bool copied;
+  /* When V8 copies the text instead, Node has already called unmap_file. */
+  if (node_api_create_external_string_latin1(env, m.data, m.size, unmap_file, (void *)(uintptr_t)m.size, &result, &copied) != napi_ok) {
+    munmap(m.data, m.size);
+    return NULL;
+  }
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value language;
   ts_set_allocator(arena_malloc, arena_calloc, arena_realloc, arena_free);
@@ -1079,6 +1179,8 @@ static napi_value init(napi_env env, napi_value exports) {
     { "hashText", NULL, hash_text, NULL, NULL, NULL, napi_enumerable, NULL },
     { "hashBytes", NULL, hash_bytes, NULL, NULL, NULL, napi_enumerable, NULL },
     { "hashParts", NULL, hash_parts, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "mapFile", NULL, map_file_bytes, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "mapFileLatin1", NULL, map_file_latin1, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   CHECK(napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
   return exports;
