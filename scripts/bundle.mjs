@@ -14,11 +14,12 @@
 // is CommonJS, the one V8's code cache applies to: a module with top-level
 // `await` cannot be bundled (esbuild says so, and the build fails).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { loweringCodeIn } from '../dist/src/eval/syntax/parseCache.js';
+import { replaceFile } from '../dist/src/replaceFile.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -136,7 +137,7 @@ async function bundle(entry, name) {
     console.error(`bundle: dist/${name}.cjs copies ${copied[1]} whole at start-up; import what is used by name (import { x } from '${copied[1]}')`);
     process.exit(1);
   }
-  // bin/tsportable.js reads the bundle as Latin-1 (a copy, where UTF-8 is decoded): it must be ASCII.
+  // bin/tsportable.js takes the bundle as Latin-1 (mapped or copied as it is, where UTF-8 is decoded): it must be ASCII.
   // esbuild escapes strings and names; a regular expression literal it keeps as written.
   const nonAscii = code.findIndex((byte) => byte > 0x7f);
   if (nonAscii >= 0) {
@@ -145,7 +146,12 @@ async function bundle(entry, name) {
     process.exit(1);
   }
   const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  writeFileSync(path.join(dist, `${name}.cjs`), Buffer.concat([Buffer.from(`/* tsportable build ${id} */\n`), code]));
+  // Renamed over the old bundle, never written into it: a running tsportable maps the file (bin/tsportable.js).
+  const bundleFile = path.join(dist, `${name}.cjs`);
+  if (!replaceFile(bundleFile, [Buffer.from(`/* tsportable build ${id} */\n`), code])) {
+    console.error(`bundle: could not write ${bundleFile}`);
+    process.exit(1);
+  }
   for (const file of readdirSync(dist)) {
     if (file.startsWith(`${name}.`) && file.endsWith('.v8cache') && !file.startsWith(`${name}.${id}.`)) rmSync(path.join(dist, file), { force: true });
   }

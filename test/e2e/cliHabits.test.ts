@@ -202,6 +202,12 @@ describe('the command as installed (bin/tsportable.js run by its #! line)', () =
     expect(stash.stdout).toBe('""');
   });
 
+  test('the bundle is mapped, not read: the process\'s own memory map lists dist/tsportable.cjs', async () => {
+    const r = await execa(cliPath, ['eval', '--json', '-E', 'builtins.readFile /proc/self/maps'], { cwd, env });
+    const mapped = (JSON.parse(r.stdout) as string).split('\n').map((line) => line.split(/\s+/)[5]);
+    expect(mapped).toContain(join(packageRoot, 'dist', 'tsportable.cjs'));
+  });
+
   test('the programs it starts get it back (the same run through node itself: Node warns of the missing file)', async () => {
     const shims = await ws.dir('ca-shims');
     await writeFile(join(shims, 'nix-instantiate'), '#!/bin/sh\necho "saw NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS" >&2\nexit 3\n', { mode: 0o755 });
