@@ -45,7 +45,7 @@ const importMetaUrl = {
  * process; the language server's protocol library is as big, and only
  * `tsportable lsp` uses it). Packages that share code go in one group.
  */
-const deferredModules = ['node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:tty', 'node:os'];
+const deferredModules = ['node:crypto', 'node:child_process', 'node:worker_threads', 'node:fs/promises', 'node:os'];
 const deferredGroups = {
   execa: ['execa'],
   // Loaded only where colour is possible (src/cli/color.ts).

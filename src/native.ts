@@ -2,8 +2,9 @@
  * tsportable's own N-API module (grammar/src/binding.c, compiled by node-gyp
  * at install): the Nix grammar's parser and flat-tree copy
  * (src/eval/syntax/treeSitter.ts), the hash of long inputs
- * (src/fastHash.ts), and the file mappings bin/tsportable.js loads the CLI's
- * bundle with (it loads the module itself, by the same path).
+ * (src/fastHash.ts), the file mappings bin/tsportable.js loads the CLI's
+ * bundle with (it loads the module itself, by the same path), and isatty
+ * (src/stdio.ts).
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ export interface NativeModule {
   mapFile(path: string): Uint8Array | undefined;
   /** The same as a Latin-1 string V8 reads from the mapping (bin/tsportable.js loads its bundle so). */
   mapFileLatin1(path: string): string | undefined;
+  /** Whether the file descriptor is a terminal (isatty(3), as node:tty asks it). */
+  isTerminal(fd: number): boolean;
 }
 
 let loaded: NativeModule | undefined;

@@ -20,25 +20,20 @@
  * watches, a broken pipe ends the process by SIGPIPE, quietly, and another
  * failure with exit code 1.
  */
-import { fstatSync, writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { writeSync } from 'node:fs';
+import { nativeModule } from './native.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
 const FD: Readonly<Record<OutputStream, number>> = { stdout: 1, stderr: 2 };
 
-/** Whether the stream's descriptor may be a terminal: a character device (/dev/null is one too). Cheap: no node:tty. */
-function mayBeTerminal(stream: OutputStream): boolean {
-  try {
-    return fstatSync(FD[stream]).isCharacterDevice();
-  } catch {
-    return false; // closed: not a terminal either
-  }
-}
-
-/** Whether the stream's descriptor is a terminal (asked of the descriptor: the same in a worker thread). */
+/**
+ * Whether the stream's descriptor is a terminal (asked of the descriptor: the
+ * same in a worker thread). By tsportable's native module: node:tty's isatty
+ * would load node:tty, node:net and the streams.
+ */
 export function isTerminal(stream: OutputStream): boolean {
-  return mayBeTerminal(stream) && isatty(FD[stream]);
+  return nativeModule().isTerminal(FD[stream]);
 }
 
 let throughStreams = false;

@@ -1,10 +1,13 @@
 /**
- * The native module's file mappings, which bin/tsportable.js loads the CLI's
- * bundle and its code cache with: the bytes and the Latin-1 text are the
- * file's, byte for byte; what cannot be mapped is undefined (the caller reads
- * the file instead); writing to the mapped bytes leaves the file as it was.
+ * What the native module does for the CLI beside parsing and hashing.
+ * The file mappings bin/tsportable.js loads the CLI's bundle and its code
+ * cache with: the bytes and the Latin-1 text are the file's, byte for byte;
+ * what cannot be mapped is undefined (the caller reads the file instead);
+ * writing to the mapped bytes leaves the file as it was. `isTerminal`, which
+ * src/stdio.ts asks instead of node:tty: a terminal is one, /dev/null (a
+ * character device too), a file and a closed descriptor are not.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeModule } from '../../src/native.js';
@@ -61,4 +64,29 @@ test('an argument that is not a path: an error that names the function', () => {
   const native = nativeModule() as unknown as { mapFile(p: unknown): unknown; mapFileLatin1(p: unknown): unknown };
   expect(() => native.mapFile(3)).toThrow('mapFile: expected a path');
   expect(() => native.mapFileLatin1(undefined)).toThrow('mapFileLatin1: expected a path');
+});
+
+describe('isTerminal', () => {
+  const opened: number[] = [];
+  afterAll(() => opened.forEach((fd) => closeSync(fd)));
+  const open = (path: string, flags: string) => {
+    const fd = openSync(path, flags);
+    opened.push(fd);
+    return fd;
+  };
+
+  test('a terminal (a new pseudo-terminal) is one', () => {
+    expect(nativeModule().isTerminal(open('/dev/ptmx', 'r+'))).toBe(true);
+  });
+
+  test('/dev/null, a file, a closed or negative descriptor are not', () => {
+    const file = join(dir, 'plain');
+    writeFileSync(file, 'x');
+    const { isTerminal } = nativeModule();
+    expect([isTerminal(open('/dev/null', 'w')), isTerminal(open(file, 'r')), isTerminal(1_000_000), isTerminal(-1)]).toEqual([false, false, false, false]);
+  });
+
+  test('what is not a descriptor: an error that names the function', () => {
+    expect(() => (nativeModule() as unknown as { isTerminal(fd: unknown): boolean }).isTerminal('1')).toThrow('isTerminal: expected a file descriptor');
+  });
 });
