@@ -10,12 +10,13 @@
  * start-up. There is one cache per command (each compiles other functions),
  * written beside the bundle after the first run of that command that finds
  * none (when dist/ is writable), and written again after a run that took
- * more than twice as long as the one that wrote it: a cache holds the
+ * more than twice the CPU time of the one that wrote it: a cache holds the
  * functions its run compiled, and a longer run compiles more (with those of
  * an evaluation of nixpkgs lib in it, `eval` of lib's test files is 3% to 9%
- * faster, and `eval -E 1` up to 5% slower). A command writes its cache a few
- * times at most. The file is the writing run's time (a float64, 8 bytes),
- * then V8's data. When the bundle is missing or older than tsc's output
+ * faster, and `eval -E 1` up to 5% slower). CPU time, not the time on the
+ * clock, which other work on the machine stretches. A command writes its
+ * cache a few times at most. The file is the writing run's CPU time (ms, a
+ * float64: 8 bytes), then V8's data. When the bundle is missing or older than tsc's output
  * (only tsc was run), the modules are loaded instead.
  *
  * The bundle and its code cache are mapped, not read, by tsportable's
@@ -54,7 +55,7 @@ const path = require('node:path');
 const isMainThread = process.argv[2] !== '--tsportable-worker' || require('node:worker_threads').isMainThread;
 
 const dist = path.join(__dirname, '..', 'dist');
-/** Bytes before V8's data in a code cache file: the time of the run that wrote it, ms (float64). */
+/** Bytes before V8's data in a code cache file: the CPU time of the run that wrote it, ms (float64). */
 const CACHE_HEADER = 8;
 
 /** The native module (as src/native.ts loads it), or undefined when it is not built. */
@@ -90,23 +91,24 @@ function loadBundle(name) {
   const commandName = isMainThread ? process.argv[2] : require('node:worker_threads').workerData.argv[0];
   const command = /^[a-z]+$/.test(commandName ?? '') ? commandName : 'other';
   const cacheFile = path.join(dist, `${name}.${build}.${process.version}-${process.arch}.${command}.v8cache`);
-  const started = performance.now();
+  const started = process.cpuUsage();
   let stored = native?.mapFile?.(cacheFile);
   try {
     stored ??= fs.readFileSync(cacheFile);
   } catch {}
-  const writerMs = stored?.length > CACHE_HEADER ? new Float64Array(stored.buffer, stored.byteOffset, 1)[0] : undefined;
-  const cachedData = writerMs === undefined ? undefined : stored.subarray(CACHE_HEADER);
+  const writerCpuMs = stored?.length > CACHE_HEADER ? new Float64Array(stored.buffer, stored.byteOffset, 1)[0] : undefined;
+  const cachedData = writerCpuMs === undefined ? undefined : stored.subarray(CACHE_HEADER);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dist);
   // Written once the command is done, so that the functions it compiled are in it.
   const afterRun = () => {
-    const ranMs = performance.now() - started;
-    if (!isMainThread || (writerMs !== undefined && !script.cachedDataRejected && !(ranMs > 2 * writerMs))) return;
+    const { user, system } = process.cpuUsage(started);
+    const cpuMs = (user + system) / 1000;
+    if (!isMainThread || (writerCpuMs !== undefined && !script.cachedDataRejected && !(cpuMs > 2 * writerCpuMs))) return;
     try {
       const temporary = `${cacheFile}.${process.pid}`;
-      fs.writeFileSync(temporary, new Uint8Array(new Float64Array([ranMs]).buffer));
+      fs.writeFileSync(temporary, new Uint8Array(new Float64Array([cpuMs]).buffer));
       fs.appendFileSync(temporary, script.createCachedData());
       fs.renameSync(temporary, cacheFile);
     } catch {}

@@ -1,10 +1,10 @@
 /**
  * The CLI's code cache (bin/tsportable.js), in a copy of the installed
  * command of its own (the suite's other runs share dist/): a command's first
- * run writes its cache, headed by the run's time; a run no more than twice
- * as long as the writer's leaves it as it is (so V8 accepted it: a rejected
- * cache is written again); a longer run writes it again, with its own time;
- * a damaged or cut cache is written again, and the command still works.
+ * run writes its cache, headed by the run's CPU time; a run using no more
+ * than twice the writer's leaves it as it is (so V8 accepted it: a rejected
+ * cache is written again); a longer run writes it again, with its own; a
+ * damaged or cut cache is written again, and the command still works.
  */
 import { copyFileSync, cpSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +46,7 @@ async function evalExpr(expr: string): Promise<string> {
   return r.stdout;
 }
 
-test('the first run writes the cache; a run not twice as long keeps it; a longer one writes it again', async () => {
+test('the first run writes the cache; a run of less than twice its CPU time keeps it; a longer one writes it again', async () => {
   expect(evalCacheFile()).toBeUndefined();
   expect(await evalExpr('1 + 1')).toBe('2');
   const file = evalCacheFile()!;
@@ -54,7 +54,7 @@ test('the first run writes the cache; a run not twice as long keeps it; a longer
   expect(first.ms).toBeGreaterThan(0);
   expect(first.size).toBeGreaterThan(10_000);
 
-  // As if the writer's run had taken a minute: no run of this test is twice as long.
+  // As if the writer's run had taken a minute of CPU: no run of this test takes twice that.
   const header = Buffer.alloc(8);
   header.writeDoubleLE(60_000);
   const data = readFileSync(file).subarray(8);
@@ -63,7 +63,7 @@ test('the first run writes the cache; a run not twice as long keeps it; a longer
   expect(await evalExpr('builtins.length (builtins.genList (x: x) 1000)')).toBe('1000');
   expect(cacheState(file)).toMatchObject({ ms: 60_000, ino: kept });
 
-  // As if it had taken a microsecond: any run is more than twice as long.
+  // As if it had taken a microsecond: any run takes more than twice that.
   header.writeDoubleLE(0.001);
   writeFileSync(file, Buffer.concat([header, data]));
   expect(await evalExpr('3')).toBe('3');
