@@ -9,15 +9,8 @@
  * modules tsc emits, and compiling them, took longer than Node's own
  * start-up. There is one cache per command (each compiles other functions),
  * written beside the bundle after the first run of that command that finds
- * none (when dist/ is writable), and written again after a run that took
- * more than twice the CPU time of the one that wrote it: a cache holds the
- * functions its run compiled, and a longer run compiles more (with those of
- * an evaluation of nixpkgs lib in it, `eval` of lib's test files is 3% to 9%
- * faster, and `eval -E 1` up to 5% slower). CPU time, not the time on the
- * clock, which other work on the machine stretches. A command writes its
- * cache a few times at most. The file is the writing run's CPU time (ms, a
- * float64: 8 bytes), then V8's data. When the bundle is missing or older than tsc's output
- * (only tsc was run), the modules are loaded instead.
+ * none (when dist/ is writable). When the bundle is missing or older than
+ * tsc's output (only tsc was run), the modules are loaded instead.
  *
  * The bundle and its code cache are mapped, not read, by tsportable's
  * native module (grammar/src/binding.c `mapFileLatin1`, `mapFile`): V8 takes
@@ -55,8 +48,6 @@ const path = require('node:path');
 const isMainThread = process.argv[2] !== '--tsportable-worker' || require('node:worker_threads').isMainThread;
 
 const dist = path.join(__dirname, '..', 'dist');
-/** Bytes before V8's data in a code cache file: the CPU time of the run that wrote it, ms (float64). */
-const CACHE_HEADER = 8;
 
 /** The native module (as src/native.ts loads it), or undefined when it is not built. */
 function nativeModule() {
@@ -91,29 +82,23 @@ function loadBundle(name) {
   const commandName = isMainThread ? process.argv[2] : require('node:worker_threads').workerData.argv[0];
   const command = /^[a-z]+$/.test(commandName ?? '') ? commandName : 'other';
   const cacheFile = path.join(dist, `${name}.${build}.${process.version}-${process.arch}.${command}.v8cache`);
-  const started = process.cpuUsage();
-  let stored = native?.mapFile?.(cacheFile);
+  let cachedData = native?.mapFile?.(cacheFile);
   try {
-    stored ??= fs.readFileSync(cacheFile);
+    cachedData ??= fs.readFileSync(cacheFile);
   } catch {}
-  const writerCpuMs = stored?.length > CACHE_HEADER ? new Float64Array(stored.buffer, stored.byteOffset, 1)[0] : undefined;
-  const cachedData = writerCpuMs === undefined ? undefined : stored.subarray(CACHE_HEADER);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dist);
   // Written once the command is done, so that the functions it compiled are in it.
-  const afterRun = () => {
-    const { user, system } = process.cpuUsage(started);
-    const cpuMs = (user + system) / 1000;
-    if (!isMainThread || (writerCpuMs !== undefined && !script.cachedDataRejected && !(cpuMs > 2 * writerCpuMs))) return;
+  const writeCache = () => {
     try {
       const temporary = `${cacheFile}.${process.pid}`;
-      fs.writeFileSync(temporary, new Uint8Array(new Float64Array([cpuMs]).buffer));
-      fs.appendFileSync(temporary, script.createCachedData());
+      fs.writeFileSync(temporary, script.createCachedData());
       fs.renameSync(temporary, cacheFile);
     } catch {}
   };
-  return { cli: module.exports, afterRun };
+  const fresh = isMainThread && (cachedData === undefined || script.cachedDataRejected);
+  return { cli: module.exports, afterRun: fresh ? writeCache : () => {} };
 }
 
 async function run() {
