@@ -58,7 +58,28 @@ const deferred = [...deferredModules, ...groupOf.keys()];
 /**
  * An import of a deferred module resolves to a CommonJS stand-in whose
  * exports are getters that require the real module on first use.
+ *
+ * esbuild reads a CommonJS module that an ES module imports through its
+ * helper __toESM, which copies every export, getter by getter, into a new
+ * object as the importing module starts: for the stand-ins, some forty
+ * copies of up to sixty getters, a quarter of a megabyte allocated at every
+ * start. A stand-in is already what __toESM would make of it (`__esModule`
+ * and a getter per export), so the helper hands it over as it is: stand-ins
+ * carry the property STAND_IN, and `useStandIns` patches the helper.
  */
+const STAND_IN = '__tsportableStandIn';
+const TO_ESM = 'var __toESM=(mod,isNodeMode,target)=>';
+
+/** The bundle's text with its __toESM passing stand-ins through; exits when esbuild's helper is not as expected. */
+function useStandIns(text, name) {
+  const at = text.indexOf(TO_ESM);
+  if (at < 0 || text.indexOf(TO_ESM, at + 1) >= 0) {
+    if (!text.includes('__toESM(')) return text;
+    console.error(`bundle: dist/${name}.cjs: esbuild's __toESM is not written as '${TO_ESM}...' once; see useStandIns`);
+    process.exit(1);
+  }
+  return text.replace(TO_ESM, `${TO_ESM}mod?.${STAND_IN}?mod:`);
+}
 const deferPackages = {
   name: 'defer-packages',
   setup(b) {
@@ -76,7 +97,7 @@ const deferPackages = {
         : `require(require("node:path").join(__dirname, "deferred", ${JSON.stringify(`${groupOf.get(args.path)}.cjs`)}))[${JSON.stringify(args.path)}]`;
       return {
         contents: `let real;\nconst load = () => (real ??= ${real});\n`
-          + `module.exports = {\n  __esModule: true,\n${getters.join('\n')}\n};\n`,
+          + `module.exports = Object.defineProperty({\n  __esModule: true,\n${getters.join('\n')}\n}, ${JSON.stringify(STAND_IN)}, { value: true });\n`,
         loader: 'js',
         resolveDir: root,
       };
@@ -122,17 +143,18 @@ async function bundle(entry, name) {
     logOverride: { 'empty-import-meta': 'error' },
   });
   if (result.warnings.length > 0) process.exit(1);
-  const code = result.outputFiles[0].contents;
+  const text = useStandIns(result.outputFiles[0].text, name);
+  const code = Buffer.from(text, 'utf8');
   // Code compiled with a cache has no loader for `import()` of what is not bundled (esbuild keeps it as it is).
-  const dynamic = /\bimport\((?!\))/.exec(result.outputFiles[0].text);
+  const dynamic = /\bimport\((?!\))/.exec(text);
   if (dynamic) {
-    const line = result.outputFiles[0].text.slice(0, dynamic.index).split('\n').length;
+    const line = text.slice(0, dynamic.index).split('\n').length;
     console.error(`bundle: an import() of a module outside the bundle (dist/${name}.cjs:${line} before the banner); import it statically`);
     process.exit(1);
   }
   // A default or namespace import of a Node module (`import fs from 'node:fs'`) is a copy of all its
   // exports (esbuild's __toESM) at every start; named imports are read where used.
-  const copied = /__toESM\(require\("(node:[\w/]+)"\)/.exec(result.outputFiles[0].text);
+  const copied = /__toESM\(require\("(node:[\w/]+)"\)/.exec(text);
   if (copied) {
     console.error(`bundle: dist/${name}.cjs copies ${copied[1]} whole at start-up; import what is used by name (import { x } from '${copied[1]}')`);
     process.exit(1);
@@ -141,7 +163,7 @@ async function bundle(entry, name) {
   // esbuild escapes strings and names; a regular expression literal it keeps as written.
   const nonAscii = code.findIndex((byte) => byte > 0x7f);
   if (nonAscii >= 0) {
-    const line = result.outputFiles[0].text.slice(0, Buffer.from(code.subarray(0, nonAscii)).toString('utf8').length).split('\n').length;
+    const line = text.slice(0, Buffer.from(code.subarray(0, nonAscii)).toString('utf8').length).split('\n').length;
     console.error(`bundle: dist/${name}.cjs:${line + 1} has a character that is not ASCII; write it as an escape (\\u...) in the source`);
     process.exit(1);
   }
