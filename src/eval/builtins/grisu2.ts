@@ -64,8 +64,14 @@ interface CachedPower { f: bigint; e: number; k: number }
 const MIN_DEC_EXP = -300;
 const DEC_STEP = 8;
 
-/** 10^k for k = -300, -292, ..., 324 as normalised 64-bit significands, rounded to nearest. */
-const CACHED: CachedPower[] = (() => {
+/**
+ * 10^k for k = -300, -292, ..., 324 as normalised 64-bit significands,
+ * rounded to nearest. Computed on first use: it took a millisecond of every
+ * run's start, most of which print no float.
+ */
+let cachedPowers: CachedPower[] | undefined;
+
+function computeCachedPowers(): CachedPower[] {
   const out: CachedPower[] = [];
   for (let k = MIN_DEC_EXP; k <= 324; k += DEC_STEP) {
     // Find e with 2^63 <= 10^k / 2^e < 2^64.
@@ -88,14 +94,14 @@ const CACHED: CachedPower[] = (() => {
     }
   }
   return out;
-})();
+}
 
 function cachedPowerFor(e: number): CachedPower {
   const alpha = -60;
   const f = alpha - e - 1;
   const k = Math.trunc((f * 78913) / (1 << 18)) + (f > 0 ? 1 : 0);
   const index = Math.trunc((-MIN_DEC_EXP + k + (DEC_STEP - 1)) / DEC_STEP);
-  return CACHED[index];
+  return (cachedPowers ??= computeCachedPowers())[index];
 }
 
 function largestPow10(n: bigint): { digits: number; pow10: bigint } {
