@@ -55,22 +55,19 @@ const deferredGroups = {
 const groupOf = new Map(Object.entries(deferredGroups).flatMap(([group, names]) => names.map((n) => [n, group])));
 const deferred = [...deferredModules, ...groupOf.keys()];
 
-/**
- * An import of a deferred module resolves to a CommonJS stand-in whose
- * exports are getters that require the real module on first use.
- *
- * esbuild reads a CommonJS module that an ES module imports through its
- * helper __toESM, which copies every export, getter by getter, into a new
- * object as the importing module starts: for the stand-ins, some forty
- * copies of up to sixty getters, a quarter of a megabyte allocated at every
- * start. A stand-in is already what __toESM would make of it (`__esModule`
- * and a getter per export), so the helper hands it over as it is: stand-ins
- * carry the property STAND_IN, and `useStandIns` patches the helper.
- */
+/** The property that marks a deferred module's stand-in (see useStandIns). */
 const STAND_IN = '__tsportableStandIn';
 const TO_ESM = 'var __toESM=(mod,isNodeMode,target)=>';
 
-/** The bundle's text with its __toESM passing stand-ins through; exits when esbuild's helper is not as expected. */
+/**
+ * The bundle's text with its __toESM handing stand-ins over as they are.
+ * esbuild reads a CommonJS module that an ES module imports through that
+ * helper, which copies every export, getter by getter, into a new object as
+ * the importing module starts: for the stand-ins, some forty copies of up to
+ * sixty getters, a quarter of a megabyte allocated at every start. A
+ * stand-in is already what __toESM would make of it (`__esModule` and a
+ * getter per export). Exits when esbuild's helper is not as expected.
+ */
 function useStandIns(text, name) {
   const at = text.indexOf(TO_ESM);
   if (at < 0 || text.indexOf(TO_ESM, at + 1) >= 0) {
@@ -80,6 +77,11 @@ function useStandIns(text, name) {
   }
   return text.replace(TO_ESM, `${TO_ESM}mod?.${STAND_IN}?mod:`);
 }
+
+/**
+ * An import of a deferred module resolves to a CommonJS stand-in whose
+ * exports are getters that require the real module on first use.
+ */
 const deferPackages = {
   name: 'defer-packages',
   setup(b) {
