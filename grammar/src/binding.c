@@ -22,8 +22,8 @@
  * threads (further below).
  *
  * 3. `hashText`, `hashBytes`, `hashParts`: the 128-bit hash of the parse
- *    cache's keys and checksums for inputs too long for src/fastHash.ts's
- *    JavaScript (see there), without loading node:crypto.
+ *    cache's keys and checksums (src/fastHash.ts), without loading
+ *    node:crypto.
  *
  * 4. `mapFile`, `mapFileLatin1`: a file's bytes, or its text as Latin-1,
  *    mapped rather than read: bin/tsportable.js loads the CLI's bundle and
@@ -792,11 +792,11 @@ static char16_t *string_units(napi_env env, napi_value value, const char *who, s
 }
 
 /*
- * The hash of fastHash.ts's long inputs: 128 bits from two 64-bit lanes, each
- * 16-byte block (two little-endian words) taken into both lanes by a 64x64 to
+ * The hash of fastHash.ts: 128 bits from two 64-bit lanes, each 16-byte
+ * block (two little-endian words) taken into both lanes by a 64x64 to
  * 128-bit multiplication folded to 64 bits; the length and a final mixing of
  * the lanes end it. Not a cryptographic hash: it tells apart inputs that
- * differ by accident (an edited file, a damaged cache entry), as the JS one.
+ * differ by accident (an edited file, a damaged cache entry).
  */
 enum { HASH_BLOCK = 16 };
 static const uint64_t HASH_K[] = {
@@ -1121,49 +1121,39 @@ static void unmap_file(napi_env env, void *data, void *hint) {
   munmap(data, (size_t)(uintptr_t)hint);
 }
 
-/* The path argument; NULL (with an exception) when there is none. */
-static napi_value path_argument(napi_env env, napi_callback_info info, const char *who) {
+/*
+ * mapFile(path): the file's bytes (a Uint8Array over its mapping);
+ * mapFileLatin1(path): those bytes as a Latin-1 string. Undefined when the
+ * file cannot be mapped. The property's data says which (MAP_AS_TEXT).
+ */
+enum { MAP_AS_BYTES, MAP_AS_TEXT };
+
+static napi_value map_file_export(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1];
+  napi_value argv[1], result;
   napi_valuetype type;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1
-      || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_string) {
-    char message[64];
-    snprintf(message, sizeof message, "%s: expected a path", who);
-    return throw_error(env, message);
+  void *as;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &as) != napi_ok) return NULL;
+  int text = (uintptr_t)as == MAP_AS_TEXT;
+  if (argc < 1 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_string) {
+    return throw_error(env, text ? "mapFileLatin1: expected a path" : "mapFile: expected a path");
   }
-  return argv[0];
-}
-
-/* mapFile(path): the file's bytes (a Uint8Array over its mapping), or undefined. */
-static napi_value map_file_bytes(napi_env env, napi_callback_info info) {
-  napi_value path = path_argument(env, info, "mapFile"), buffer, result;
-  if (!path) return NULL;
-  Mapping m = map_file(env, path);
+  Mapping m = map_file(env, argv[0]);
   if (!m.size) {
     CHECK(napi_get_undefined(env, &result));
     return result;
   }
-  if (napi_create_external_arraybuffer(env, m.data, m.size, unmap_file, (void *)(uintptr_t)m.size, &buffer) != napi_ok) {
-    munmap(m.data, m.size);
-    return NULL;
+  napi_status status;
+  if (text) {
+    bool copied;
+    /* When V8 copies the text instead, Node has already called unmap_file. */
+    status = node_api_create_external_string_latin1(env, m.data, m.size, unmap_file, (void *)(uintptr_t)m.size, &result, &copied);
+  } else {
+    napi_value buffer;
+    status = napi_create_external_arraybuffer(env, m.data, m.size, unmap_file, (void *)(uintptr_t)m.size, &buffer);
+    if (status == napi_ok) CHECK(napi_create_typedarray(env, napi_uint8_array, m.size, buffer, 0, &result));
   }
-  CHECK(napi_create_typedarray(env, napi_uint8_array, m.size, buffer, 0, &result));
-  return result;
-}
-
-/* mapFileLatin1(path): the file's bytes as a Latin-1 string over its mapping, or undefined. */
-static napi_value map_file_latin1(napi_env env, napi_callback_info info) {
-  napi_value path = path_argument(env, info, "mapFileLatin1"), result;
-  if (!path) return NULL;
-  Mapping m = map_file(env, path);
-  if (!m.size) {
-    CHECK(napi_get_undefined(env, &result));
-    return result;
-  }
-  bool copied;
-  /* When V8 copies the text instead, Node has already called unmap_file. */
-  if (node_api_create_external_string_latin1(env, m.data, m.size, unmap_file, (void *)(uintptr_t)m.size, &result, &copied) != napi_ok) {
+  if (status != napi_ok) {
     munmap(m.data, m.size);
     return NULL;
   }
@@ -1196,8 +1186,8 @@ static napi_value init(napi_env env, napi_value exports) {
     { "hashText", NULL, hash_text, NULL, NULL, NULL, napi_enumerable, NULL },
     { "hashBytes", NULL, hash_bytes, NULL, NULL, NULL, napi_enumerable, NULL },
     { "hashParts", NULL, hash_parts, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "mapFile", NULL, map_file_bytes, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "mapFileLatin1", NULL, map_file_latin1, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "mapFile", NULL, map_file_export, NULL, NULL, NULL, napi_enumerable, (void *)(uintptr_t)MAP_AS_BYTES },
+    { "mapFileLatin1", NULL, map_file_export, NULL, NULL, NULL, napi_enumerable, (void *)(uintptr_t)MAP_AS_TEXT },
     { "isTerminal", NULL, is_terminal, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   CHECK(napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
