@@ -1,10 +1,9 @@
 /**
  * tsportable's own N-API module (grammar/src/binding.c, compiled by node-gyp
  * at install): the Nix grammar's parser and flat-tree copy
- * (src/eval/syntax/treeSitter.ts), the hash of long inputs
- * (src/fastHash.ts), the file mappings bin/tsportable.js loads the CLI's
- * bundle with (it loads the module itself, by the same path), and isatty
- * (src/stdio.ts).
+ * (src/eval/syntax/treeSitter.ts), the caches' hash (src/fastHash.ts), the
+ * file mappings bin/tsportable.js loads the CLI's bundle with (it loads the
+ * module itself, by the same path), and isatty (src/stdio.ts).
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -38,6 +37,9 @@ export interface NativeModule {
 
 let loaded: NativeModule | undefined;
 
+/** Its functions: a module built before one of them was added is out of date. */
+const FUNCTIONS = ['parse', 'lastPieces', 'symbols', 'hashText', 'hashBytes', 'hashParts', 'mapFile', 'mapFileLatin1', 'isTerminal'] as const;
+
 export function nativeModule(): NativeModule {
   if (loaded) return loaded;
   const file = join(packageRoot, 'grammar', 'build', 'Release', 'tree_sitter_nix_napi.node');
@@ -47,7 +49,7 @@ export function nativeModule(): NativeModule {
   } catch (e) {
     throw new Error(`tsportable: the Nix grammar binding is not built (${file}); run 'npm run setup'`, { cause: e });
   }
-  if (typeof module.parse !== 'function' || typeof module.lastPieces !== 'function' || typeof module.hashParts !== 'function') {
+  if (FUNCTIONS.some((name) => typeof module[name] !== 'function')) {
     throw new Error(`tsportable: the Nix grammar binding (${file}) is out of date; run 'npm run setup'`);
   }
   loaded = module;
