@@ -27,8 +27,9 @@ async function buildUntilShimWaits(name: string, program: string, when: string, 
   const shimDir = await ws.dir(`${name}-shims`);
   const started = join(shimDir, 'started');
   const real = (await execa('sh', ['-c', `command -v ${program}`])).stdout.trim();
+  // The arguments are written whole, then renamed: the test reads the file as soon as it exists.
   await writeFile(join(shimDir, program),
-    `#!/bin/sh\ncase " $* " in ${when}) echo "$@" > '${started}'; exec sleep 60;; esac\nexec '${real}' "$@"\n`);
+    `#!/bin/sh\ncase " $* " in ${when}) echo "$@" > '${started}.part'; mv '${started}.part' '${started}'; exec sleep 60;; esac\nexec '${real}' "$@"\n`);
   await chmod(join(shimDir, program), 0o755);
   const child = execa(process.execPath, [cliPath, 'build', demo.file], {
     cwd, reject: false, stdin: 'ignore', detached: true,
